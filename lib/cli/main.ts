@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import yargs from 'yargs';
+import { normalizeOptions, OUTPUT_FORMATS, UsageError, type ScanOptions } from '../options/scan-options.js';
+import { builtinIocSet } from '../matcher/ioc-set.js';
+import { ReportBuilder } from '../sink/report-builder.js';
+import { scan } from '../scan/scan.js';
+import { printJson, printNdjson } from '../printers/json-printer.js';
+import { printText } from '../printers/text-printer.js';
+import type { Report } from '../report/report.js';
+import { exitStatus, EXIT } from './exit-status.js';
+
+export function toolVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function parseArgv(argv: string[], version: string) {
+  return yargs(argv)
+    .scriptName('perlbot-hunt')
+    .usage('$0 [options] <path|dir|glob>...\n\nFlag every exported CommonSecurityLog / DeviceNetworkEvents record that touches a PerlBot C2 IP.')
+    .option('format', { alias: 'f', choices: OUTPUT_FORMATS, default: 'text', describe: 'report format' })
+    .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
+    .option('kql-parity', { type: 'boolean', default: false, describe: "watch only the KQL's own fields, exact string equality" })
+    .option('table', { type: 'string', describe: 'read every file as this table (CommonSecurityLog or DeviceNetworkEvents)' })
+    .option('since', { type: 'string', describe: 'keep hits at or after this ISO 8601 time' })
+    .option('until', { type: 'string', describe: 'keep hits before this ISO 8601 time' })
+    .option('color', { type: 'boolean', describe: 'force color on (--no-color: off); default: on a terminal, unless NO_COLOR is set' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings or progress on standard error' })
+    .version(version)
+    .help()
+    .strictOptions()
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    })
+    .parseSync();
+}
+
+function useColor(options: ScanOptions): boolean {
+  if (options.color !== null) return options.color;
+  if (options.output !== null) return false;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  return process.stdout.isTTY === true;
+}
+
+function render(report: Report, options: ScanOptions): string {
+  switch (options.format) {
+    case 'json':
+      return printJson(report);
+    case 'ndjson':
+      return printNdjson(report);
+    case 'text':
+      return printText(report, useColor(options));
+  }
+}
+
+/** Write the whole report or nothing: a temporary file renamed into place. */
+async function deliver(text: string, output: string | null): Promise<void> {
+  if (output === null) {
+    await new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+    return;
+  }
+  const temporary = `${output}.${process.pid}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, output);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const version = toolVersion();
+  let options: ScanOptions;
+  try {
+    const args = parseArgv(argv, version);
+    if (args.help || args.version) return EXIT.clean;
+    options = normalizeOptions({ ...args, paths: args._, kqlParity: args['kql-parity'] });
+  } catch (error) {
+    process.stderr.write(`perlbot-hunt: ${error instanceof Error ? error.message : String(error)}\nTry perlbot-hunt --help.\n`);
+    return EXIT.nothingScanned;
+  }
+
+  try {
+    const iocs = builtinIocSet();
+    const builder = new ReportBuilder(version, iocs, []);
+    const outcome = await scan(options, iocs, builder);
+    if (outcome.files === 0 || outcome.missing === options.paths.length) {
+      process.stderr.write(`perlbot-hunt: nothing to scan: ${options.paths.length === 1 ? 'the path' : 'no path'} named matched a readable input (${options.paths.join(', ')})\n`);
+      return EXIT.nothingScanned;
+    }
+    if (!options.quiet) {
+      for (const w of builder.warnings) process.stderr.write(`perlbot-hunt: warning: ${w.path}: ${w.message}\n`);
+    }
+    const report = builder.build();
+    await deliver(render(report, options), options.output);
+    return exitStatus(report);
+  } catch (error) {
+    // Reaching here is a bug or an unwritable --output, never bad evidence: say so plainly.
+    process.stderr.write(`perlbot-hunt: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.nothingScanned;
+  }
+}

@@ -1,0 +1,132 @@
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import fg from 'fast-glob';
+
+// From what the user named to the list of files to scan (CONTRACT.md §1).
+// A sweep must not silently skip evidence: hidden files and folders are
+// walked, no ignore file is honoured, and a path that cannot be read is an
+// entry with an error rather than a silent omission.
+
+export interface InputFile {
+  path: string;
+  /** Set when the path cannot be scanned at all (missing, unreadable, a link loop). */
+  error?: string;
+}
+
+export interface Discovery {
+  files: InputFile[];
+  /** How many named paths did not exist and matched nothing. */
+  missing: number;
+}
+
+const EXPORT_NAME = /\.(csv|tsv|json|jsonl|ndjson)(\.gz)?$/i;
+
+export function isExportName(name: string): boolean {
+  return EXPORT_NAME.test(name);
+}
+
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+class Walker {
+  readonly files: InputFile[] = [];
+  private readonly seenFiles = new Set<string>();
+  private readonly seenDirs = new Set<string>();
+
+  async addFile(path: string): Promise<void> {
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch {
+      real = path;
+    }
+    if (this.seenFiles.has(real)) return;
+    this.seenFiles.add(real);
+    this.files.push({ path });
+  }
+
+  async walk(dir: string, ancestors: readonly string[]): Promise<void> {
+    let real: string;
+    try {
+      real = await realpath(dir);
+    } catch (error) {
+      this.files.push({ path: dir, error: describe(error) });
+      return;
+    }
+    if (ancestors.includes(real)) {
+      this.files.push({ path: dir, error: `symbolic link loop: leads back to ${real}, not entered again` });
+      return;
+    }
+    // reached a second time through another link: already scanned once
+    if (this.seenDirs.has(real)) return;
+    this.seenDirs.add(real);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      this.files.push({ path: dir, error: `cannot list directory: ${describe(error)}` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const inside = [...ancestors, real];
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        await this.walk(path, inside);
+      } else if (entry.isSymbolicLink()) {
+        let target;
+        try {
+          target = await stat(path);
+        } catch (error) {
+          if (isExportName(entry.name)) this.files.push({ path, error: `broken symbolic link: ${describe(error)}` });
+          continue;
+        }
+        if (target.isDirectory()) await this.walk(path, inside);
+        else if (isExportName(entry.name)) await this.addFile(path);
+      } else if (isExportName(entry.name)) {
+        await this.addFile(path);
+      }
+    }
+  }
+}
+
+export async function discoverInputs(paths: readonly string[]): Promise<Discovery> {
+  const walker = new Walker();
+  let missing = 0;
+  for (const path of paths) {
+    let info;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      if (fg.isDynamicPattern(path)) {
+        const matches = await fg(path, { dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, suppressErrors: true, unique: true });
+        if (matches.length === 0) missing++;
+        for (const match of matches.sort()) {
+          if (match.endsWith('/')) await walker.walk(match.slice(0, -1), []);
+          else await walker.addFile(match);
+        }
+        continue;
+      }
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') missing++;
+      const linkInfo = await lstat(path).catch(() => null);
+      walker.files.push({ path, error: linkInfo?.isSymbolicLink() ? `broken symbolic link: ${describe(error)}` : describe(error) });
+      continue;
+    }
+    if (info.isDirectory()) await walker.walk(path, []);
+    else await walker.addFile(path);
+  }
+  return { files: walker.files, missing };
+}

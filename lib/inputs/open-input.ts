@@ -1,0 +1,128 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import type { FileFormat } from '../report/report.js';
+
+// Opening one input: the raw bytes are counted and hashed as they stream past
+// (the report's `bytes` and `sha256` come from the scanning pass itself), gzip
+// is recognised by its magic bytes, and the content's format is sniffed.
+
+export type ContentShape = 'csv' | 'json-array' | 'json-records' | 'ndjson';
+
+export function formatOfShape(shape: ContentShape): FileFormat {
+  return shape === 'csv' ? 'csv' : shape === 'ndjson' ? 'ndjson' : 'json';
+}
+
+/** Byte count and SHA-256 of the file as stored. */
+export class Tally {
+  bytes = 0;
+  done = false;
+  private readonly hash: Hash = createHash('sha256');
+
+  update(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    this.hash.update(chunk);
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+const CHUNK_SIZE = 1 << 20;
+
+async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
+  for await (const chunk of createReadStream(path, { flags: 'r', highWaterMark: CHUNK_SIZE, start: tally.bytes })) {
+    tally.update(chunk as Buffer);
+    yield chunk as Buffer;
+  }
+  tally.done = true;
+}
+
+/**
+ * When a reader stopped early (broken gzip, unreadable tail), the rest of the
+ * file is still hashed, continuing from where the scan stopped, so `sha256`
+ * always describes the whole file.
+ */
+export async function finishTally(path: string, tally: Tally): Promise<void> {
+  if (tally.done) return;
+  try {
+    for await (const _ of fileChunks(path, tally)) {
+      // hashing happens in fileChunks
+    }
+  } catch {
+    // the scan already reported why this file cannot be read
+  }
+}
+
+/** Hold on to the first chunk so it can be looked at, then hand it on. */
+async function peek(source: AsyncIterator<Buffer>): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  // a pipe or a tiny first read may deliver fewer bytes than a sniff needs
+  while (size < 4096) {
+    const next = await source.next();
+    if (next.done) {
+      finished = true;
+      break;
+    }
+    parts.push(next.value);
+    size += next.value.length;
+  }
+  const head = Buffer.concat(parts);
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (finished) return;
+    for (;;) {
+      const next = await source.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { head, rest: rest() };
+}
+
+function gunzip(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  return Readable.from(source).pipe(createGunzip());
+}
+
+/** UTF-16 with a BOM is re-encoded as UTF-8 so every reader sees one encoding. */
+async function* utf16ToUtf8(source: AsyncIterable<Buffer>, encoding: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder(encoding);
+  for await (const chunk of source) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) yield Buffer.from(text, 'utf8');
+  }
+  const tail = decoder.decode();
+  if (tail) yield Buffer.from(tail, 'utf8');
+}
+
+export function sniffShape(head: Buffer): ContentShape {
+  const text = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\uFEFF/, '');
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('[')) return 'json-array';
+  if (trimmed.startsWith('{')) return /^\{\s*"records"\s*:\s*\[/.test(trimmed) ? 'json-records' : 'ndjson';
+  return 'csv';
+}
+
+export interface OpenedInput {
+  compressed: boolean;
+  shape: ContentShape;
+  /** The decoded content (gunzipped, UTF-8). */
+  content: AsyncIterable<Buffer>;
+}
+
+export async function openInput(path: string, tally: Tally): Promise<OpenedInput> {
+  const raw = await peek(fileChunks(path, tally)[Symbol.asyncIterator]());
+  const compressed = raw.head.length >= 2 && raw.head[0] === 0x1f && raw.head[1] === 0x8b;
+  let content: AsyncIterable<Buffer> = compressed ? gunzip(raw.rest) : raw.rest;
+  let decoded = await peek(content[Symbol.asyncIterator]());
+  const bom = decoded.head;
+  if (bom.length >= 2 && ((bom[0] === 0xff && bom[1] === 0xfe) || (bom[0] === 0xfe && bom[1] === 0xff))) {
+    content = utf16ToUtf8(decoded.rest, bom[0] === 0xff ? 'utf-16le' : 'utf-16be');
+    decoded = await peek(content[Symbol.asyncIterator]());
+  }
+  return { compressed, shape: sniffShape(decoded.head), content: decoded.rest };
+}

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import type { IocEntry } from '../report/report.js';
+
+export interface Ioc extends IocEntry {
+  /** `ip:port` as written in the source, for messages. */
+  value: string;
+}
+
+/** The IOCs in force, indexed by IP for the per-field lookup. */
+export class IocSet {
+  readonly iocs: readonly Ioc[];
+  private readonly byIp = new Map<string, Ioc[]>();
+
+  constructor(iocs: readonly Ioc[]) {
+    this.iocs = iocs;
+    for (const ioc of iocs) {
+      const list = this.byIp.get(ioc.ip);
+      if (list) list.push(ioc);
+      else this.byIp.set(ioc.ip, [ioc]);
+    }
+  }
+
+  /** The IOCs whose IP is exactly `ip` (already normalised), or undefined. */
+  lookup(ip: string): readonly Ioc[] | undefined {
+    return this.byIp.get(ip);
+  }
+
+  get ips(): string[] {
+    return [...this.byIp.keys()];
+  }
+}
+
+interface IocFileEntry {
+  ioc: string;
+  threatType?: string;
+  malware?: string;
+  confidence?: number;
+  firstSeen?: string;
+}
+
+const BUILTIN_URL = new URL('../../../lib/data/iocs.json', import.meta.url);
+
+/** `ip:port` or a bare `ip`; defanged dots (`[.]`) accepted as the seed writes them. */
+export function parseIocValue(text: string): { ip: string; port: number | null } | null {
+  const clean = text.trim().replace(/\[\.\]/g, '.');
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?$/.exec(clean);
+  if (!m) return null;
+  if (m[1].split('.').some((o) => Number(o) > 255)) return null;
+  const port = m[2] === undefined ? null : Number(m[2]);
+  if (port !== null && port > 65535) return null;
+  return { ip: m[1], port };
+}
+
+export function iocSetFromData(data: { iocs: IocFileEntry[] }, origin: string): IocSet {
+  const iocs = data.iocs.map((entry, i) => {
+    const parsed = parseIocValue(entry.ioc);
+    if (!parsed) throw new Error(`${origin}: entry ${i + 1}: "${entry.ioc}" is not an ip or ip:port`);
+    return {
+      value: entry.ioc,
+      ip: parsed.ip,
+      port: parsed.port,
+      threatType: entry.threatType ?? null,
+      malware: entry.malware ?? null,
+      confidence: entry.confidence ?? null,
+      firstSeen: entry.firstSeen ?? null,
+    };
+  });
+  return new IocSet(iocs);
+}
+
+export function builtinIocSet(): IocSet {
+  return iocSetFromData(JSON.parse(readFileSync(BUILTIN_URL, 'utf8')), 'built-in IOC set');
+}

@@ -1,0 +1,80 @@
+import type { TableName } from '../report/report.js';
+import { tableByName } from '../tables/table-specs.js';
+
+// Every option is checked here, once, at the edge. Everything after this
+// trusts a ScanOptions and never sees argv.
+
+export type OutputFormat = 'text' | 'json' | 'ndjson';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'ndjson'];
+
+export interface ScanOptions {
+  paths: readonly string[];
+  format: OutputFormat;
+  /** null: standard output. */
+  output: string | null;
+  kqlParity: boolean;
+  /** Forces every file to be read as this table. */
+  table: TableName | null;
+  /** Epoch milliseconds; since inclusive, until exclusive. */
+  since: number | null;
+  until: number | null;
+  /** null: color when standard output is a terminal and NO_COLOR is unset. */
+  color: boolean | null;
+  quiet: boolean;
+}
+
+/** What the user asked for, as yargs handed it over, before any checking. */
+export interface RawOptions {
+  paths?: unknown;
+  format?: unknown;
+  output?: unknown;
+  kqlParity?: unknown;
+  table?: unknown;
+  since?: unknown;
+  until?: unknown;
+  color?: unknown;
+  quiet?: unknown;
+}
+
+/** Bad usage: the CLI prints the message and exits 2 before scanning. */
+export class UsageError extends Error {}
+
+function instant(name: string, value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  const text = String(value).trim();
+  // date-only and zone-less forms are read as UTC, as every time in the report is UTC
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`;
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(iso) : NaN;
+  if (Number.isNaN(ms)) throw new UsageError(`--${name} "${text}" is not an ISO 8601 date or time (for example 2026-05-21 or 2026-05-21T14:00:00Z)`);
+  return ms;
+}
+
+export function normalizeOptions(raw: RawOptions): ScanOptions {
+  const paths = Array.isArray(raw.paths) ? raw.paths.map(String).filter((p) => p !== '') : [];
+  if (paths.length === 0) throw new UsageError('no input given: name at least one file, directory or glob');
+
+  const format = String(raw.format ?? 'text') as OutputFormat;
+  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not "${format}"`);
+
+  let table: TableName | null = null;
+  if (raw.table !== undefined && raw.table !== null) {
+    table = tableByName(String(raw.table));
+    if (!table) throw new UsageError(`--table must be CommonSecurityLog or DeviceNetworkEvents, not "${String(raw.table)}"`);
+  }
+
+  const since = instant('since', raw.since);
+  const until = instant('until', raw.until);
+  if (since !== null && until !== null && since >= until) throw new UsageError('--since must be earlier than --until');
+
+  return {
+    paths,
+    format,
+    output: raw.output === undefined || raw.output === null ? null : String(raw.output),
+    kqlParity: raw.kqlParity === true,
+    table,
+    since,
+    until,
+    color: typeof raw.color === 'boolean' ? raw.color : null,
+    quiet: raw.quiet === true,
+  };
+}

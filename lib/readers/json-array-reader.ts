@@ -1,0 +1,115 @@
+import { JsonKeyCache, type SourceRecord } from './source-record.js';
+import { jsonProblem, recordFromJson } from './json-record.js';
+import type { ReaderEvents } from './reader-events.js';
+
+// A JSON array of records, pretty-printed or on one line, or the array held
+// by an Event Hub `{"records": […]}` object. The array is never parsed whole:
+// a small byte scanner finds where each element starts and ends (tracking
+// strings and nesting), so each element is parsed alone and carries the line
+// and byte offset of its opening brace. An element that fails to parse is one
+// malformed record; its neighbours are unaffected.
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LF = 0x0a;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const COMMA = 0x2c;
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09 || byte === 0xef || byte === 0xbb || byte === 0xbf;
+}
+
+export async function* readJsonArray(content: AsyncIterable<Buffer>, events: ReaderEvents): AsyncGenerator<SourceRecord> {
+  const keys = new JsonKeyCache();
+  /** before: looking for the array's `[`; between: inside it, between elements; element: inside one; after: done. */
+  let phase: 'before' | 'between' | 'element' | 'after' = 'before';
+  let depth = 0; // nesting inside the current element
+  let inString = false;
+  let escaped = false;
+  let line = 1;
+  let offset = 0;
+  let index = 0;
+  let parts: Buffer[] = [];
+  let elementStart = { line: 0, offset: 0 };
+
+  function* finish(text: string): Generator<SourceRecord> {
+    index++;
+    const at = { line: elementStart.line, offset: elementStart.offset, index };
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      yield { ...at, fields: null, declaredTable: null, problem: jsonProblem(error), rawText: text };
+      return;
+    }
+    yield recordFromJson(value, keys, at, () => text);
+  }
+
+  for await (const chunk of content) {
+    let elementFrom = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (byte === LF) line++;
+      if (phase === 'element') {
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (byte === BACKSLASH) escaped = true;
+          else if (byte === QUOTE) inString = false;
+          continue;
+        }
+        if (byte === QUOTE) inString = true;
+        else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
+        else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET || (depth === 0 && byte === COMMA)) {
+          // a scalar element ends at the comma or bracket after it
+          const scalarEnd = depth === 0;
+          if (!scalarEnd) depth--;
+          if (scalarEnd || depth === 0) {
+            const end = scalarEnd ? i : i + 1;
+            parts.push(chunk.subarray(elementFrom, end));
+            const text = Buffer.concat(parts).toString('utf8');
+            parts = [];
+            phase = 'between';
+            yield* finish(text);
+            if (scalarEnd && byte === CLOSE_BRACKET) phase = 'after';
+          }
+        }
+        continue;
+      }
+      if (phase === 'before') {
+        if (byte === OPEN_BRACKET) phase = 'between';
+        continue;
+      }
+      if (phase === 'between') {
+        if (isSpace(byte) || byte === COMMA) continue;
+        if (byte === CLOSE_BRACKET) {
+          phase = 'after';
+          continue;
+        }
+        phase = 'element';
+        elementStart = { line, offset: offset + i };
+        elementFrom = i;
+        depth = byte === OPEN_BRACE || byte === OPEN_BRACKET ? 1 : 0;
+        inString = byte === QUOTE;
+        escaped = false;
+        continue;
+      }
+      // after the array closes, nothing more is read as records
+      break;
+    }
+    if (phase === 'element') parts.push(chunk.subarray(elementFrom));
+    offset += chunk.length;
+  }
+
+  if (phase === 'element') {
+    index++;
+    const rawText = Buffer.concat(parts).toString('utf8');
+    yield { line: elementStart.line, offset: elementStart.offset, index, fields: null, declaredTable: null, problem: 'the JSON array ends inside this record (file cut short?)', rawText };
+  } else if (phase === 'between') {
+    events.error(line, 'the JSON array is never closed (file cut short?)');
+  } else if (phase === 'before') {
+    events.error(1, 'no JSON array found');
+  }
+}

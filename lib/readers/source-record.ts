@@ -1,0 +1,153 @@
+import { splitHeaderSuffix } from '../time/record-time.js';
+
+// A record as every reader hands it on: its provenance (set once, here) and a
+// way to read its columns by canonical name, whatever the file's format.
+
+export interface RecordFields {
+  /** The value of a column (canonical: lower case, no ` [zone]` suffix); null when absent or empty. */
+  get(column: string): string | null;
+  /** The header or key the value was read from, e.g. `TimeGenerated [UTC]`. */
+  sourceName(column: string): string | null;
+  has(column: string): boolean;
+}
+
+export interface SourceRecord {
+  /** 1-based physical line where the record starts (of the decompressed text). */
+  line: number;
+  /** Byte offset where the record starts (of the decompressed text). */
+  offset: number;
+  /** 1-based index of the data record in its file. */
+  index: number;
+  /** Null when the record could not be parsed; then `problem` and `rawText` are set. */
+  fields: RecordFields | null;
+  /** A table the record names itself (`Type`, streaming `category`). */
+  declaredTable: string | null;
+  problem?: string;
+  rawText?: string;
+}
+
+/** Canonical column name: the portal's ` [zone]` suffix dropped, lower case. */
+export function canonicalColumn(header: string): string {
+  return splitHeaderSuffix(header).name.toLowerCase();
+}
+
+// A union of tables with conflicting column types suffixes the column with its
+// type (`RemotePort_int`, `ReportId_string`); such columns stand in for the base name.
+const TYPE_SUFFIX = /^(.*)_(string|int|long|real|double|decimal|datetime|bool|boolean|dynamic|guid|timespan)$/;
+
+/** Empty, `null` and `-` all mean "no value" in these exports. */
+export function presentValue(value: string | undefined): string | null {
+  if (value === undefined || value === '' || value === 'null' || value === '-') return null;
+  return value;
+}
+
+/** Column positions of a CSV header, with union type-suffixed aliases after exact names. */
+export class CsvLayout {
+  readonly names: readonly string[];
+  private readonly positions = new Map<string, number[]>();
+
+  constructor(header: readonly string[]) {
+    this.names = header;
+    const aliases: Array<[string, number]> = [];
+    header.forEach((name, i) => {
+      const column = canonicalColumn(name);
+      this.add(column, i);
+      const m = TYPE_SUFFIX.exec(column);
+      if (m) aliases.push([m[1], i]);
+    });
+    for (const [column, i] of aliases) this.add(column, i);
+  }
+
+  private add(column: string, i: number): void {
+    const list = this.positions.get(column);
+    if (list) list.push(i);
+    else this.positions.set(column, [i]);
+  }
+
+  has(column: string): boolean {
+    return this.positions.has(column);
+  }
+
+  fields(cells: readonly string[]): RecordFields {
+    return new CsvFields(this, cells);
+  }
+
+  /** Positions to read for a column, exact name first. */
+  lookup(column: string): readonly number[] | undefined {
+    return this.positions.get(column);
+  }
+}
+
+class CsvFields implements RecordFields {
+  constructor(
+    private readonly layout: CsvLayout,
+    private readonly cells: readonly string[],
+  ) {}
+
+  get(column: string): string | null {
+    const positions = this.layout.lookup(column);
+    if (!positions) return null;
+    for (const i of positions) {
+      const value = presentValue(this.cells[i]);
+      if (value !== null) return value;
+    }
+    return null;
+  }
+
+  sourceName(column: string): string | null {
+    const positions = this.layout.lookup(column);
+    return positions ? this.layout.names[positions[0]] : null;
+  }
+
+  has(column: string): boolean {
+    return this.layout.has(column);
+  }
+}
+
+function textOf(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return presentValue(value);
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/**
+ * Keys of one JSON record, looked up case-insensitively. Exports nearly always
+ * use the schema's exact spelling, so the per-file cache of "which key spelled
+ * this column last time" answers without listing the object's keys.
+ */
+export class JsonKeyCache {
+  private readonly spelled = new Map<string, string>();
+
+  resolve(object: Record<string, unknown>, column: string): string | null {
+    const known = this.spelled.get(column);
+    if (known !== undefined && Object.prototype.hasOwnProperty.call(object, known)) return known;
+    for (const key of Object.keys(object)) {
+      if (canonicalColumn(key) === column) {
+        this.spelled.set(column, key);
+        return key;
+      }
+    }
+    return null;
+  }
+}
+
+export class JsonFields implements RecordFields {
+  constructor(
+    private readonly object: Record<string, unknown>,
+    private readonly keys: JsonKeyCache,
+  ) {}
+
+  get(column: string): string | null {
+    const key = this.keys.resolve(this.object, column);
+    return key === null ? null : textOf(this.object[key]);
+  }
+
+  sourceName(column: string): string | null {
+    return this.keys.resolve(this.object, column);
+  }
+
+  has(column: string): boolean {
+    return this.keys.resolve(this.object, column) !== null;
+  }
+}

@@ -1,0 +1,150 @@
+import type { FileEntry, FileTable, Hit, TableName } from '../report/report.js';
+import type { ScanOptions } from '../options/scan-options.js';
+import type { IocSet } from '../matcher/ioc-set.js';
+import { RecordMatcher } from '../matcher/match-record.js';
+import { iocsInText } from '../matcher/raw-text.js';
+import { finishTally, formatOfShape, openInput, Tally, type ContentShape } from '../inputs/open-input.js';
+import { readCsv } from '../readers/csv-reader.js';
+import { readJsonArray } from '../readers/json-array-reader.js';
+import { readNdjson } from '../readers/ndjson-reader.js';
+import type { ReaderEvents } from '../readers/reader-events.js';
+import type { RecordFields, SourceRecord } from '../readers/source-record.js';
+import { TABLES, tableByName, tableFromColumns, type TableSpec } from '../tables/table-specs.js';
+import { normalizeTime, resolveZone, splitHeaderSuffix } from '../time/record-time.js';
+import type { ScanSink } from '../sink/scan-sink.js';
+
+// One file, start to end: open, read records, decide, hand hits to the sink.
+
+export interface ScanContext {
+  options: ScanOptions;
+  iocs: IocSet;
+  matcher: RecordMatcher;
+}
+
+function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, events: ReaderEvents): AsyncIterable<SourceRecord> {
+  switch (shape) {
+    case 'csv':
+      return readCsv(content, events);
+    case 'ndjson':
+      return readNdjson(content);
+    case 'json-array':
+    case 'json-records':
+      return readJsonArray(content, events);
+  }
+}
+
+function recordTime(fields: RecordFields, spec: TableSpec): { time: string | null; timeText?: string } {
+  for (const column of spec.timeColumns) {
+    const text = fields.get(column);
+    if (text === null) continue;
+    const zoneLabel = splitHeaderSuffix(fields.sourceName(column) ?? column).zoneLabel;
+    const time = normalizeTime(text, resolveZone(zoneLabel));
+    return time === null ? { time, timeText: text } : { time };
+  }
+  return { time: null };
+}
+
+function projection(fields: RecordFields, spec: TableSpec): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const name of spec.projection) out[name] = fields.get(name.toLowerCase());
+  return out;
+}
+
+function describeFailure(error: unknown): string {
+  const err = error as NodeJS.ErrnoException;
+  if (err?.code === 'Z_DATA_ERROR' || err?.code === 'Z_BUF_ERROR' || err?.code === 'ERR_STREAM_PREMATURE_CLOSE') {
+    return `gzip data is corrupt or cut short (${err.message}); records after this point could not be read`;
+  }
+  if (err?.code === 'ENOENT') return 'no such file or directory (it vanished before it could be read)';
+  if (err?.code === 'EACCES' || err?.code === 'EPERM') return 'permission denied';
+  if (err?.code === 'EISDIR') return 'is a directory';
+  return err instanceof Error ? err.message : String(error);
+}
+
+export async function scanFile(path: string, context: ScanContext, sink: ScanSink): Promise<void> {
+  const { options, matcher } = context;
+  const entry: FileEntry = { path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [] };
+  const tally = new Tally();
+  const tables = new Set<FileTable>();
+  let headerTable: TableName | null = null;
+  let lastLine = 1;
+
+  const events: ReaderEvents = {
+    header(names) {
+      const columns = new Set(names.map((n) => splitHeaderSuffix(n).name.toLowerCase()));
+      headerTable = tableFromColumns((c) => columns.has(c));
+    },
+    error(line, message) {
+      entry.errors.push({ line, message });
+    },
+  };
+
+  const tableOf = (record: SourceRecord, fields: RecordFields): TableName | null => {
+    if (options.table) return options.table;
+    if (record.declaredTable !== null) return tableByName(record.declaredTable);
+    return headerTable ?? tableFromColumns((c) => fields.has(c));
+  };
+
+  const inWindow = (time: string | null): boolean => {
+    if (time === null) return true;
+    const ms = Date.parse(time);
+    return (options.since === null || ms >= options.since) && (options.until === null || ms < options.until);
+  };
+
+  const malformed = (record: SourceRecord) => {
+    entry.errors.push({ line: record.line, message: record.problem ?? 'unreadable record' });
+    if (options.kqlParity || !record.rawText) return;
+    const found = iocsInText(record.rawText, context.iocs);
+    if (found.length === 0) return;
+    const table = options.table ?? headerTable ?? 'unknown';
+    sink.hit(
+      {
+        file: path, line: record.line, record: record.index, table, time: null,
+        matches: found.map((ioc) => ({ field: null, ip: ioc.ip, port: null, portMatch: null })),
+        suppressedBy: null, malformed: true, fields: {},
+      },
+      found,
+    );
+  };
+
+  try {
+    const opened = await openInput(path, tally);
+    entry.compressed = opened.compressed;
+    entry.format = formatOfShape(opened.shape);
+    for await (const record of readerFor(opened.shape, opened.content, events)) {
+      entry.records++;
+      lastLine = record.line;
+      if (record.fields === null) {
+        malformed(record);
+        continue;
+      }
+      const table = tableOf(record, record.fields);
+      tables.add(table ?? 'unknown');
+      if (table === null) continue;
+      const spec = TABLES[table];
+      const matches = matcher.match(record.fields, spec);
+      if (matches.length === 0) continue;
+      const when = recordTime(record.fields, spec);
+      if (!inWindow(when.time)) continue;
+      const hit: Hit = {
+        file: path, line: record.line, record: record.index, table, ...when,
+        matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
+        suppressedBy: null, malformed: false, fields: projection(record.fields, spec),
+      };
+      sink.hit(hit, [...new Set(matches.map((m) => m.ioc))]);
+    }
+  } catch (error) {
+    const opened = tally.done || tally.bytes > 0;
+    entry.errors.push({ line: opened ? lastLine : null, message: describeFailure(error) });
+  } finally {
+    await finishTally(path, tally);
+  }
+
+  entry.bytes = tally.bytes;
+  entry.sha256 = tally.done || tally.bytes > 0 ? tally.digest() : null;
+  entry.table = tables.size === 1 ? [...tables][0] : tables.size > 1 ? 'mixed' : (options.table ?? headerTable ?? 'unknown');
+  if (entry.table === 'unknown' && entry.format !== null) {
+    sink.warning(path, 'neither CommonSecurityLog nor DeviceNetworkEvents (use --table to force one); its records were counted, not searched');
+  }
+  sink.file(entry);
+}

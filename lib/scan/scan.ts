@@ -1,0 +1,27 @@
+import type { ScanOptions } from '../options/scan-options.js';
+import type { IocSet } from '../matcher/ioc-set.js';
+import { RecordMatcher } from '../matcher/match-record.js';
+import { discoverInputs } from '../inputs/discover.js';
+import type { ScanSink } from '../sink/scan-sink.js';
+import { scanFile } from './scan-file.js';
+
+export interface ScanOutcome {
+  /** Files handed to the sink, readable or not. */
+  files: number;
+  /** Named paths that did not exist and matched nothing. */
+  missing: number;
+}
+
+/** Every input named in the options, in order, into the sink. */
+export async function scan(options: ScanOptions, iocs: IocSet, sink: ScanSink): Promise<ScanOutcome> {
+  const discovery = await discoverInputs(options.paths);
+  const context = { options, iocs, matcher: new RecordMatcher(iocs, options.kqlParity) };
+  for (const input of discovery.files) {
+    if (input.error !== undefined) {
+      sink.file({ path: input.path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message: input.error }] });
+      continue;
+    }
+    await scanFile(input.path, context, sink);
+  }
+  return { files: discovery.files.length, missing: discovery.missing };
+}

@@ -1,0 +1,81 @@
+import type { TableName } from '../report/report.js';
+
+// What CONTRACT.md §2 watches in each table, and what the seed's KQL projects.
+// Column names here are canonical: lower case, no ` [zone]` suffix.
+
+export interface WatchedField {
+  /** The column as the report names it (`DestinationIP`). */
+  name: string;
+  column: string;
+  /** The column holding the port seen beside this address, if the table has one. */
+  portColumn: string | null;
+  /** `url`: only the host of the value is read (RemoteUrl). */
+  kind: 'address' | 'url';
+  /** One of the KQL's own fields (kept under --kql-parity). */
+  parity: boolean;
+}
+
+export interface TableSpec {
+  name: TableName;
+  watched: readonly WatchedField[];
+  /** The KQL `project` columns, in order, as named in the report's `fields`. */
+  projection: readonly string[];
+  /** Where the record's time is read, first present and non-empty wins. */
+  timeColumns: readonly string[];
+}
+
+function watched(name: string, portName: string | null, kind: 'address' | 'url', parity: boolean): WatchedField {
+  return { name, column: name.toLowerCase(), portColumn: portName?.toLowerCase() ?? null, kind, parity };
+}
+
+export const COMMON_SECURITY_LOG: TableSpec = {
+  name: 'CommonSecurityLog',
+  watched: [
+    watched('SourceIP', 'SourcePort', 'address', true),
+    watched('DestinationIP', 'DestinationPort', 'address', true),
+    watched('SourceTranslatedAddress', 'SourceTranslatedPort', 'address', false),
+    watched('DestinationTranslatedAddress', 'DestinationTranslatedPort', 'address', false),
+  ],
+  projection: ['TimeGenerated', 'SourceIP', 'DestinationIP', 'DestinationPort', 'DeviceAction', 'Activity'],
+  timeColumns: ['timegenerated'],
+};
+
+export const DEVICE_NETWORK_EVENTS: TableSpec = {
+  name: 'DeviceNetworkEvents',
+  watched: [
+    watched('RemoteIP', 'RemotePort', 'address', true),
+    watched('LocalIP', 'LocalPort', 'address', false),
+    watched('RemoteUrl', null, 'url', false),
+  ],
+  projection: ['Timestamp', 'DeviceName', 'RemoteIP', 'RemotePort', 'InitiatingProcessFileName', 'ActionType'],
+  timeColumns: ['timestamp', 'timegenerated'],
+};
+
+export const TABLES: Record<TableName, TableSpec> = {
+  CommonSecurityLog: COMMON_SECURITY_LOG,
+  DeviceNetworkEvents: DEVICE_NETWORK_EVENTS,
+};
+
+/** `--table`, a `Type` value or a streaming `category` naming a table, case-insensitively. */
+export function tableByName(text: string): TableName | null {
+  const name = text.trim().replace(/^AdvancedHunting-/i, '').toLowerCase();
+  if (name === 'commonsecuritylog') return 'CommonSecurityLog';
+  if (name === 'devicenetworkevents') return 'DeviceNetworkEvents';
+  return null;
+}
+
+/**
+ * Table from the columns present (§2). CommonSecurityLog has a RemoteIP column
+ * of its own, so RemoteIP alone proves nothing; each table needs one of its
+ * address columns and one column only it carries.
+ */
+export function tableFromColumns(has: (column: string) => boolean): TableName | null {
+  const any = (columns: string[]) => columns.some(has);
+  if (any(['sourceip', 'destinationip']) && any(['devicevendor', 'deviceproduct', 'deviceaction', 'activity'])) {
+    return 'CommonSecurityLog';
+  }
+  if (has('remoteip') && any(['actiontype', 'deviceid', 'initiatingprocessfilename'])) {
+    return 'DeviceNetworkEvents';
+  }
+  return null;
+}
