@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { normalizeOptions, type RawOptions } from '../lib/options/scan-options.js';
+import { builtinIocSet } from '../lib/matcher/ioc-set.js';
+import { ReportBuilder } from '../lib/sink/report-builder.js';
+import { scan } from '../lib/scan/scan.js';
+import type { Report } from '../lib/report/report.js';
+
+/** The repository root (tests run from dist/test). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const FIXTURES = join(ROOT, 'fixtures');
+export const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'real');
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'perlbot-hunt-test-'));
+}
+
+/** Write files (text or bytes) under a fresh temporary folder; `.gz` names are gzipped. */
+export function writeFiles(files: Record<string, string | Buffer>): string {
+  const dir = tempDir();
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(dir, name);
+    mkdirSync(dirname(path), { recursive: true });
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    writeFileSync(path, name.endsWith('.gz') ? gzipSync(bytes) : bytes);
+  }
+  return dir;
+}
+
+/** Scan in-process and return the JSON report, as `--format json` would print it. */
+export async function hunt(paths: string[], extra: Omit<RawOptions, 'paths'> = {}): Promise<Report> {
+  const options = normalizeOptions({ ...extra, paths, format: 'json' });
+  const iocs = builtinIocSet();
+  const builder = new ReportBuilder('test', iocs, []);
+  await scan(options, iocs, builder);
+  return builder.build();
+}
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): CliRun {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'perlbot-hunt.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '', ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A CommonSecurityLog CSV line set with just the columns a test needs. */
+export const CSL_HEADER = 'TimeGenerated,DeviceVendor,DeviceProduct,DeviceAction,Activity,SourceIP,SourcePort,DestinationIP,DestinationPort,SourceTranslatedAddress,SourceTranslatedPort,DestinationTranslatedAddress,DestinationTranslatedPort,Message';
+export const DNE_HEADER = 'Timestamp,DeviceId,DeviceName,ActionType,RemoteIP,RemotePort,RemoteUrl,LocalIP,LocalPort,InitiatingProcessFileName,InitiatingProcessCommandLine,AdditionalFields';
