@@ -1,0 +1,123 @@
+import { expect } from 'chai';
+import { symlinkSync, mkdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { runCli, writeFiles, CSL_HEADER } from './helpers.js';
+import type { Report } from '../lib/report/report.js';
+
+const hitCsv = `${CSL_HEADER}\n2026-06-01T10:00:00Z,Fortinet,FortiGate,accept,traffic,10.0.0.5,50000,179.43.139.84,443,,,,,\n`;
+const cleanCsv = `${CSL_HEADER}\n2026-06-01T10:00:00Z,Fortinet,FortiGate,accept,traffic,10.0.0.5,50000,8.8.8.8,53,,,,,\n`;
+
+describe('the perlbot-hunt command', () => {
+  it('exits 1 and prints the hit in the text listing when an active hit is found', () => {
+    const dir = writeFiles({ 'a.csv': hitCsv });
+    const run = runCli([dir]);
+    expect(run.status).to.equal(1);
+    expect(run.stdout).to.include('179.43.139.84');
+    expect(run.stdout).to.include(`${join(dir, 'a.csv')}:2`);
+  });
+
+  it('exits 0 with no hit, and writes a JSON report of the contract shape', () => {
+    const dir = writeFiles({ 'a.csv': cleanCsv });
+    const run = runCli(['--format', 'json', dir]);
+    expect(run.status).to.equal(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(Object.keys(report)).to.deep.equal(['tool', 'startedAt', 'finishedAt', 'iocs', 'exclusions', 'files', 'summary', 'hits']);
+    expect(report.tool.name).to.equal('perlbot-hunt');
+    expect(report.tool.version).to.equal(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+    expect(Date.parse(report.startedAt)).to.be.at.most(Date.parse(report.finishedAt));
+    expect(report.iocs).to.deep.equal([
+      { ip: '179.43.139.84', port: 443, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 75, firstSeen: '2026-05-21' },
+      { ip: '179.43.139.86', port: 443, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 80, firstSeen: '2026-05-21' },
+    ]);
+    expect(report.exclusions).to.deep.equal([]);
+    const file = join(dir, 'a.csv');
+    expect(report.files).to.deep.equal([{
+      path: file, format: 'csv', compressed: false, table: 'CommonSecurityLog', records: 1,
+      bytes: statSync(file).size, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), errors: [],
+    }]);
+    expect(report.summary).to.deep.equal({
+      files: 1, records: 1, hits: 0, suppressed: 0, errors: 0,
+      perIoc: [{ ip: '179.43.139.84', port: 443, hits: 0, suppressed: 0 }, { ip: '179.43.139.86', port: 443, hits: 0, suppressed: 0 }],
+    });
+  });
+
+  it('writes one hit per line with --format ndjson', () => {
+    const dir = writeFiles({ 'a.csv': hitCsv, 'b.csv': hitCsv.replace('179.43.139.84', '179.43.139.86') });
+    const run = runCli(['--format', 'ndjson', dir]);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((h) => h.matches[0].ip).sort()).to.deep.equal(['179.43.139.84', '179.43.139.86']);
+    expect(lines[0]).to.have.keys(['file', 'line', 'record', 'table', 'time', 'matches', 'suppressedBy', 'malformed', 'fields']);
+  });
+
+  it('exits 3 when nothing is hit but an input could not be read', () => {
+    const dir = writeFiles({ 'a.csv': cleanCsv });
+    const run = runCli(['--format', 'json', dir, join(dir, 'missing.csv')]);
+    expect(run.status).to.equal(3);
+    const report = JSON.parse(run.stdout) as Report;
+    const missing = report.files.find((f) => f.path.endsWith('missing.csv'))!;
+    expect(missing.errors).to.deep.equal([{ line: null, message: 'no such file or directory' }]);
+    expect(report.summary.errors).to.equal(1);
+  });
+
+  it('exits 1, not 3, when there is an active hit and an unreadable input', () => {
+    const dir = writeFiles({ 'a.csv': hitCsv });
+    expect(runCli([dir, join(dir, 'missing.csv')]).status).to.equal(1);
+  });
+
+  it('exits 2 when every named path is missing or nothing matched', () => {
+    const dir = writeFiles({});
+    const missing = runCli([join(dir, 'nope.csv'), join(dir, 'nope2.json')]);
+    expect(missing.status).to.equal(2);
+    expect(missing.stderr).to.match(/nothing to scan/);
+    expect(runCli([join(dir, '*.csv')]).status).to.equal(2);
+    expect(runCli([dir]).status).to.equal(2);
+  });
+
+  it('exits 2 on bad usage, naming the problem', () => {
+    const dir = writeFiles({ 'a.csv': hitCsv });
+    for (const args of [['--format', 'xml', dir], ['--table', 'Syslog', dir], ['--since', 'yesterday', dir], ['--bogus', dir], []]) {
+      const run = runCli(args);
+      expect(run.status, args.join(' ')).to.equal(2);
+      expect(run.stderr).to.match(/perlbot-hunt: /);
+      expect(run.stdout).to.equal('');
+    }
+  });
+
+  it('walks hidden folders, follows a symlink once and reports a loop instead of hanging', () => {
+    const dir = writeFiles({ '.hidden/deep/a.csv': hitCsv, 'notes.txt': hitCsv, 'b.csv.gz': hitCsv });
+    symlinkSync(dir, join(dir, '.hidden', 'loop'));
+    mkdirSync(join(dir, 'other'));
+    writeFileSync(join(dir, 'other', 'c.tsv'), cleanCsv);
+    symlinkSync(join(dir, 'other'), join(dir, 'again'));
+    const run = runCli(['--format', 'json', dir]);
+    const report = JSON.parse(run.stdout) as Report;
+    const names = report.files.map((f) => f.path.slice(dir.length + 1));
+    expect(names).to.have.members(['.hidden/deep/a.csv', '.hidden/loop', 'again/c.tsv', 'b.csv.gz']);
+    const loop = report.files.find((f) => f.path.endsWith('loop'))!;
+    expect(loop.errors[0].message).to.match(/symbolic link loop/);
+    expect(report.summary.hits).to.equal(2);
+    expect(run.status).to.equal(1);
+  });
+
+  it('scans a file named explicitly whatever its extension, sniffing its content', () => {
+    const dir = writeFiles({ 'evidence.txt': hitCsv, 'events.log': JSON.stringify({ RemoteIP: '179.43.139.86', ActionType: 'ConnectionSuccess', Timestamp: '2026-01-01T00:00:00Z' }) });
+    const report = JSON.parse(runCli(['--format', 'json', join(dir, 'evidence.txt'), join(dir, 'events.log')]).stdout) as Report;
+    expect(report.files.map((f) => [f.format, f.table])).to.deep.equal([['csv', 'CommonSecurityLog'], ['ndjson', 'DeviceNetworkEvents']]);
+    expect(report.summary.hits).to.equal(2);
+  });
+
+  it('expands glob patterns, hidden files included', () => {
+    const dir = writeFiles({ 'x/a.csv': hitCsv, 'x/.b.csv': hitCsv, 'x/c.json': '[]' });
+    const report = JSON.parse(runCli(['--format', 'json', `${dir}/x/*.csv`]).stdout) as Report;
+    expect(report.files.map((f) => f.path.split('/').pop())).to.deep.equal(['.b.csv', 'a.csv']);
+  });
+
+  it('warns on standard error about a file of neither table, not in the report stream', () => {
+    const dir = writeFiles({ 'syslog.csv': 'Computer,SyslogMessage\nh,x\n' });
+    const run = runCli(['--format', 'json', dir]);
+    expect(run.status).to.equal(0);
+    expect(run.stderr).to.match(/warning: .*syslog\.csv: neither CommonSecurityLog nor DeviceNetworkEvents/);
+    expect(JSON.parse(run.stdout).files[0].table).to.equal('unknown');
+  });
+});
