@@ -30,7 +30,8 @@ describe('the perlbot-hunt command', () => {
       { ip: '179.43.139.84', port: 443, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 75, firstSeen: '2026-05-21' },
       { ip: '179.43.139.86', port: 443, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 80, firstSeen: '2026-05-21' },
     ]);
-    expect(report.exclusions).to.deep.equal([]);
+    expect(report.exclusions.map((e) => e.id)).to.deep.equal(['backup-rsync-tar', 'cron-log-parser', 'admin-config-gen', 'ci-test-script', 'devops-config-manage']);
+    expect(report.exclusions[1].description).to.match(/cron or systemd/);
     const file = join(dir, 'a.csv');
     expect(report.files).to.deep.equal([{
       path: file, format: 'csv', compressed: false, table: 'CommonSecurityLog', records: 1,

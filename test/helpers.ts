@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { normalizeOptions, type RawOptions } from '../lib/options/scan-options.js';
 import { builtinIocSet } from '../lib/matcher/ioc-set.js';
+import { exclusionsFor } from '../lib/exclusions/exclusion-file.js';
 import { ReportBuilder } from '../lib/sink/report-builder.js';
 import { scan } from '../lib/scan/scan.js';
 import type { Report } from '../lib/report/report.js';
@@ -35,8 +36,9 @@ export function writeFiles(files: Record<string, string | Buffer>): string {
 export async function hunt(paths: string[], extra: Omit<RawOptions, 'paths'> = {}): Promise<Report> {
   const options = normalizeOptions({ ...extra, paths, format: 'json' });
   const iocs = builtinIocSet();
-  const builder = new ReportBuilder('test', iocs, []);
-  await scan(options, iocs, builder);
+  const exclusions = exclusionsFor(options.exclusions);
+  const builder = new ReportBuilder('test', iocs, exclusions.entries);
+  await scan(options, iocs, exclusions, builder);
   return builder.build();
 }
 

@@ -3,6 +3,8 @@ import { rename, writeFile } from 'node:fs/promises';
 import yargs from 'yargs';
 import { normalizeOptions, OUTPUT_FORMATS, UsageError, type ScanOptions } from '../options/scan-options.js';
 import { builtinIocSet } from '../matcher/ioc-set.js';
+import type { ExclusionSet } from '../exclusions/exclusion-set.js';
+import { exclusionsFor, ExclusionFileError } from '../exclusions/exclusion-file.js';
 import { ReportBuilder } from '../sink/report-builder.js';
 import { scan } from '../scan/scan.js';
 import { printJson, printNdjson } from '../printers/json-printer.js';
@@ -25,6 +27,7 @@ function parseArgv(argv: string[], version: string) {
     .option('table', { type: 'string', describe: 'read every file as this table (CommonSecurityLog or DeviceNetworkEvents)' })
     .option('since', { type: 'string', describe: 'keep hits at or after this ISO 8601 time' })
     .option('until', { type: 'string', describe: 'keep hits before this ISO 8601 time' })
+    .option('exclusions', { type: 'string', describe: 'exclusion rules from FILE, replacing the defaults (--no-exclusions: none)' })
     .option('color', { type: 'boolean', describe: 'force color on (--no-color: off); default: on a terminal, unless NO_COLOR is set' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings or progress on standard error' })
     .version(version)
@@ -78,10 +81,19 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.nothingScanned;
   }
 
+  let exclusions: ExclusionSet;
+  try {
+    exclusions = exclusionsFor(options.exclusions);
+  } catch (error) {
+    if (!(error instanceof ExclusionFileError)) throw error;
+    process.stderr.write(`perlbot-hunt: bad exclusions file: ${error.message}\n`);
+    return EXIT.nothingScanned;
+  }
+
   try {
     const iocs = builtinIocSet();
-    const builder = new ReportBuilder(version, iocs, []);
-    const outcome = await scan(options, iocs, builder);
+    const builder = new ReportBuilder(version, iocs, exclusions.entries);
+    const outcome = await scan(options, iocs, exclusions, builder);
     if (outcome.files === 0 || outcome.missing === options.paths.length) {
       process.stderr.write(`perlbot-hunt: nothing to scan: ${options.paths.length === 1 ? 'the path' : 'no path'} named matched a readable input (${options.paths.join(', ')})\n`);
       return EXIT.nothingScanned;

@@ -21,6 +21,8 @@ export interface ScanOptions {
   /** null: color when standard output is a terminal and NO_COLOR is unset. */
   color: boolean | null;
   quiet: boolean;
+  /** Which exclusion rules apply: the shipped defaults, a user's file (replacing them), or none. */
+  exclusions: { kind: 'builtin' } | { kind: 'file'; path: string } | { kind: 'none' };
 }
 
 /** What the user asked for, as yargs handed it over, before any checking. */
@@ -34,6 +36,8 @@ export interface RawOptions {
   until?: unknown;
   color?: unknown;
   quiet?: unknown;
+  /** A path, or false for --no-exclusions. */
+  exclusions?: unknown;
 }
 
 /** Bad usage: the CLI prints the message and exits 2 before scanning. */
@@ -47,6 +51,14 @@ function instant(name: string, value: unknown): number | null {
   const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(iso) : NaN;
   if (Number.isNaN(ms)) throw new UsageError(`--${name} "${text}" is not an ISO 8601 date or time (for example 2026-05-21 or 2026-05-21T14:00:00Z)`);
   return ms;
+}
+
+function exclusionChoice(value: unknown): ScanOptions['exclusions'] {
+  if (value === undefined || value === null || value === true) return { kind: 'builtin' };
+  if (value === false) return { kind: 'none' };
+  const path = String(value).trim();
+  if (path === '') throw new UsageError('--exclusions needs a file (or use --no-exclusions)');
+  return { kind: 'file', path };
 }
 
 export function normalizeOptions(raw: RawOptions): ScanOptions {
@@ -76,5 +88,6 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
     until,
     color: typeof raw.color === 'boolean' ? raw.color : null,
     quiet: raw.quiet === true,
+    exclusions: exclusionChoice(raw.exclusions),
   };
 }

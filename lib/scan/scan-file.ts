@@ -1,6 +1,7 @@
 import type { FileEntry, FileTable, Hit, TableName } from '../report/report.js';
 import type { ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
+import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { RecordMatcher } from '../matcher/match-record.js';
 import { iocsInText } from '../matcher/raw-text.js';
 import { finishTally, formatOfShape, openInput, Tally, type ContentShape } from '../inputs/open-input.js';
@@ -19,6 +20,7 @@ export interface ScanContext {
   options: ScanOptions;
   iocs: IocSet;
   matcher: RecordMatcher;
+  exclusions: ExclusionSet;
 }
 
 function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, events: ReaderEvents): AsyncIterable<SourceRecord> {
@@ -129,7 +131,7 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
       const hit: Hit = {
         file: path, line: record.line, record: record.index, table, ...when,
         matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
-        suppressedBy: null, malformed: false, fields: projection(record.fields, spec),
+        suppressedBy: context.exclusions.firstMatch(record.fields, table), malformed: false, fields: projection(record.fields, spec),
       };
       sink.hit(hit, [...new Set(matches.map((m) => m.ioc))]);
     }

@@ -1,5 +1,6 @@
 import type { ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
+import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { RecordMatcher } from '../matcher/match-record.js';
 import { discoverInputs } from '../inputs/discover.js';
 import type { ScanSink } from '../sink/scan-sink.js';
@@ -13,9 +14,9 @@ export interface ScanOutcome {
 }
 
 /** Every input named in the options, in order, into the sink. */
-export async function scan(options: ScanOptions, iocs: IocSet, sink: ScanSink): Promise<ScanOutcome> {
+export async function scan(options: ScanOptions, iocs: IocSet, exclusions: ExclusionSet, sink: ScanSink): Promise<ScanOutcome> {
   const discovery = await discoverInputs(options.paths);
-  const context = { options, iocs, matcher: new RecordMatcher(iocs, options.kqlParity) };
+  const context = { options, iocs, exclusions, matcher: new RecordMatcher(iocs, options.kqlParity) };
   for (const input of discovery.files) {
     if (input.error !== undefined) {
       sink.file({ path: input.path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message: input.error }] });
