@@ -20,6 +20,17 @@ function flow(hit: Hit): string {
   return '';
 }
 
+function hitLines(hit: Hit): string[] {
+  const lines = [`  ${hit.time ?? hit.timeText ?? 'time unknown'}  ${hit.table}${hit.malformed ? '  MALFORMED RECORD' : ''}`];
+  if (!hit.malformed) lines.push(`    ${flow(hit)}`);
+  for (const m of hit.matches) {
+    const port = m.portMatch === null ? 'port not recorded' : m.portMatch ? `port ${m.port} matches` : `port ${m.port} differs`;
+    lines.push(`    IOC ${m.ip} in ${m.field ?? 'raw text'} (${port})`);
+  }
+  lines.push(`    at ${where(hit)} (record ${hit.record})`);
+  return lines;
+}
+
 export function printText(report: Report, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const out: string[] = [];
@@ -28,15 +39,17 @@ export function printText(report: Report, color: boolean): string {
   out.push(`IOCs: ${report.iocs.map((i) => `${i.ip}:${i.port ?? '*'}`).join(', ')}`);
   out.push('');
   const active = report.hits.filter((h) => h.suppressedBy === null);
+  const suppressed = report.hits.filter((h) => h.suppressedBy !== null);
+  const descriptions = new Map(report.exclusions.map((e) => [e.id, e.description]));
   out.push(c.bold(active.length > 0 ? c.red(`ACTIVE HITS (${active.length})`) : `ACTIVE HITS (0)`));
-  for (const hit of active) {
-    out.push(`  ${hit.time ?? hit.timeText ?? 'time unknown'}  ${hit.table}${hit.malformed ? '  MALFORMED RECORD' : ''}`);
-    if (!hit.malformed) out.push(`    ${flow(hit)}`);
-    for (const m of hit.matches) {
-      const port = m.portMatch === null ? 'port not recorded' : m.portMatch ? `port ${m.port} matches` : `port ${m.port} differs`;
-      out.push(`    IOC ${m.ip} in ${m.field ?? 'raw text'} (${port})`);
+  for (const hit of active) out.push(...hitLines(hit));
+  if (suppressed.length > 0) {
+    out.push('');
+    out.push(c.bold(`SUPPRESSED BY EXCLUSIONS (${suppressed.length}): not active, listed for review`));
+    for (const hit of suppressed) {
+      const lines = [...hitLines(hit), `    suppressed by ${hit.suppressedBy}: ${descriptions.get(hit.suppressedBy!) ?? ''}`];
+      out.push(...lines.map((l) => c.dim(l.replace(/^  /, '  ~ '))));
     }
-    out.push(`    at ${where(hit)} (record ${hit.record})`);
   }
   out.push('');
   out.push(c.bold('SUMMARY'));
