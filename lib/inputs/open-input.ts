@@ -20,9 +20,12 @@ export class Tally {
   done = false;
   private readonly hash: Hash = createHash('sha256');
 
+  constructor(private readonly onBytes?: (count: number) => void) {}
+
   update(chunk: Buffer): void {
     this.bytes += chunk.length;
     this.hash.update(chunk);
+    this.onBytes?.(chunk.length);
   }
 
   digest(): string {

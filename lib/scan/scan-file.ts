@@ -66,7 +66,7 @@ function describeFailure(error: unknown): string {
 export async function scanFile(path: string, context: ScanContext, sink: ScanSink): Promise<void> {
   const { options, matcher } = context;
   const entry: FileEntry = { path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [] };
-  const tally = new Tally();
+  const tally = new Tally(sink.bytesRead?.bind(sink));
   const tables = new Set<FileTable>();
   let headerTable: TableName | null = null;
   let lastLine = 1;

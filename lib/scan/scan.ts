@@ -16,6 +16,7 @@ export interface ScanOutcome {
 /** Every input named in the options, in order, into the sink. */
 export async function scan(options: ScanOptions, iocs: IocSet, exclusions: ExclusionSet, sink: ScanSink): Promise<ScanOutcome> {
   const discovery = await discoverInputs(options.paths);
+  sink.inputs?.(discovery.files.filter((f) => f.error === undefined).map((f) => f.path));
   const context = { options, iocs, exclusions, matcher: new RecordMatcher(iocs, options.kqlParity) };
   for (const input of discovery.files) {
     if (input.error !== undefined) {

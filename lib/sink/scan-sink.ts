@@ -11,4 +11,8 @@ export interface ScanSink {
   file(entry: FileEntry): void;
   /** Something a responder should know that is not an error (a file of neither table). */
   warning(path: string, message: string): void;
+  /** The inputs about to be scanned, in order (for progress: sizes, counts). */
+  inputs?(paths: readonly string[]): void;
+  /** Raw bytes of the current file just read (for progress). */
+  bytesRead?(count: number): void;
 }
