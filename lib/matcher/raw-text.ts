@@ -1,32 +1,80 @@
 import type { Ioc, IocSet } from './ioc-set.js';
 
-// A malformed record has no fields to compare, only text. An IOC IP counts in
-// it only as a whole address: not inside `179.43.139.840` or `1179.43.139.84`.
+// A malformed record has no fields to compare, only bytes. An IOC IP counts in
+// them only as a whole address: not inside `179.43.139.840` or `1179.43.139.84`.
 
-function isDigit(ch: string | undefined): boolean {
-  return ch !== undefined && ch >= '0' && ch <= '9';
+const DOT = 0x2e;
+
+function isDigit(byte: number | undefined): boolean {
+  return byte !== undefined && byte >= 0x30 && byte <= 0x39;
 }
 
-function standsAlone(text: string, at: number, length: number): boolean {
-  const before = text[at - 1];
-  const after = text[at + length];
-  if (isDigit(before) || (before === '.' && isDigit(text[at - 2]))) return false;
-  if (isDigit(after) || (after === '.' && isDigit(text[at + length + 1]))) return false;
+function standsAlone(bytes: Buffer, at: number, length: number): boolean {
+  const before = at > 0 ? bytes[at - 1] : undefined;
+  const after = bytes[at + length];
+  if (isDigit(before) || (before === DOT && isDigit(bytes[at - 2]))) return false;
+  if (isDigit(after) || (after === DOT && isDigit(bytes[at + length + 1]))) return false;
   return true;
 }
 
-/** Each IOC whose IP appears in the text as a whole address, in IOC-set order. */
-export function iocsInText(text: string, iocs: IocSet): Ioc[] {
-  const found: Ioc[] = [];
-  for (const ip of iocs.ips) {
-    let at = text.indexOf(ip);
-    while (at >= 0) {
-      if (standsAlone(text, at, ip.length)) {
-        found.push(iocs.lookup(ip)![0]);
-        break;
-      }
-      at = text.indexOf(ip, at + 1);
-    }
+/** Finds IOC IPs in raw bytes, whole addresses only. */
+export class RawIocSearch {
+  private readonly needles: Array<{ ip: string; bytes: Buffer }>;
+  /** Longest needle plus its boundary bytes: what a streamed search carries over between pieces. */
+  readonly overlap: number;
+
+  constructor(private readonly iocs: IocSet) {
+    this.needles = iocs.ips.map((ip) => ({ ip, bytes: Buffer.from(ip, 'latin1') }));
+    this.overlap = Math.max(0, ...this.needles.map((n) => n.bytes.length)) + 2;
   }
-  return found;
+
+  /**
+   * The IPs found. With `complete` false the bytes may continue in a next
+   * piece, so a match touching the end is left for that piece to decide.
+   */
+  find(bytes: Buffer, into: Set<string> = new Set(), complete = true): Set<string> {
+    for (const { ip, bytes: needle } of this.needles) {
+      if (into.has(ip)) continue;
+      let at = bytes.indexOf(needle);
+      while (at >= 0) {
+        if (!complete && at + needle.length + 2 > bytes.length) break;
+        if (standsAlone(bytes, at, needle.length)) {
+          into.add(ip);
+          break;
+        }
+        at = bytes.indexOf(needle, at + 1);
+      }
+    }
+    return into;
+  }
+
+  /** For a record too large to hold: fed piece by piece, never holding more than a piece. */
+  stream(): RawIocStream {
+    return new RawIocStream(this);
+  }
+
+  /** The IOCs for IPs found, one per IP, in IOC-set order. */
+  iocsFor(ips: Iterable<string>): Ioc[] {
+    const wanted = new Set(ips);
+    return this.iocs.ips.filter((ip) => wanted.has(ip)).map((ip) => this.iocs.lookup(ip)![0]);
+  }
+}
+
+export class RawIocStream {
+  private tail: Buffer = Buffer.alloc(0);
+  readonly found = new Set<string>();
+
+  constructor(private readonly search: RawIocSearch) {}
+
+  feed(piece: Buffer): void {
+    const joined = this.tail.length > 0 ? Buffer.concat([this.tail, piece]) : piece;
+    this.search.find(joined, this.found, false);
+    this.tail = Buffer.from(joined.subarray(Math.max(0, joined.length - this.search.overlap - 2)));
+  }
+
+  /** The record ended: decide the matches left at its very end. */
+  finish(): Set<string> {
+    this.search.find(this.tail, this.found, true);
+    return this.found;
+  }
 }

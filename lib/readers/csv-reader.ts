@@ -1,13 +1,11 @@
-import { parse, type CsvError, type Info } from 'csv-parse';
-import { LineTracker } from './line-tracker.js';
+import { parse, type CsvError } from 'csv-parse';
+import { CsvFramer, type FramedRecord } from './csv-framer.js';
 import { CsvLayout, type SourceRecord } from './source-record.js';
-import type { ReaderEvents } from './reader-events.js';
+import type { ReaderContext } from './reader-context.js';
 
-// CSV exports through csv-parse's streaming parser. The parser reports where
-// each record ends (bytes); the LineTracker turns that into the physical line
-// where the record starts, which csv-parse cannot tell through quoted CRLFs.
-
-type Parsed = { kind: 'record'; cells: string[]; end: number } | { kind: 'skip'; error: CsvError };
+// CSV exports: the framer finds each record's bytes and starting line, then
+// csv-parse's streaming parser splits the record into fields. The parser only
+// ever sees whole records, so one broken record cannot desynchronise it.
 
 /** Comma unless the header line holds more tabs than commas (`.tsv`, Excel copies). */
 export function detectDelimiter(head: Buffer): string {
@@ -23,103 +21,138 @@ export function detectDelimiter(head: Buffer): string {
   return tabs > commas ? '\t' : ',';
 }
 
-export async function* readCsv(content: AsyncIterable<Buffer>, events: ReaderEvents): AsyncGenerator<SourceRecord> {
-  const tracker = new LineTracker();
-  const queue: Parsed[] = [];
-  let parser: ReturnType<typeof parse> | null = null;
-  let fatal: Error | null = null;
-  let layout: CsvLayout | null = null;
-  let typeColumn: readonly number[] | undefined;
-  let previousEnd = 0;
-  let index = 0;
+type Parsed = { cells: string[] } | { error: CsvError } | { broken: true };
 
-  function start(delimiter: string): ReturnType<typeof parse> {
-    const p = parse({
-      bom: true,
-      delimiter,
-      info: true,
+/**
+ * csv-parse as a per-record function. It emits a record only once it has seen
+ * what follows the record's line ending, so results arrive one record late:
+ * records wait in `waiting` until their result comes back, and leave in the
+ * order they came, broken ones (never shown to the parser) included.
+ */
+class FieldSplitter {
+  private parser: ReturnType<typeof parse>;
+  private readonly results: Parsed[] = [];
+  private readonly waiting: FramedRecord[] = [];
+
+  constructor(private readonly delimiter: string) {
+    this.parser = this.create(true);
+  }
+
+  private create(first: boolean): ReturnType<typeof parse> {
+    const parser = parse({
+      bom: first,
+      delimiter: this.delimiter,
+      record_delimiter: ['\r\n', '\n'],
       relax_column_count: true,
       relax_quotes: true,
-      skip_empty_lines: true,
       skip_records_with_error: true,
-      // Records are taken from these callbacks, which csv-parse calls in order
-      // and synchronously within write(), so nothing piles up in the stream.
-      on_record: (record: { record: string[]; info: Info } | string[], info: Info) => {
-        const cells = Array.isArray(record) ? record : record.record;
-        queue.push({ kind: 'record', cells, end: info.bytes });
+      on_record: (record: string[]) => {
+        this.results.push({ cells: record });
         return null;
       },
       on_skip: (error: CsvError | undefined) => {
-        if (error) queue.push({ kind: 'skip', error });
+        if (error) this.results.push({ error });
       },
     } as unknown as Parameters<typeof parse>[0]);
-    p.on('error', (error: Error) => {
-      fatal = error;
-    });
-    p.resume();
-    return p;
+    parser.on('error', (error: CsvError) => this.results.push({ error }));
+    parser.resume();
+    return parser;
   }
 
-  function* drain(): Generator<SourceRecord> {
-    while (queue.length > 0) {
-      const item = queue.shift()!;
-      const at = tracker.nextRecordStart(previousEnd);
-      if (item.kind === 'skip') {
-        index++;
-        const stop = Math.max(at.offset, tracker.length);
-        yield { line: at.line, offset: at.offset, index, fields: null, declaredTable: null, problem: csvProblem(item.error), rawText: tracker.slice(at.offset, stop).toString('utf8') };
-        previousEnd = stop;
-        tracker.release(previousEnd);
+  /** Hand a record over; returns the records whose fields are now known, in order. */
+  write(record: FramedRecord): Array<[FramedRecord, Parsed]> {
+    this.waiting.push(record);
+    if (record.bytes !== null) this.parser.write(record.bytes);
+    return this.collect();
+  }
+
+  end(): Array<[FramedRecord, Parsed]> {
+    this.parser.end();
+    return this.collect();
+  }
+
+  private collect(): Array<[FramedRecord, Parsed]> {
+    const done: Array<[FramedRecord, Parsed]> = [];
+    while (this.waiting.length > 0) {
+      if (this.waiting[0].bytes === null) {
+        done.push([this.waiting.shift()!, { broken: true }]);
         continue;
       }
-      if (layout === null) {
-        layout = new CsvLayout(item.cells);
-        typeColumn = layout.lookup('type');
-        events.header?.(item.cells);
-        previousEnd = item.end;
+      const result = this.results.shift();
+      if (!result) break;
+      done.push([this.waiting.shift()!, result]);
+      if ('error' in result) {
+        // after an error the parser's state is suspect: the records still
+        // waiting go to a fresh parser
+        const again = this.waiting.splice(0);
+        this.results.length = 0;
+        this.parser.destroy();
+        this.parser = this.create(false);
+        for (const record of again) done.push(...this.write(record));
+        return done;
+      }
+    }
+    return done;
+  }
+}
+
+export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderContext): AsyncGenerator<SourceRecord> {
+  let framer: CsvFramer | null = null;
+  let splitter: FieldSplitter | null = null;
+  let layout: CsvLayout | null = null;
+  let typed = false;
+  let index = 0;
+
+  function* deliver(done: Array<[FramedRecord, Parsed]>): Generator<SourceRecord> {
+    for (const [framed, parsed] of done) {
+      if (layout === null && 'cells' in parsed) {
+        layout = new CsvLayout(parsed.cells);
+        typed = layout.has('type');
+        context.header?.(parsed.cells);
         continue;
       }
       index++;
-      const record: SourceRecord = { line: at.line, offset: at.offset, index, fields: null, declaredTable: null };
-      if (item.cells.length !== layout.names.length) {
-        record.problem = `row has ${item.cells.length} fields, the header has ${layout.names.length}`;
-        record.rawText = tracker.slice(at.offset, item.end).toString('utf8');
+      const at = { line: framed.line, offset: framed.offset, index, declaredTable: null };
+      if ('broken' in parsed) {
+        yield { ...at, fields: null, problem: framed.broken, rawIps: framed.rawIps };
+      } else if ('error' in parsed) {
+        yield { ...at, fields: null, problem: `unreadable CSV record (${parsed.error.message})`, rawIps: context.search.find(framed.bytes!) };
+      } else if (layout === null) {
+        yield { ...at, fields: null, problem: 'no readable header line before this record', rawIps: context.search.find(framed.bytes!) };
+      } else if (parsed.cells.length !== layout.names.length) {
+        const problem = `row has ${parsed.cells.length} fields, the header has ${layout.names.length}`;
+        yield { ...at, fields: null, problem, rawIps: context.search.find(framed.bytes!) };
       } else {
-        record.fields = layout.fields(item.cells);
-        record.declaredTable = typeColumn ? record.fields.get('type') : null;
+        const fields = layout.fields(parsed.cells);
+        yield { ...at, fields, declaredTable: typed ? fields.get('type') : null };
       }
-      previousEnd = item.end;
-      tracker.release(previousEnd);
-      yield record;
     }
+  }
+
+  function* frame(records: FramedRecord[]): Generator<SourceRecord> {
+    for (const record of records) yield* deliver(splitter!.write(record));
   }
 
   try {
     for await (const chunk of content) {
-      tracker.append(chunk);
-      parser ??= start(detectDelimiter(chunk));
-      parser.write(chunk);
-      yield* drain();
-      if (fatal) break;
+      if (!framer) {
+        const delimiter = detectDelimiter(chunk);
+        framer = new CsvFramer(delimiter.charCodeAt(0), context.search);
+        splitter = new FieldSplitter(delimiter);
+      }
+      yield* frame(framer.push(chunk));
     }
   } catch (error) {
-    // the content stream itself failed (corrupt gzip): what was parsed stands
-    parser?.end();
-    yield* drain();
+    // the content itself failed (corrupt or cut gzip): the records read so far
+    // stand, and the cut-off tail is one broken record
+    if (framer) {
+      yield* frame(framer.end().map((r) => ({ ...r, bytes: null, broken: r.broken ?? 'record cut off where the data ends', rawIps: r.rawIps ?? context.search.find(r.bytes ?? Buffer.alloc(0)) })));
+      yield* deliver(splitter!.end());
+    }
     throw error;
   }
-  parser?.end();
-  yield* drain();
-  if (fatal) throw fatal;
-}
-
-function csvProblem(error: CsvError): string {
-  switch (error.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'a quoted field is never closed: the rest of the file is one broken record';
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'a quoted field is followed by text before the next delimiter';
-    default:
-      return `unreadable CSV record (${error.message})`;
+  if (framer) {
+    yield* frame(framer.end());
+    yield* deliver(splitter!.end());
   }
 }

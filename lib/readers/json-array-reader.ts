@@ -1,6 +1,8 @@
 import { JsonKeyCache, type SourceRecord } from './source-record.js';
-import { jsonProblem, recordFromJson } from './json-record.js';
-import type { ReaderEvents } from './reader-events.js';
+import { malformed, recordFromJson } from './json-record.js';
+import { MAX_RECORD_BYTES } from './csv-framer.js';
+import type { ReaderContext } from './reader-context.js';
+import type { RawIocStream } from '../matcher/raw-text.js';
 
 // A JSON array of records, pretty-printed or on one line, or the array held
 // by an Event Hub `{"records": […]}` object. The array is never parsed whole:
@@ -22,7 +24,7 @@ function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09 || byte === 0xef || byte === 0xbb || byte === 0xbf;
 }
 
-export async function* readJsonArray(content: AsyncIterable<Buffer>, events: ReaderEvents): AsyncGenerator<SourceRecord> {
+export async function* readJsonArray(content: AsyncIterable<Buffer>, context: ReaderContext, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<SourceRecord> {
   const keys = new JsonKeyCache();
   /** before: looking for the array's `[`; between: inside it, between elements; element: inside one; after: done. */
   let phase: 'before' | 'between' | 'element' | 'after' = 'before';
@@ -33,21 +35,41 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, events: Rea
   let offset = 0;
   let index = 0;
   let parts: Buffer[] = [];
+  let size = 0;
+  /** An element too large to hold: its bytes go to the IOC search only. */
+  let oversize: RawIocStream | null = null;
   let elementStart = { line: 0, offset: 0 };
 
-  function* finish(text: string): Generator<SourceRecord> {
-    index++;
-    const at = { line: elementStart.line, offset: elementStart.offset, index };
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      yield { ...at, fields: null, declaredTable: null, problem: jsonProblem(error), rawText: text };
+  function keep(piece: Buffer): void {
+    if (oversize) {
+      oversize.feed(piece);
       return;
     }
-    yield recordFromJson(value, keys, at, () => text);
+    parts.push(piece);
+    size += piece.length;
+    if (size > maxRecordBytes) {
+      oversize = context.search.stream();
+      for (const part of parts) oversize.feed(part);
+      parts = [];
+      size = 0;
+    }
   }
 
+  function finish(): SourceRecord {
+    index++;
+    const at = { line: elementStart.line, offset: elementStart.offset, index };
+    const bytes = Buffer.concat(parts);
+    parts = [];
+    size = 0;
+    if (oversize) {
+      const found = oversize.finish();
+      oversize = null;
+      return malformed(at, `record larger than ${maxRecordBytes / 1024 / 1024} MiB, not parsed`, found);
+    }
+    return recordFromJson(bytes, keys, at, context.search);
+  }
+
+  try {
   for await (const chunk of content) {
     let elementFrom = 0;
     for (let i = 0; i < chunk.length; i++) {
@@ -67,12 +89,9 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, events: Rea
           const scalarEnd = depth === 0;
           if (!scalarEnd) depth--;
           if (scalarEnd || depth === 0) {
-            const end = scalarEnd ? i : i + 1;
-            parts.push(chunk.subarray(elementFrom, end));
-            const text = Buffer.concat(parts).toString('utf8');
-            parts = [];
+            keep(chunk.subarray(elementFrom, scalarEnd ? i : i + 1));
             phase = 'between';
-            yield* finish(text);
+            yield finish();
             if (scalarEnd && byte === CLOSE_BRACKET) phase = 'after';
           }
         }
@@ -99,17 +118,26 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, events: Rea
       // after the array closes, nothing more is read as records
       break;
     }
-    if (phase === 'element') parts.push(chunk.subarray(elementFrom));
+    if (phase === 'element') keep(chunk.subarray(elementFrom));
     offset += chunk.length;
+  }
+  } catch (error) {
+    // the content itself failed (corrupt or cut gzip): the element being read is cut off
+    if (phase === 'element') {
+      const found = oversize ? (oversize as RawIocStream).finish() : context.search.find(Buffer.concat(parts));
+      index++;
+      yield malformed({ line: elementStart.line, offset: elementStart.offset, index }, 'record cut off where the data ends', found);
+    }
+    throw error;
   }
 
   if (phase === 'element') {
+    const found = oversize ? (oversize as RawIocStream).finish() : context.search.find(Buffer.concat(parts));
     index++;
-    const rawText = Buffer.concat(parts).toString('utf8');
-    yield { line: elementStart.line, offset: elementStart.offset, index, fields: null, declaredTable: null, problem: 'the JSON array ends inside this record (file cut short?)', rawText };
+    yield malformed({ line: elementStart.line, offset: elementStart.offset, index }, 'the JSON array ends inside this record (file cut short?)', found);
   } else if (phase === 'between') {
-    events.error(line, 'the JSON array is never closed (file cut short?)');
+    context.error(line, 'the JSON array is never closed (file cut short?)');
   } else if (phase === 'before') {
-    events.error(1, 'no JSON array found');
+    context.error(1, 'no JSON array found');
   }
 }

@@ -1,4 +1,5 @@
 import { JsonFields, JsonKeyCache, type SourceRecord } from './source-record.js';
+import type { RawIocSearch } from '../matcher/raw-text.js';
 
 export interface Provenance {
   line: number;
@@ -11,14 +12,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * One parsed JSON value as a record. Defender streaming-API rows keep the event
- * in `properties` and name the table in `category`
+ * One JSON record's text, parsed alone. Defender streaming-API rows keep the
+ * event in `properties` and name the table in `category`
  * (`AdvancedHunting-DeviceNetworkEvents`); flat rows may name it in `Type`.
  */
-export function recordFromJson(value: unknown, keys: JsonKeyCache, at: Provenance, rawText: () => string): SourceRecord {
-  if (!isObject(value)) {
-    return { ...at, fields: null, declaredTable: null, problem: 'a record is not a JSON object', rawText: rawText() };
+export function recordFromJson(bytes: Buffer, keys: JsonKeyCache, at: Provenance, search: RawIocSearch): SourceRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    return malformed(at, `invalid JSON (${(error as Error).message})`, search.find(bytes));
   }
+  if (!isObject(value)) return malformed(at, 'a record is not a JSON object', search.find(bytes));
   if (isObject(value.properties) && typeof value.category === 'string') {
     return { ...at, fields: new JsonFields(value.properties, keys), declaredTable: value.category };
   }
@@ -26,7 +31,6 @@ export function recordFromJson(value: unknown, keys: JsonKeyCache, at: Provenanc
   return { ...at, fields, declaredTable: fields.get('type') };
 }
 
-export function jsonProblem(error: unknown): string {
-  const reason = error instanceof Error ? error.message : String(error);
-  return `invalid JSON (${reason})`;
+export function malformed(at: Provenance, problem: string, rawIps: Set<string>): SourceRecord {
+  return { ...at, fields: null, declaredTable: null, problem, rawIps };
 }

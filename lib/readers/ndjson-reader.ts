@@ -1,51 +1,82 @@
 import { JsonKeyCache, type SourceRecord } from './source-record.js';
-import { jsonProblem, recordFromJson } from './json-record.js';
+import { malformed, recordFromJson } from './json-record.js';
+import { MAX_RECORD_BYTES } from './csv-framer.js';
+import type { ReaderContext } from './reader-context.js';
+import type { RawIocStream } from '../matcher/raw-text.js';
 
 const LF = 0x0a;
 
-/** JSON lines: one record per non-blank line; a broken line is one malformed record, the next line is read as usual. */
-export async function* readNdjson(content: AsyncIterable<Buffer>): AsyncGenerator<SourceRecord> {
+function isBlank(bytes: Buffer): boolean {
+  for (const byte of bytes) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== LF) return false;
+  return true;
+}
+
+/**
+ * JSON lines: one record per non-blank line; a broken line is one malformed
+ * record and the next line is read as usual. A line longer than the record
+ * bound is searched for IOC text as it streams past, never held.
+ */
+export async function* readNdjson(content: AsyncIterable<Buffer>, context: ReaderContext, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<SourceRecord> {
   const keys = new JsonKeyCache();
   let carry: Buffer[] = [];
-  let carryStart = 0;
+  let carrySize = 0;
+  let lineStart = 0;
   let offset = 0;
   let line = 0;
   let index = 0;
+  let oversize: RawIocStream | null = null;
 
-  function* emit(bytes: Buffer, start: number): Generator<SourceRecord> {
+  function* finishLine(piece: Buffer): Generator<SourceRecord> {
     line++;
-    let text = bytes.toString('utf8');
-    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (text.trim() === '') return;
-    index++;
-    const at = { line, offset: start, index };
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      yield { ...at, fields: null, declaredTable: null, problem: jsonProblem(error), rawText: text };
+    if (oversize) {
+      oversize.feed(piece);
+      index++;
+      yield malformed({ line, offset: lineStart, index }, `record larger than ${maxRecordBytes / 1024 / 1024} MiB, not parsed`, oversize.finish());
+      oversize = null;
       return;
     }
-    yield recordFromJson(value, keys, at, () => text);
+    let bytes = carry.length > 0 ? Buffer.concat([...carry, piece]) : piece;
+    carry = [];
+    carrySize = 0;
+    if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    if (isBlank(bytes)) return;
+    index++;
+    yield recordFromJson(bytes, keys, { line, offset: lineStart, index }, context.search);
   }
 
+  try {
   for await (const chunk of content) {
     let from = 0;
-    for (;;) {
-      const nl = chunk.indexOf(LF, from);
-      if (nl < 0) break;
-      const piece = chunk.subarray(from, nl);
-      const bytes = carry.length > 0 ? Buffer.concat([...carry, piece]) : piece;
-      const start = carry.length > 0 ? carryStart : offset + from;
-      carry = [];
-      yield* emit(bytes, start);
+    for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, from)) {
+      if (carrySize === 0 && !oversize) lineStart = offset + from;
+      yield* finishLine(chunk.subarray(from, nl + 1));
       from = nl + 1;
     }
     if (from < chunk.length) {
-      if (carry.length === 0) carryStart = offset + from;
-      carry.push(chunk.subarray(from));
+      if (carrySize === 0 && !oversize) lineStart = offset + from;
+      const rest = chunk.subarray(from);
+      if (oversize) {
+        oversize.feed(rest);
+      } else {
+        carry.push(rest);
+        carrySize += rest.length;
+        if (carrySize > maxRecordBytes) {
+          oversize = context.search.stream();
+          for (const part of carry) oversize.feed(part);
+          carry = [];
+          carrySize = 0;
+        }
+      }
     }
     offset += chunk.length;
   }
-  if (carry.length > 0) yield* emit(Buffer.concat(carry), carryStart);
+  } catch (error) {
+    // the content itself failed (corrupt or cut gzip): a partial last line is cut off
+    if (carrySize > 0 || oversize) {
+      const found = oversize ? (oversize as RawIocStream).finish() : context.search.find(Buffer.concat(carry));
+      yield malformed({ line: line + 1, offset: lineStart, index: index + 1 }, 'record cut off where the data ends', found);
+    }
+    throw error;
+  }
+  if (carrySize > 0 || oversize) yield* finishLine(Buffer.alloc(0));
 }

@@ -18,12 +18,13 @@ export interface SourceRecord {
   offset: number;
   /** 1-based index of the data record in its file. */
   index: number;
-  /** Null when the record could not be parsed; then `problem` and `rawText` are set. */
+  /** Null when the record could not be parsed; then `problem` and `rawIps` are set. */
   fields: RecordFields | null;
   /** A table the record names itself (`Type`, streaming `category`). */
   declaredTable: string | null;
   problem?: string;
-  rawText?: string;
+  /** The IOC IPs found in the raw bytes of a record that could not be parsed. */
+  rawIps?: Set<string>;
 }
 
 /** Canonical column name: the portal's ` [zone]` suffix dropped, lower case. */

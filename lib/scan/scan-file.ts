@@ -3,12 +3,12 @@ import type { ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { RecordMatcher } from '../matcher/match-record.js';
-import { iocsInText } from '../matcher/raw-text.js';
+import { RawIocSearch } from '../matcher/raw-text.js';
 import { finishTally, formatOfShape, openInput, Tally, type ContentShape } from '../inputs/open-input.js';
 import { readCsv } from '../readers/csv-reader.js';
 import { readJsonArray } from '../readers/json-array-reader.js';
 import { readNdjson } from '../readers/ndjson-reader.js';
-import type { ReaderEvents } from '../readers/reader-events.js';
+import type { ReaderContext } from '../readers/reader-context.js';
 import type { RecordFields, SourceRecord } from '../readers/source-record.js';
 import { TABLES, tableByName, tableFromColumns, type TableSpec } from '../tables/table-specs.js';
 import { normalizeTime, resolveZone, splitHeaderSuffix } from '../time/record-time.js';
@@ -21,17 +21,18 @@ export interface ScanContext {
   iocs: IocSet;
   matcher: RecordMatcher;
   exclusions: ExclusionSet;
+  search: RawIocSearch;
 }
 
-function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, events: ReaderEvents): AsyncIterable<SourceRecord> {
+function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, context: ReaderContext): AsyncIterable<SourceRecord> {
   switch (shape) {
     case 'csv':
-      return readCsv(content, events);
+      return readCsv(content, context);
     case 'ndjson':
-      return readNdjson(content);
+      return readNdjson(content, context);
     case 'json-array':
     case 'json-records':
-      return readJsonArray(content, events);
+      return readJsonArray(content, context);
   }
 }
 
@@ -71,7 +72,8 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
   let headerTable: TableName | null = null;
   let lastLine = 1;
 
-  const events: ReaderEvents = {
+  const events: ReaderContext = {
+    search: context.search,
     header(names) {
       const columns = new Set(names.map((n) => splitHeaderSuffix(n).name.toLowerCase()));
       headerTable = tableFromColumns((c) => columns.has(c));
@@ -95,9 +97,8 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
 
   const malformed = (record: SourceRecord) => {
     entry.errors.push({ line: record.line, message: record.problem ?? 'unreadable record' });
-    if (options.kqlParity || !record.rawText) return;
-    const found = iocsInText(record.rawText, context.iocs);
-    if (found.length === 0) return;
+    if (options.kqlParity || !record.rawIps || record.rawIps.size === 0) return;
+    const found = context.search.iocsFor(record.rawIps);
     const table = options.table ?? headerTable ?? 'unknown';
     sink.hit(
       {

@@ -3,6 +3,7 @@ import type { IocSet } from '../matcher/ioc-set.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { RecordMatcher } from '../matcher/match-record.js';
 import { discoverInputs } from '../inputs/discover.js';
+import { RawIocSearch } from '../matcher/raw-text.js';
 import type { ScanSink } from '../sink/scan-sink.js';
 import { scanFile } from './scan-file.js';
 
@@ -17,7 +18,7 @@ export interface ScanOutcome {
 export async function scan(options: ScanOptions, iocs: IocSet, exclusions: ExclusionSet, sink: ScanSink): Promise<ScanOutcome> {
   const discovery = await discoverInputs(options.paths);
   sink.inputs?.(discovery.files.filter((f) => f.error === undefined).map((f) => f.path));
-  const context = { options, iocs, exclusions, matcher: new RecordMatcher(iocs, options.kqlParity) };
+  const context = { options, iocs, exclusions, matcher: new RecordMatcher(iocs, options.kqlParity), search: new RawIocSearch(iocs) };
   for (const input of discovery.files) {
     if (input.error !== undefined) {
       sink.file({ path: input.path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message: input.error }] });
