@@ -57,6 +57,12 @@ class Walker {
     this.files.push({ path });
   }
 
+  /** In a walk only regular files are read: a FIFO could block the sweep forever. */
+  private async addEntry(path: string, regular: boolean): Promise<void> {
+    if (regular) await this.addFile(path);
+    else this.files.push({ path, error: 'not a regular file (a FIFO, socket or device): not read in a directory walk; name it explicitly to read it' });
+  }
+
   async walk(dir: string, ancestors: readonly string[]): Promise<void> {
     let real: string;
     try {
@@ -94,9 +100,9 @@ class Walker {
           continue;
         }
         if (target.isDirectory()) await this.walk(path, inside);
-        else if (isExportName(entry.name)) await this.addFile(path);
+        else if (isExportName(entry.name)) await this.addEntry(path, target.isFile());
       } else if (isExportName(entry.name)) {
-        await this.addFile(path);
+        await this.addEntry(path, entry.isFile());
       }
     }
   }

@@ -110,8 +110,22 @@ export function sniffShape(head: Buffer): ContentShape {
   return 'csv';
 }
 
+/**
+ * Mostly NUL bytes at the start: a disk image, an executable, a zeroed file,
+ * not an export. A few stray NULs in a text export do not count: the records
+ * around them are still read.
+ */
+function looksBinary(head: Buffer): boolean {
+  if (head.length === 0) return false;
+  let nul = 0;
+  for (const byte of head) if (byte === 0) nul++;
+  return nul / head.length > 0.1;
+}
+
 export interface OpenedInput {
   compressed: boolean;
+  /** Not a text export: the content is not read further. */
+  binary: boolean;
   shape: ContentShape;
   /** The decoded content (gunzipped, UTF-8). */
   content: AsyncIterable<Buffer>;
@@ -127,5 +141,5 @@ export async function openInput(path: string, tally: Tally): Promise<OpenedInput
     content = utf16ToUtf8(decoded.rest, bom[0] === 0xff ? 'utf-16le' : 'utf-16be');
     decoded = await peek(content[Symbol.asyncIterator]());
   }
-  return { compressed, shape: sniffShape(decoded.head), content: decoded.rest };
+  return { compressed, binary: looksBinary(decoded.head), shape: sniffShape(decoded.head), content: decoded.rest };
 }

@@ -1,6 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { parse, type CsvError } from 'csv-parse';
 import { CsvFramer, type FramedRecord } from './csv-framer.js';
-import { CsvLayout, type SourceRecord } from './source-record.js';
+import { CsvLayout, NOT_UTF8, type SourceRecord } from './source-record.js';
 import type { ReaderContext } from './reader-context.js';
 
 // CSV exports: the framer finds each record's bytes and starting line, then
@@ -130,7 +131,11 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
   }
 
   function* frame(records: FramedRecord[]): Generator<SourceRecord> {
-    for (const record of records) yield* deliver(splitter!.write(record));
+    for (const record of records) {
+      const damaged = record.bytes !== null && !isUtf8(record.bytes);
+      const framed = damaged ? { ...record, bytes: null, broken: NOT_UTF8, rawIps: context.search.find(record.bytes!) } : record;
+      yield* deliver(splitter!.write(framed));
+    }
   }
 
   try {

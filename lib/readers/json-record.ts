@@ -1,4 +1,5 @@
-import { JsonFields, JsonKeyCache, type SourceRecord } from './source-record.js';
+import { isUtf8 } from 'node:buffer';
+import { JsonFields, JsonKeyCache, NOT_UTF8, type SourceRecord } from './source-record.js';
 import type { RawIocSearch } from '../matcher/raw-text.js';
 
 export interface Provenance {
@@ -17,6 +18,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * (`AdvancedHunting-DeviceNetworkEvents`); flat rows may name it in `Type`.
  */
 export function recordFromJson(bytes: Buffer, keys: JsonKeyCache, at: Provenance, search: RawIocSearch): SourceRecord {
+  if (!isUtf8(bytes)) return malformed(at, NOT_UTF8, search.find(bytes));
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));

@@ -27,6 +27,8 @@ export interface SourceRecord {
   rawIps?: Set<string>;
 }
 
+export const NOT_UTF8 = 'bytes that are not valid UTF-8 (re-saved in another encoding, or damaged)';
+
 /** Canonical column name: the portal's ` [zone]` suffix dropped, lower case. */
 export function canonicalColumn(header: string): string {
   return splitHeaderSuffix(header).name.toLowerCase();

@@ -64,6 +64,9 @@ function describeFailure(error: unknown): string {
   return err instanceof Error ? err.message : String(error);
 }
 
+/** Past this many errors in one file, the rest are counted in one closing entry, so a garbage file cannot fill memory. */
+export const MAX_ERRORS_LISTED = 1000;
+
 export async function scanFile(path: string, context: ScanContext, sink: ScanSink): Promise<void> {
   const { options, matcher } = context;
   const entry: FileEntry = { path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [] };
@@ -71,16 +74,20 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
   const tables = new Set<FileTable>();
   let headerTable: TableName | null = null;
   let lastLine = 1;
+  let unlisted = 0;
 
-  const events: ReaderContext = {
+  const addError = (line: number | null, message: string) => {
+    if (entry.errors.length < MAX_ERRORS_LISTED) entry.errors.push({ line, message });
+    else unlisted++;
+  };
+
+  const readerContext: ReaderContext = {
     search: context.search,
     header(names) {
       const columns = new Set(names.map((n) => splitHeaderSuffix(n).name.toLowerCase()));
       headerTable = tableFromColumns((c) => columns.has(c));
     },
-    error(line, message) {
-      entry.errors.push({ line, message });
-    },
+    error: addError,
   };
 
   const tableOf = (record: SourceRecord, fields: RecordFields): TableName | null => {
@@ -95,8 +102,9 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
     return (options.since === null || ms >= options.since) && (options.until === null || ms < options.until);
   };
 
+  // A malformed record is an error, and still a hit when its raw text holds an IOC IP (§4).
   const malformed = (record: SourceRecord) => {
-    entry.errors.push({ line: record.line, message: record.problem ?? 'unreadable record' });
+    addError(record.line, record.problem ?? 'unreadable record');
     if (options.kqlParity || !record.rawIps || record.rawIps.size === 0) return;
     const found = context.search.iocsFor(record.rawIps);
     const table = options.table ?? headerTable ?? 'unknown';
@@ -110,39 +118,45 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
     );
   };
 
+  const consider = (record: SourceRecord, fields: RecordFields) => {
+    const table = tableOf(record, fields);
+    tables.add(table ?? 'unknown');
+    if (table === null) return;
+    const spec = TABLES[table];
+    const matches = matcher.match(fields, spec);
+    if (matches.length === 0) return;
+    const when = recordTime(fields, spec);
+    if (!inWindow(when.time)) return;
+    const hit: Hit = {
+      file: path, line: record.line, record: record.index, table, ...when,
+      matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
+      suppressedBy: context.exclusions.firstMatch(fields, table), malformed: false, fields: projection(fields, spec),
+    };
+    sink.hit(hit, [...new Set(matches.map((m) => m.ioc))]);
+  };
+
   try {
     const opened = await openInput(path, tally);
     entry.compressed = opened.compressed;
-    entry.format = formatOfShape(opened.shape);
-    for await (const record of readerFor(opened.shape, opened.content, events)) {
-      entry.records++;
-      lastLine = record.line;
-      if (record.fields === null) {
-        malformed(record);
-        continue;
+    if (opened.binary) {
+      addError(null, 'binary data (mostly NUL bytes), not a CSV or JSON export: not read');
+    } else {
+      entry.format = formatOfShape(opened.shape);
+      for await (const record of readerFor(opened.shape, opened.content, readerContext)) {
+        entry.records++;
+        lastLine = record.line;
+        if (record.fields === null) malformed(record);
+        else consider(record, record.fields);
       }
-      const table = tableOf(record, record.fields);
-      tables.add(table ?? 'unknown');
-      if (table === null) continue;
-      const spec = TABLES[table];
-      const matches = matcher.match(record.fields, spec);
-      if (matches.length === 0) continue;
-      const when = recordTime(record.fields, spec);
-      if (!inWindow(when.time)) continue;
-      const hit: Hit = {
-        file: path, line: record.line, record: record.index, table, ...when,
-        matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
-        suppressedBy: context.exclusions.firstMatch(record.fields, table), malformed: false, fields: projection(record.fields, spec),
-      };
-      sink.hit(hit, [...new Set(matches.map((m) => m.ioc))]);
     }
   } catch (error) {
     const opened = tally.done || tally.bytes > 0;
-    entry.errors.push({ line: opened ? lastLine : null, message: describeFailure(error) });
+    addError(opened ? lastLine : null, describeFailure(error));
   } finally {
     await finishTally(path, tally);
   }
 
+  if (unlisted > 0) entry.errors.push({ line: null, message: `${unlisted} more errors in this file, not listed` });
   entry.bytes = tally.bytes;
   entry.sha256 = tally.done || tally.bytes > 0 ? tally.digest() : null;
   entry.table = tables.size === 1 ? [...tables][0] : tables.size > 1 ? 'mixed' : (options.table ?? headerTable ?? 'unknown');
