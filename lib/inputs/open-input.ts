@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { FileFormat } from '../report/report.js';
@@ -36,7 +37,9 @@ export class Tally {
 const CHUNK_SIZE = 1 << 20;
 
 async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
-  for await (const chunk of createReadStream(path, { flags: 'r', highWaterMark: CHUNK_SIZE, start: tally.bytes })) {
+  // `start` only when resuming: a FIFO cannot seek, even to 0
+  const from = tally.bytes > 0 ? { start: tally.bytes } : {};
+  for await (const chunk of createReadStream(path, { flags: 'r', highWaterMark: CHUNK_SIZE, ...from })) {
     tally.update(chunk as Buffer);
     yield chunk as Buffer;
   }
@@ -51,6 +54,8 @@ async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
 export async function finishTally(path: string, tally: Tally): Promise<void> {
   if (tally.done) return;
   try {
+    // a pipe cannot be read a second time: what it gave is all there is
+    if (!(await stat(path)).isFile()) return;
     for await (const _ of fileChunks(path, tally)) {
       // hashing happens in fileChunks
     }
