@@ -112,7 +112,10 @@ export function sniffShape(head: Buffer): ContentShape {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) return 'json-array';
   if (trimmed.startsWith('{')) return /^\{\s*"records"\s*:\s*\[/.test(trimmed) ? 'json-records' : 'ndjson';
-  return 'csv';
+  // A damaged first line must not turn JSON lines into "CSV": look at the next lines too.
+  const lines = trimmed.split('\n').slice(1, 11).filter((l) => l.trim() !== '');
+  const objects = lines.filter((l) => l.trimStart().startsWith('{')).length;
+  return lines.length > 0 && objects * 2 > lines.length ? 'ndjson' : 'csv';
 }
 
 /**

@@ -2,6 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import { parse, type CsvError } from 'csv-parse';
 import { CsvFramer, type FramedRecord } from './csv-framer.js';
 import { CsvLayout, NOT_UTF8, type SourceRecord } from './source-record.js';
+
+const HAS_NUL = 'NUL bytes inside the record (damaged data)';
 import type { ReaderContext } from './reader-context.js';
 
 // CSV exports: the framer finds each record's bytes and starting line, then
@@ -132,8 +134,8 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
 
   function* frame(records: FramedRecord[]): Generator<SourceRecord> {
     for (const record of records) {
-      const damaged = record.bytes !== null && !isUtf8(record.bytes);
-      const framed = damaged ? { ...record, bytes: null, broken: NOT_UTF8, rawIps: context.search.find(record.bytes!) } : record;
+      const damage = record.bytes === null ? null : !isUtf8(record.bytes) ? NOT_UTF8 : record.bytes.includes(0) ? HAS_NUL : null;
+      const framed = damage ? { ...record, bytes: null, broken: damage, rawIps: context.search.find(record.bytes!) } : record;
       yield* deliver(splitter!.write(framed));
     }
   }

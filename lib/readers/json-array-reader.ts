@@ -24,10 +24,12 @@ function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09 || byte === 0xef || byte === 0xbb || byte === 0xbf;
 }
 
+type Phase = 'before' | 'between' | 'element' | 'after';
+
 export async function* readJsonArray(content: AsyncIterable<Buffer>, context: ReaderContext, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<SourceRecord> {
   const keys = new JsonKeyCache();
   /** before: looking for the array's `[`; between: inside it, between elements; element: inside one; after: done. */
-  let phase: 'before' | 'between' | 'element' | 'after' = 'before';
+  let phase = 'before' as Phase;
   let depth = 0; // nesting inside the current element
   let inString = false;
   let escaped = false;
@@ -39,6 +41,7 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, context: Re
   /** An element too large to hold: its bytes go to the IOC search only. */
   let oversize: RawIocStream | null = null;
   let elementStart = { line: 0, offset: 0 };
+  let readOnAfterEnd = false;
 
   function keep(piece: Buffer): void {
     if (oversize) {
@@ -101,6 +104,14 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, context: Re
         if (byte === OPEN_BRACKET) phase = 'between';
         continue;
       }
+      if (phase === 'after') {
+        // a closed array (or the Event Hub object around it) should end the
+        // text; anything more is damage, and records after it are still read
+        if (isSpace(byte) || byte === CLOSE_BRACE) continue;
+        if (!readOnAfterEnd) context.error(line, 'text after the end of the JSON array; read on as more records');
+        readOnAfterEnd = true;
+        phase = 'between';
+      }
       if (phase === 'between') {
         if (isSpace(byte) || byte === COMMA) continue;
         if (byte === CLOSE_BRACKET) {
@@ -115,8 +126,6 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, context: Re
         escaped = false;
         continue;
       }
-      // after the array closes, nothing more is read as records
-      break;
     }
     if (phase === 'element') keep(chunk.subarray(elementFrom));
     offset += chunk.length;
