@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { COMPARE_KINDS, type CompareKind } from './compare.js';
 import { ExclusionSet, type ColumnSource, type Condition, type ExclusionRule, type FieldDefinition } from './exclusion-set.js';
-import type { TableName } from '../report/report.js';
+import type { SetProvenance, TableName } from '../report/report.js';
 import { tableByName } from '../tables/table-specs.js';
 import type { ScanOptions } from '../options/scan-options.js';
 
@@ -79,7 +80,7 @@ function readCondition(raw: unknown, fields: ReadonlyMap<string, FieldDefinition
 }
 
 /** Parse and check an exclusions document; `base` is the field map it extends. */
-export function exclusionSetFromJson(text: string, origin: string, base?: ReadonlyMap<string, FieldDefinition>): ExclusionSet {
+export function exclusionSetFromJson(text: string, origin: string, base?: ReadonlyMap<string, FieldDefinition>, provenance?: SetProvenance): ExclusionSet {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -110,26 +111,28 @@ export function exclusionSetFromJson(text: string, origin: string, base?: Readon
     const when = readCondition(rule.when, fields, fail);
     return { id, description: typeof rule.description === 'string' ? rule.description : '', when };
   });
-  return new ExclusionSet(rules, fields, origin);
+  return new ExclusionSet(rules, fields, origin, provenance);
 }
 
-function builtinText(): string {
-  return readFileSync(BUILTIN_URL, 'utf8');
+/** Hashed as stored (not as decoded), so the digest can be checked against the file. */
+function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export function builtinExclusions(): ExclusionSet {
-  return exclusionSetFromJson(builtinText(), 'built-in exclusions');
+  const bytes = readFileSync(BUILTIN_URL);
+  return exclusionSetFromJson(bytes.toString('utf8'), 'built-in exclusions', undefined, { origin: 'built-in', sha256: sha256Of(bytes) });
 }
 
 /** A user's file replaces the default rules but extends the default field map. */
 export function loadExclusionFile(path: string): ExclusionSet {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     throw new ExclusionFileError(`${path}: cannot read exclusions file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  return exclusionSetFromJson(text, path, builtinExclusions().fieldMap);
+  return exclusionSetFromJson(bytes.toString('utf8'), path, builtinExclusions().fieldMap, { origin: path, sha256: sha256Of(bytes) });
 }
 
 /** The exclusion set the options ask for. Throws ExclusionFileError for a bad file. */

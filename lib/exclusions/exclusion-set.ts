@@ -1,4 +1,4 @@
-import type { ExclusionEntry, TableName } from '../report/report.js';
+import type { ExclusionEntry, SetProvenance, TableName } from '../report/report.js';
 import type { RecordFields } from '../readers/source-record.js';
 import { commandLineTokens, ruleForm, valueForms, type CompareKind } from './compare.js';
 
@@ -59,10 +59,12 @@ export class ExclusionSet {
     readonly fieldMap: ReadonlyMap<string, FieldDefinition>,
     /** Where the rules came from, for the report: a path, `built-in` or `none`. */
     readonly origin: string,
+    /** For the JSON report's `run`: `built-in`, the user's path or `none`, and the file's SHA-256. */
+    readonly provenance: SetProvenance = { origin, sha256: null },
   ) {}
 
   static none(): ExclusionSet {
-    return new ExclusionSet([], new Map(), 'none');
+    return new ExclusionSet([], new Map(), 'none', { origin: 'none', sha256: null });
   }
 
   get entries(): ExclusionEntry[] {

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IocEntry } from '../report/report.js';
+import type { IocEntry, SetProvenance } from '../report/report.js';
 
 export interface Ioc extends IocEntry {
   /** `ip:port` as written in the source, for messages. */
@@ -11,7 +12,11 @@ export class IocSet {
   readonly iocs: readonly Ioc[];
   private readonly byIp = new Map<string, Ioc[]>();
 
-  constructor(iocs: readonly Ioc[]) {
+  constructor(
+    iocs: readonly Ioc[],
+    /** Where the IOCs came from, recorded in the JSON report's `run`. */
+    readonly provenance: SetProvenance = { origin: 'unspecified', sha256: null },
+  ) {
     this.iocs = iocs;
     for (const ioc of iocs) {
       const list = this.byIp.get(ioc.ip);
@@ -51,7 +56,7 @@ export function parseIocValue(text: string): { ip: string; port: number | null }
   return { ip: m[1], port };
 }
 
-export function iocSetFromData(data: { iocs: IocFileEntry[] }, origin: string): IocSet {
+export function iocSetFromData(data: { iocs: IocFileEntry[] }, origin: string, provenance?: SetProvenance): IocSet {
   const iocs = data.iocs.map((entry, i) => {
     const parsed = parseIocValue(entry.ioc);
     if (!parsed) throw new Error(`${origin}: entry ${i + 1}: "${entry.ioc}" is not an ip or ip:port`);
@@ -65,9 +70,12 @@ export function iocSetFromData(data: { iocs: IocFileEntry[] }, origin: string): 
       firstSeen: entry.firstSeen ?? null,
     };
   });
-  return new IocSet(iocs);
+  return new IocSet(iocs, provenance ?? { origin, sha256: null });
 }
 
 export function builtinIocSet(): IocSet {
-  return iocSetFromData(JSON.parse(readFileSync(BUILTIN_URL, 'utf8')), 'built-in IOC set');
+  const bytes = readFileSync(BUILTIN_URL);
+  // hashed as stored, so the digest can be checked against the shipped file
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return iocSetFromData(JSON.parse(bytes.toString('utf8')), 'built-in IOC set', { origin: 'built-in', sha256 });
 }

@@ -24,6 +24,26 @@ export interface Hit {
   suppressedBy: string | null;
   malformed: boolean;
   fields: Record<string, string | null>;
+  /**
+   * Who talked to whom, read from the whole record (beyond the KQL projection)
+   * for the text report. Not part of the JSON contract: the json, ndjson and
+   * csv printers leave it out. Absent on malformed hits.
+   */
+  context?: HitContext;
+}
+
+/** The record's story in the responder's terms; a key is absent when the record does not say. */
+export interface HitContext {
+  /** The machine the record is about: the Defender device, or the appliance that logged it. */
+  device?: string;
+  sourceIp?: string;
+  sourcePort?: string;
+  destinationIp?: string;
+  destinationPort?: string;
+  process?: string;
+  parentProcess?: string;
+  user?: string;
+  action?: string;
 }
 
 export interface FileError {
@@ -74,6 +94,37 @@ export interface Summary {
   perIoc: PerIocCount[];
 }
 
+/** Where an IOC or exclusion set came from, and the SHA-256 of its data file's bytes. */
+export interface SetProvenance {
+  /** `built-in`, the path of the user's file, or `none`. */
+  origin: string;
+  /** null when no file was read (`none`). */
+  sha256: string | null;
+}
+
+/**
+ * What a second responder needs to reproduce the run: the options in force
+ * and exactly which IOC and exclusion data were used. One key appended after
+ * the contract's keys, so readers of the contract shape are not disturbed.
+ */
+export interface RunRecord {
+  options: {
+    paths: string[];
+    cwd: string;
+    format: string;
+    output: string | null;
+    kqlParity: boolean;
+    table: string | null;
+    since: string | null;
+    until: string | null;
+    exclusions: string;
+    color: boolean | null;
+    quiet: boolean;
+  };
+  iocSet: SetProvenance;
+  exclusionSet: SetProvenance;
+}
+
 export interface Report {
   tool: { name: string; version: string };
   startedAt: string;
@@ -83,4 +134,6 @@ export interface Report {
   files: FileEntry[];
   summary: Summary;
   hits: Hit[];
+  /** Set by the CLI; absent when a report is built in-process without it. */
+  run?: RunRecord;
 }
