@@ -22,7 +22,8 @@ describe('the perlbot-hunt command', () => {
     const run = runCli(['--format', 'json', dir]);
     expect(run.status).to.equal(0);
     const report = JSON.parse(run.stdout) as Report;
-    expect(Object.keys(report)).to.deep.equal(['tool', 'startedAt', 'finishedAt', 'iocs', 'exclusions', 'files', 'summary', 'hits']);
+    // the contract's keys, then `run` (provenance: options, IOC and exclusion sets with their SHA-256)
+    expect(Object.keys(report)).to.deep.equal(['tool', 'startedAt', 'finishedAt', 'iocs', 'exclusions', 'files', 'summary', 'hits', 'run']);
     expect(report.tool.name).to.equal('perlbot-hunt');
     expect(report.tool.version).to.equal(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
     expect(Date.parse(report.startedAt)).to.be.at.most(Date.parse(report.finishedAt));

@@ -8,8 +8,10 @@ import { exclusionsFor, ExclusionFileError } from '../exclusions/exclusion-file.
 import { ReportBuilder } from '../sink/report-builder.js';
 import { scan } from '../scan/scan.js';
 import { printJson, printNdjson } from '../printers/json-printer.js';
+import { printCsv } from '../printers/csv-printer.js';
 import { printText } from '../printers/text-printer.js';
 import type { Report } from '../report/report.js';
+import { runRecord } from '../report/run-record.js';
 import { exitStatus, EXIT } from './exit-status.js';
 
 export function toolVersion(): string {
@@ -53,6 +55,8 @@ function render(report: Report, options: ScanOptions): string {
       return printJson(report);
     case 'ndjson':
       return printNdjson(report);
+    case 'csv':
+      return printCsv(report);
     case 'text':
       return printText(report, useColor(options));
   }
@@ -101,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!options.quiet) {
       for (const w of builder.warnings) process.stderr.write(`perlbot-hunt: warning: ${w.path}: ${w.message}\n`);
     }
-    const report = builder.build();
+    const report: Report = { ...builder.build(), run: runRecord(options, iocs, exclusions, process.cwd()) };
     await deliver(render(report, options), options.output);
     return exitStatus(report);
   } catch (error) {

@@ -4,8 +4,8 @@ import { tableByName } from '../tables/table-specs.js';
 // Every option is checked here, once, at the edge. Everything after this
 // trusts a ScanOptions and never sees argv.
 
-export type OutputFormat = 'text' | 'json' | 'ndjson';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'ndjson'];
+export type OutputFormat = 'text' | 'json' | 'ndjson' | 'csv';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'ndjson', 'csv'];
 
 export interface ScanOptions {
   paths: readonly string[];
@@ -78,10 +78,13 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
   const until = instant('until', raw.until);
   if (since !== null && until !== null && since >= until) throw new UsageError('--since must be earlier than --until');
 
+  const output = raw.output === undefined || raw.output === null ? null : String(raw.output);
+  if (output !== null && output.trim() === '') throw new UsageError('--output needs a file name (leave it out to write to standard output)');
+
   return {
     paths,
     format,
-    output: raw.output === undefined || raw.output === null ? null : String(raw.output),
+    output,
     kqlParity: raw.kqlParity === true,
     table,
     since,

@@ -1,65 +1,255 @@
-import { Chalk } from 'chalk';
-import type { Hit, Report } from '../report/report.js';
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { FileEntry, Hit, HitContext, IocEntry, Match, Report } from '../report/report.js';
+import { contextOf } from '../report/hit-context.js';
+import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';
 
-// The default human listing. Nothing is carried by color alone: every
-// colored mark also has a word.
+// The default report, for a responder to read and paste into a case file.
+// Every line fits 80 columns. Nothing is carried by color alone: each colored
+// mark also has a word, and every suppressed line starts with `~`, so the
+// report reads the same in black and white.
 
-function where(hit: Hit): string {
-  return `${hit.file}:${hit.line}`;
+type Style = (text: string) => string;
+
+interface LineOptions {
+  /** Columns before the text. */
+  indent?: number;
+  /** Columns before each continuation line; default: indent + 4. */
+  hang?: number;
+  style?: Style;
+  /** Put over the first columns of every physical line (the `~ ` of suppressed hits). */
+  mark?: string;
 }
 
-function endpoint(ip: string | null | undefined, port: string | null | undefined): string {
-  if (!ip) return '?';
-  return port ? `${ip}:${port}` : ip;
-}
+/** Lines laid out at the page width first, colored after, so escapes never count as width. */
+class Page {
+  private readonly lines: string[] = [];
 
-function flow(hit: Hit): string {
-  const f = hit.fields;
-  if (hit.table === 'CommonSecurityLog') return `${endpoint(f.SourceIP, null)} -> ${endpoint(f.DestinationIP, f.DestinationPort)}`;
-  if (hit.table === 'DeviceNetworkEvents') return `${f.DeviceName ?? '?'} -> ${endpoint(f.RemoteIP, f.RemotePort)}`;
-  return '';
-}
-
-function hitLines(hit: Hit): string[] {
-  const lines = [`  ${hit.time ?? hit.timeText ?? 'time unknown'}  ${hit.table}${hit.malformed ? '  MALFORMED RECORD' : ''}`];
-  if (!hit.malformed) lines.push(`    ${flow(hit)}`);
-  for (const m of hit.matches) {
-    const port = m.portMatch === null ? 'port not recorded' : m.portMatch ? `port ${m.port} matches` : `port ${m.port} differs`;
-    lines.push(`    IOC ${m.ip} in ${m.field ?? 'raw text'} (${port})`);
+  add(text: string, options: LineOptions = {}): void {
+    const indent = options.indent ?? 0;
+    const hang = options.hang ?? indent + 4;
+    const pieces = wrap(text, PAGE_WIDTH - indent, PAGE_WIDTH - hang);
+    pieces.forEach((piece, i) => {
+      let line = `${' '.repeat(i === 0 ? indent : hang)}${piece}`;
+      if (options.mark) line = options.mark + line.slice(options.mark.length);
+      this.lines.push(options.style ? options.style(line) : line);
+    });
   }
-  lines.push(`    at ${where(hit)} (record ${hit.record})`);
-  return lines;
+
+  blank(): void {
+    this.lines.push('');
+  }
+
+  toString(): string {
+    return `${this.lines.join('\n')}\n`;
+  }
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
+
+function iocLabel(ioc: { ip: string; port: number | null }): string {
+  return ioc.port === null ? `${ioc.ip} (any port)` : `${ioc.ip}:${ioc.port}`;
+}
+
+/** The IOC a match counts for, as `ip:port`. */
+function matchedIoc(match: Match, iocs: readonly IocEntry[]): string {
+  const candidates = iocs.filter((i) => i.ip === match.ip);
+  const ioc = candidates.find((i) => i.port !== null && i.port === match.port) ?? candidates[0];
+  return ioc ? iocLabel(ioc) : match.ip;
+}
+
+function endpoint(ip: string | undefined, port: string | undefined): string {
+  if (!ip) return '?';
+  const host = ip.includes(':') ? `[${ip}]` : ip;
+  return port ? `${host}:${port}` : host;
+}
+
+function portVerdict(match: Match): string {
+  if (match.port === null) return 'no port recorded, port match: unknown';
+  return `port seen ${match.port}, port match: ${match.portMatch === null ? 'unknown' : match.portMatch ? 'yes' : 'no'}`;
+}
+
+function who(context: HitContext): string {
+  const parts: string[] = [];
+  if (context.process) parts.push(`process ${context.process}`);
+  if (context.parentProcess) parts.push(`parent ${context.parentProcess}`);
+  if (context.user) parts.push(`user ${context.user}`);
+  if (context.action) parts.push(`action ${context.action}`);
+  return parts.join(', ');
+}
+
+interface HitStyle {
+  c: ChalkInstance;
+  mark?: string;
+  /** Applied to every line of the hit (suppressed: dim). */
+  base: Style;
+}
+
+function addHit(page: Page, hit: Hit, report: Report, style: HitStyle): void {
+  const { c, mark, base } = style;
+  const context = contextOf(hit);
+  const time = hit.time ?? (hit.timeText !== undefined ? `time unresolved: ${hit.timeText}` : 'time not recorded');
+  const head = [time, hit.table === 'unknown' ? 'table unknown' : hit.table];
+  if (context.device) head.push(`device ${context.device}`);
+  if (hit.malformed) head.push('MALFORMED RECORD');
+  const line = (text: string, s: Style = base, indent = 4) => page.add(printable(text), { indent, mark, style: s });
+
+  line(head.join('  '), (t) => base(c.bold(t)), 2);
+  if (hit.suppressedBy !== null) {
+    const description = report.exclusions.find((e) => e.id === hit.suppressedBy)?.description;
+    line(`suppressed by ${hit.suppressedBy}${description ? `: ${description}` : ''}`);
+  }
+  if (context.sourceIp || context.destinationIp) line(`${endpoint(context.sourceIp, context.sourcePort)} -> ${endpoint(context.destinationIp, context.destinationPort)}`);
+  for (const match of hit.matches) {
+    const where = match.field === null ? 'the raw text of the record (it could not be parsed)' : match.field;
+    const verdict = match.field === null ? '' : `; ${portVerdict(match)}`;
+    line(`IOC ${matchedIoc(match, report.iocs)} in ${where}${verdict}`, hit.suppressedBy === null ? (t) => c.red(t) : base);
+  }
+  const roles = who(context);
+  if (roles) line(roles);
+  // the full path is in INPUTS when it has to be shortened here
+  const suffix = `:${hit.line} (record ${hit.record})`;
+  line(`at ${elidePath(hit.file, PAGE_WIDTH - 4 - 3 - suffix.length)}${suffix}`);
+}
+
+function fileLine(file: FileEntry): string {
+  const what: string[] = [];
+  if (file.format === null) what.push('not read');
+  else {
+    what.push(file.compressed ? `${file.format}, gzip` : file.format);
+    what.push(file.table, plural(file.records, 'record'), byteSize(file.bytes));
+  }
+  if (file.errors.length > 0) what.push(plural(file.errors.length, 'error'));
+  return `${file.path}: ${what.join(', ')}`;
+}
+
+function addHeader(page: Page, report: Report, c: ChalkInstance): void {
+  const run = report.run;
+  page.add(`${report.tool.name} ${report.tool.version}: PerlBot C2 hunt report`, { style: c.bold });
+  const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
+  page.add(`started   ${report.startedAt}`, { indent: 2 });
+  page.add(`finished  ${report.finishedAt} (${seconds.toFixed(1)} s)`, { indent: 2 });
+  if (run) {
+    const o = run.options;
+    const fields = o.kqlParity ? "the KQL's own fields, exact strings (--kql-parity)" : "the KQL's fields, translated addresses, LocalIP, RemoteUrl";
+    page.add(`watching  ${fields}`, { indent: 2, hang: 12 });
+    page.add(`window    ${o.since || o.until ? `${o.since ?? 'any time'} to ${o.until ?? 'any time'} (end excluded)` : 'all times'}`, { indent: 2, hang: 12 });
+    page.add(`table     ${o.table ? `${o.table} for every file (--table)` : 'recognised per file'}`, { indent: 2, hang: 12 });
+  }
+
+  page.blank();
+  page.add(`IOCS IN FORCE (${report.iocs.length})`, { style: c.bold });
+  if (run) page.add(printable(`source: ${run.iocSet.origin}`), { indent: 2, hang: 6 });
+  for (const ioc of report.iocs) {
+    const parts = [iocLabel(ioc), ioc.threatType ?? 'threat type unknown'];
+    if (ioc.malware) parts.push(ioc.malware);
+    parts.push(ioc.confidence === null ? 'confidence unknown' : `confidence ${ioc.confidence}%`);
+    parts.push(`first seen ${ioc.firstSeen ?? 'unknown'}`);
+    page.add(printable(parts.join('  ')), { indent: 2, hang: 6 });
+  }
+
+  page.blank();
+  page.add(`EXCLUSIONS IN FORCE (${report.exclusions.length})`, { style: c.bold });
+  if (run) page.add(printable(`source: ${run.exclusionSet.origin}`), { indent: 2, hang: 6 });
+  if (report.exclusions.length === 0) page.add('none: every hit is active', { indent: 2 });
+  for (const exclusion of report.exclusions) {
+    page.add(printable(`${exclusion.id}: ${exclusion.description || '(no description)'}`), { indent: 2, hang: 6 });
+  }
+
+  page.blank();
+  const bytes = report.files.reduce((n, f) => n + f.bytes, 0);
+  page.add(`INPUTS (${report.files.length}): ${byteSize(bytes)}`, { hang: 4, style: c.bold });
+  for (const file of report.files) page.add(printable(fileLine(file)), { indent: 2, hang: 6 });
+}
+
+interface Tally {
+  active: number;
+  suppressed: number;
+}
+
+function tallyBy(hits: readonly Hit[], key: (hit: Hit) => string): Array<[string, Tally]> {
+  const tallies = new Map<string, Tally>();
+  for (const hit of hits) {
+    const name = key(hit);
+    const tally = tallies.get(name) ?? { active: 0, suppressed: 0 };
+    if (hit.suppressedBy === null) tally.active++;
+    else tally.suppressed++;
+    tallies.set(name, tally);
+  }
+  return [...tallies].sort(([an, a], [bn, b]) => b.active - a.active || b.suppressed - a.suppressed || (an < bn ? -1 : an > bn ? 1 : 0));
+}
+
+/** First and last time among hits, in two aligned lines under `label`. */
+function addSeen(page: Page, label: string, hits: readonly Hit[]): void {
+  if (hits.length === 0) return;
+  const times = hits.map((h) => h.time).filter((t): t is string => t !== null).sort();
+  const untimed = hits.length - times.length;
+  const under = 2 + label.length + 2;
+  if (times.length === 0) {
+    page.add(`${label}: no time recorded`, { indent: 2 });
+    return;
+  }
+  page.add(`${label}: first seen ${times[0]}`, { indent: 2 });
+  page.add(`last seen  ${times[times.length - 1]}`, { indent: under });
+  if (untimed > 0) page.add(`and ${plural(untimed, 'hit')} without a time`, { indent: under });
+}
+
+function addSummary(page: Page, report: Report, active: readonly Hit[], suppressed: readonly Hit[], c: ChalkInstance): void {
+  const { summary } = report;
+  const bytes = report.files.reduce((n, f) => n + f.bytes, 0);
+  page.add('SUMMARY', { style: c.bold });
+  page.add(`${plural(summary.files, 'file')}, ${plural(summary.records, 'record')}, ${byteSize(bytes)}`, { indent: 2 });
+  const counts = `active hits ${count(summary.hits)}, suppressed ${count(summary.suppressed)}, errors ${count(summary.errors)}`;
+  page.add(counts, { indent: 2, style: summary.hits > 0 ? (t) => c.red(c.bold(t)) : undefined });
+  page.add('per IOC:', { indent: 2 });
+  for (const p of summary.perIoc) page.add(`${iocLabel(p)}  active ${count(p.hits)}, suppressed ${count(p.suppressed)}`, { indent: 4, hang: 8 });
+  if (report.hits.length > 0) {
+    page.add('per device:', { indent: 2 });
+    for (const [device, t] of tallyBy(report.hits, (h) => contextOf(h).device ?? '(not recorded)')) {
+      page.add(printable(`${device}  active ${count(t.active)}, suppressed ${count(t.suppressed)}`), { indent: 4, hang: 8 });
+    }
+  }
+  addSeen(page, 'active hits', active);
+  addSeen(page, 'suppressed hits', suppressed);
+  if (report.hits.length === 0) page.add('no hit: no record touched an IOC in force', { indent: 2 });
+}
+
+function addErrors(page: Page, report: Report, c: ChalkInstance): void {
+  const errors = report.files.flatMap((f) => f.errors.map((e) => ({ path: f.path, ...e })));
+  if (errors.length === 0) return;
+  page.blank();
+  page.add(`ERRORS (${errors.length})`, { style: (t) => c.bold(c.yellow(t)) });
+  for (const e of errors) {
+    const at = e.line === null ? '' : `:${e.line}`;
+    page.add(printable(`${elidePath(e.path, PAGE_WIDTH - 2 - at.length - 2 - 20)}${at}: ${e.message}`), { indent: 2, hang: 6, style: (t) => c.yellow(t) });
+  }
 }
 
 export function printText(report: Report, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
-  const out: string[] = [];
-  const { summary } = report;
-  out.push(c.bold(`${report.tool.name} ${report.tool.version}`));
-  out.push(`IOCs: ${report.iocs.map((i) => `${i.ip}:${i.port ?? '*'}`).join(', ')}`);
-  out.push('');
+  const page = new Page();
   const active = report.hits.filter((h) => h.suppressedBy === null);
   const suppressed = report.hits.filter((h) => h.suppressedBy !== null);
-  const descriptions = new Map(report.exclusions.map((e) => [e.id, e.description]));
-  out.push(c.bold(active.length > 0 ? c.red(`ACTIVE HITS (${active.length})`) : `ACTIVE HITS (0)`));
-  for (const hit of active) out.push(...hitLines(hit));
-  if (suppressed.length > 0) {
-    out.push('');
-    out.push(c.bold(`SUPPRESSED BY EXCLUSIONS (${suppressed.length}): not active, listed for review`));
-    for (const hit of suppressed) {
-      const lines = [...hitLines(hit), `    suppressed by ${hit.suppressedBy}: ${descriptions.get(hit.suppressedBy!) ?? ''}`];
-      out.push(...lines.map((l) => c.dim(l.replace(/^  /, '  ~ '))));
-    }
+
+  addHeader(page, report, c);
+
+  page.blank();
+  page.add(`ACTIVE HITS (${active.length})`, { style: active.length > 0 ? (t) => c.bold(c.red(t)) : c.bold });
+  for (const hit of active) {
+    page.blank();
+    addHit(page, hit, report, { c, base: (t) => t });
   }
-  out.push('');
-  out.push(c.bold('SUMMARY'));
-  out.push(`  files ${summary.files}  records ${summary.records}  active hits ${summary.hits}  suppressed ${summary.suppressed}  errors ${summary.errors}`);
-  for (const p of summary.perIoc) out.push(`  ${p.ip}:${p.port ?? '*'}  active ${p.hits}  suppressed ${p.suppressed}`);
-  const errors = report.files.flatMap((f) => f.errors.map((e) => `${f.path}${e.line === null ? '' : `:${e.line}`}: ${e.message}`));
-  if (errors.length > 0) {
-    out.push('');
-    out.push(c.bold(c.yellow(`ERRORS (${errors.length})`)));
-    for (const e of errors) out.push(`  ${e}`);
+
+  page.blank();
+  page.add(`SUPPRESSED BY EXCLUSIONS (${suppressed.length}): not active, listed for review`, { hang: 4, style: c.bold });
+  for (const hit of suppressed) {
+    page.blank();
+    addHit(page, hit, report, { c, mark: '~ ', base: (t) => c.dim(t) });
   }
-  return `${out.join('\n')}\n`;
+
+  page.blank();
+  addSummary(page, report, active, suppressed, c);
+  addErrors(page, report, c);
+  return page.toString();
 }

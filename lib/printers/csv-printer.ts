@@ -1,0 +1,57 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Hit, Match, Report } from '../report/report.js';
+import { TABLES } from '../tables/table-specs.js';
+
+// `--format csv` (CONTRACT.md §5): one row per hit, for spreadsheets and SIEM
+// imports. The columns are fixed whatever the input, so a script can rely on
+// them: the hit's own columns with its first match, then the projection
+// columns of both tables (CommonSecurityLog's six, then DeviceNetworkEvents'
+// six; a row leaves the other table's empty), then every match.
+// Empty cell: null or absent. Quoting is csv-stringify's (RFC 4180), so
+// commas, quotes and line breaks inside a value read back unchanged.
+
+const HIT_COLUMNS = ['file', 'line', 'time', 'table', 'ip', 'field', 'port', 'portMatch', 'suppressedBy'] as const;
+
+/** The union of the tables' KQL projections, each column once, in table order. */
+export const PROJECTION_COLUMNS: readonly string[] = [...new Set(Object.values(TABLES).flatMap((spec) => spec.projection))];
+
+export const CSV_COLUMNS: readonly string[] = [...HIT_COLUMNS, ...PROJECTION_COLUMNS, 'matches'];
+
+function cell(value: string | number | boolean | null | undefined): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+/**
+ * One match as `Field=ip:port`: `DestinationIP=179.43.139.84:443`. The port is
+ * the one seen in the record, left out (`RemoteIP=179.43.139.84`) when none
+ * was recorded; a raw-text match of a malformed record has no field and is
+ * written `raw=179.43.139.84`.
+ */
+export function matchText(match: Match): string {
+  const where = match.field ?? 'raw';
+  return `${where}=${match.ip}${match.port === null ? '' : `:${match.port}`}`;
+}
+
+function row(hit: Hit): string[] {
+  const first: Partial<Match> = hit.matches[0] ?? {};
+  return [
+    cell(hit.file),
+    cell(hit.line),
+    cell(hit.time),
+    cell(hit.table),
+    cell(first.ip),
+    cell(first.field),
+    cell(first.port),
+    cell(first.portMatch),
+    cell(hit.suppressedBy),
+    ...PROJECTION_COLUMNS.map((column) => cell(hit.fields[column])),
+    hit.matches.map(matchText).join(';'),
+  ];
+}
+
+export function printCsv(report: Report): string {
+  // the header row is written even with no hit, so an empty result still parses
+  // csv-stringify quotes a line feed but not a lone carriage return, which a
+  // reader takes for a record end: quote those too, so every value reads back
+  return stringify([[...CSV_COLUMNS], ...report.hits.map(row)], { record_delimiter: 'unix', quoted_match: /\r/ });
+}

@@ -1,0 +1,273 @@
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { CSL_HEADER, ROOT, runCli, tempDir, writeFiles } from './helpers.js';
+import { hasScript, runInTerminal } from './pty.js';
+import { printText } from '../lib/printers/text-printer.js';
+import { CSV_COLUMNS, PROJECTION_COLUMNS, matchText } from '../lib/printers/csv-printer.js';
+import type { Hit, Report } from '../lib/report/report.js';
+
+// CONTRACT.md §5 and issue 4: the text report a responder reads, the machine
+// formats their tooling ingests, and `--output` that never leaves half a report.
+
+const GOLDEN = join(ROOT, 'test', 'golden');
+const ANSI = /\x1b\[/;
+
+/** Compare with a golden file; UPDATE_GOLDEN=1 rewrites it (review the diff before committing). */
+function expectGolden(name: string, actual: string): void {
+  const path = join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN === '1') {
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(path, actual);
+  }
+  expect(actual).to.equal(readFileSync(path, 'utf8'));
+}
+
+function expectFits(text: string, width = 80): void {
+  const plain = text.replace(/\x1b\[[0-9;]*m/g, '');
+  for (const line of plain.split('\n')) expect([...line].length, `too wide: ${JSON.stringify(line)}`).to.be.at.most(width);
+}
+
+/** What changes from run to run: clock and version. */
+function normalise(text: string): string {
+  return text
+    .replace(/^(perlbot-hunt) \S+:/m, '$1 <version>:')
+    .replace(/^( {2}started {3}).*$/m, '$1<time>')
+    .replace(/^( {2}finished {2}).*$/m, '$1<time> (<duration>)');
+}
+
+// A small deterministic case: active hits on both tables, a port mismatch, a
+// suppressed hit, a malformed record holding an IOC IP, and its error.
+const EVIDENCE = {
+  'csl.csv': [
+    'TimeGenerated,DeviceVendor,DeviceProduct,DeviceName,DeviceAction,Activity,SourceIP,SourcePort,DestinationIP,DestinationPort,SourceProcessName,FileType',
+    '2026-06-01T10:00:00Z,Fortinet,FortiGate,fw-01,accept,traffic,10.0.0.5,50000,179.43.139.84,443,perl,',
+    '2026-06-02T11:30:00Z,Fortinet,FortiGate,fw-01,deny,traffic,10.0.0.7,50001,179.43.139.86,8443,,',
+    '2026-06-03T11:30:00Z,Fortinet,FortiGate,fw-01,accept,traffic,10.0.0.9,50002,179.43.139.86,443,rsync,script',
+    '2026-06-03T12:00:00Z,Fortinet,FortiGate,fw-01,accept,traffic,10.0.0.9,50003,8.8.8.8,53,,',
+    '',
+  ].join('\n'),
+  'dne.csv': [
+    'Timestamp,DeviceId,DeviceName,ActionType,RemoteIP,RemotePort,LocalIP,LocalPort,InitiatingProcessFileName,InitiatingProcessParentFileName,InitiatingProcessCommandLine',
+    '2026-06-04T09:00:00Z,d1,build-01,ConnectionSuccess,179.43.139.84,443,10.1.1.1,40000,perl,bash,perl /tmp/x.pl',
+    '2026-06-05T09:00:00Z,d1,build-01,ConnectionSuccess,179.43.139.86,443,10.1.1.1,40001,perl,cron,perl /opt/log_parser.pl',
+    '2026-06-06T09:00:00Z,d1,build-01,ConnectionSuccess,"179.43.139.84,broken',
+    '',
+  ].join('\n'),
+};
+
+describe('the text report', () => {
+  it('matches the golden report for a small case, with --no-color, every line within 80 columns', () => {
+    const dir = writeFiles(EVIDENCE);
+    // relative paths, from inside the folder: the report does not depend on where the test ran
+    const run = runCli(['--no-color', 'csl.csv', 'dne.csv'], {}, dir);
+    expect(run.status).to.equal(1);
+    expect(run.stdout).not.to.match(ANSI);
+    expectFits(run.stdout);
+    expectGolden('text-report.txt', normalise(run.stdout));
+  });
+
+  it('lays out a report with every kind of hit within 80 columns, long paths shortened, hostile text escaped', () => {
+    const report = richReport();
+    const plain = printText(report, false);
+    expectFits(plain);
+    expect(plain).not.to.match(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expectGolden('text-layout.txt', plain);
+    const colored = printText(report, true);
+    expect(colored).to.match(ANSI);
+    expectFits(colored);
+    // color adds no word and removes none
+    expect(colored.replace(/\x1b\[[0-9;]*m/g, '')).to.equal(plain);
+  });
+
+  it('shows the whole path of every input, and each hit as file:line', () => {
+    const plain = printText(richReport(), false);
+    const inputs = plain.split('ACTIVE HITS')[0];
+    const long = richReport().files[0].path;
+    // wrapped onto continuation lines, but every character is there in order
+    expect(inputs.replace(/\n\s+/g, '')).to.include(long);
+    expect(plain).to.include('at a.csv:7 (record 6)');
+    // shortened in the middle: where it lives and the file name stay
+    expect(plain).to.include('    at /evidence/case-2026-0042/host-e…/export-with-a-long-name.csv:2 (record 1)\n');
+  });
+
+  it('uses ANSI color with --color, and none with --no-color, NO_COLOR or when piped', () => {
+    const dir = writeFiles(EVIDENCE);
+    expect(runCli(['--color', dir]).stdout).to.match(ANSI);
+    expect(runCli(['--color', dir], { NO_COLOR: '1' }).stdout, '--color wins over NO_COLOR').to.match(ANSI);
+    expect(runCli(['--no-color', dir]).stdout).not.to.match(ANSI);
+    expect(runCli([dir]).stdout, 'piped').not.to.match(ANSI);
+    expect(runCli([dir], { NO_COLOR: '1' }).stdout).not.to.match(ANSI);
+  });
+
+  it('uses color on a terminal unless NO_COLOR or --no-color says otherwise', function () {
+    if (!hasScript()) this.skip();
+    const dir = writeFiles(EVIDENCE);
+    expect(runInTerminal([dir]).screen).to.match(ANSI);
+    expect(runInTerminal([dir], { env: { NO_COLOR: '1' } }).screen).not.to.match(ANSI);
+    expect(runInTerminal(['--no-color', dir]).screen).not.to.match(ANSI);
+  });
+});
+
+describe('the machine formats', () => {
+  // values that need quoting in CSV, read from JSON lines so they can hold anything
+  const tricky = [
+    { Timestamp: '2026-06-07T08:00:00Z', DeviceId: 'd2', DeviceName: 'lab,"7"\nsecond line\r\nthird\rfourth', ActionType: 'ConnectionSuccess', RemoteIP: '179.43.139.84', RemotePort: 443, LocalIP: '179.43.139.86', LocalPort: 5000, InitiatingProcessFileName: ' perl ' },
+    { Timestamp: '2026-06-07T09:00:00Z', DeviceId: 'd2', DeviceName: 'lab-8', ActionType: 'ConnectionSuccess', RemoteIP: '::ffff:179.43.139.86', RemoteUrl: 'https://179.43.139.86/x' },
+  ];
+  const files = () => writeFiles({ ...EVIDENCE, 'tricky.jsonl': tricky.map((r) => JSON.stringify(r)).join('\n') });
+
+  it('ndjson writes exactly the json report\'s hits, one per line', () => {
+    const dir = files();
+    const json = JSON.parse(runCli(['--format', 'json', dir]).stdout) as Report;
+    const run = runCli(['--format', 'ndjson', dir]);
+    expect(run.status).to.equal(1);
+    expect(run.stdout.endsWith('\n')).to.equal(true);
+    const lines = run.stdout.slice(0, -1).split('\n');
+    expect(lines.map((l) => JSON.parse(l))).to.deep.equal(json.hits);
+    expect(json.hits.length).to.equal(8);
+  });
+
+  it('csv has the documented columns and reads back (csv-parse) to the json report\'s hits', () => {
+    const dir = files();
+    const json = JSON.parse(runCli(['--format', 'json', dir]).stdout) as Report;
+    const run = runCli(['--format', 'csv', dir]);
+    expect(run.status).to.equal(1);
+    const rows = parse(run.stdout) as string[][];
+    expect(rows[0]).to.deep.equal([
+      'file', 'line', 'time', 'table', 'ip', 'field', 'port', 'portMatch', 'suppressedBy',
+      'TimeGenerated', 'SourceIP', 'DestinationIP', 'DestinationPort', 'DeviceAction', 'Activity',
+      'Timestamp', 'DeviceName', 'RemoteIP', 'RemotePort', 'InitiatingProcessFileName', 'ActionType',
+      'matches',
+    ]);
+    expect(rows[0]).to.deep.equal([...CSV_COLUMNS]);
+    const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+    const expected = json.hits.map((hit: Hit) => [
+      hit.file, text(hit.line), text(hit.time), hit.table,
+      text(hit.matches[0].ip), text(hit.matches[0].field), text(hit.matches[0].port), text(hit.matches[0].portMatch), text(hit.suppressedBy),
+      ...PROJECTION_COLUMNS.map((c) => text(hit.fields[c])),
+      hit.matches.map(matchText).join(';'),
+    ]);
+    expect(rows.slice(1)).to.deep.equal(expected);
+    // the quoting survived: the value with a comma, quotes, CRLF, LF and a lone CR is whole
+    expect(rows.slice(1).map((r) => r[CSV_COLUMNS.indexOf('DeviceName')])).to.include(tricky[0].DeviceName);
+    // every match of a record, and a raw-text match of the malformed one
+    const matches = rows.slice(1).map((r) => r[r.length - 1]);
+    expect(matches).to.include('RemoteIP=179.43.139.84:443;LocalIP=179.43.139.86:5000');
+    expect(matches).to.include('RemoteIP=179.43.139.86;RemoteUrl=179.43.139.86:443');
+    expect(matches).to.include('raw=179.43.139.84');
+  });
+
+  it('csv writes the header row even when nothing was hit', () => {
+    const dir = writeFiles({ 'a.csv': `${CSL_HEADER}\n2026-06-01T10:00:00Z,Fortinet,FortiGate,accept,traffic,10.0.0.5,50000,8.8.8.8,53,,,,,\n` });
+    const run = runCli(['--format', 'csv', dir]);
+    expect(run.status).to.equal(0);
+    expect(run.stdout).to.equal(`${CSV_COLUMNS.join(',')}\n`);
+  });
+
+  it('files[].sha256 is the SHA-256 of each file as stored (gzip: of the compressed bytes)', () => {
+    const dir = writeFiles({ ...EVIDENCE, 'more.csv.gz': EVIDENCE['csl.csv'] });
+    const json = JSON.parse(runCli(['--format', 'json', dir]).stdout) as Report;
+    expect(json.files).to.have.length(3);
+    for (const file of json.files) {
+      expect(file.sha256, file.path).to.equal(createHash('sha256').update(readFileSync(file.path)).digest('hex'));
+    }
+  });
+});
+
+describe('provenance in the json report', () => {
+  const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+  it('records the options in force and the built-in IOC and exclusion data by SHA-256', () => {
+    const dir = writeFiles(EVIDENCE);
+    const json = JSON.parse(runCli(['--format', 'json', '--kql-parity', '--since', '2026-06-01', dir], {}, dir).stdout) as Report;
+    expect(json.run!.options).to.deep.equal({
+      paths: [dir], cwd: dir, format: 'json', output: null, kqlParity: true, table: null,
+      since: '2026-06-01T00:00:00.000Z', until: null, exclusions: 'built-in', color: null, quiet: false,
+    });
+    expect(json.run!.iocSet).to.deep.equal({ origin: 'built-in', sha256: sha256(join(ROOT, 'lib', 'data', 'iocs.json')) });
+    expect(json.run!.exclusionSet).to.deep.equal({ origin: 'built-in', sha256: sha256(join(ROOT, 'lib', 'data', 'exclusions.json')) });
+  });
+
+  it('names a user exclusions file and its SHA-256, or none', () => {
+    const dir = writeFiles(EVIDENCE);
+    const rules = join(tempDir(), 'rules.json');
+    writeFileSync(rules, JSON.stringify({ rules: [{ id: 'x', description: 'x', when: { field: 'user', equals: 'nobody' } }] }));
+    const withFile = JSON.parse(runCli(['--format', 'json', '--exclusions', rules, dir]).stdout) as Report;
+    expect(withFile.run!.exclusionSet).to.deep.equal({ origin: rules, sha256: sha256(rules) });
+    expect(withFile.run!.options.exclusions).to.equal(rules);
+    const none = JSON.parse(runCli(['--format', 'json', '--no-exclusions', dir]).stdout) as Report;
+    expect(none.run!.exclusionSet).to.deep.equal({ origin: 'none', sha256: null });
+  });
+});
+
+/** A hand-made report exercising the layout: every kind of hit, long and hostile values. */
+function richReport(): Report {
+  const longPath = '/evidence/case-2026-0042/host-exports/firewall/cluster-a/node-3/2026/06/01/export-with-a-long-name.csv';
+  const base = { record: 1, suppressedBy: null, malformed: false, fields: {} };
+  return {
+    tool: { name: 'perlbot-hunt', version: '9.9.9' },
+    startedAt: '2026-06-10T12:00:00.000Z',
+    finishedAt: '2026-06-10T12:00:42.500Z',
+    iocs: [
+      { ip: '179.43.139.84', port: 443, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 75, firstSeen: '2026-05-21' },
+      { ip: '179.43.139.86', port: 443, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 80, firstSeen: '2026-05-21' },
+      { ip: '203.0.113.9', port: null, threatType: 'payload_delivery_and_a_rather_long_threat_type', malware: null, confidence: null, firstSeen: null },
+    ],
+    exclusions: [
+      { id: 'cron-log-parser', description: 'Scheduled job using cron or systemd that runs a legitimate Perl script for log parsing or data processing' },
+      { id: 'no-words', description: '' },
+    ],
+    files: [
+      { path: longPath, format: 'csv', compressed: false, table: 'CommonSecurityLog', records: 1234567, bytes: 987654321, sha256: 'ab', errors: [] },
+      { path: 'a.csv', format: 'ndjson', compressed: true, table: 'mixed', records: 9, bytes: 2048, sha256: 'cd', errors: [{ line: 5, message: 'invalid JSON: Unexpected token } in JSON at position 17, and a message long enough to wrap' }] },
+      { path: 'gone.csv', format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message: 'no such file or directory' }] },
+    ],
+    summary: {
+      files: 3, records: 1234576, hits: 5, suppressed: 1, errors: 2,
+      perIoc: [
+        { ip: '179.43.139.84', port: 443, hits: 3, suppressed: 1 },
+        { ip: '179.43.139.86', port: 443, hits: 2, suppressed: 0 },
+        { ip: '203.0.113.9', port: null, hits: 0, suppressed: 0 },
+      ],
+    },
+    hits: [
+      {
+        ...base, file: longPath, line: 2, table: 'CommonSecurityLog', time: '2026-06-09T23:59:59.999Z',
+        matches: [{ field: 'DestinationIP', ip: '179.43.139.84', port: 443, portMatch: true }],
+        fields: { SourceIP: '10.0.0.5', DestinationIP: '179.43.139.84', DestinationPort: '443', DeviceAction: 'accept' },
+        context: { device: 'fw-01', sourceIp: '10.0.0.5', sourcePort: '50000', destinationIp: '179.43.139.84', destinationPort: '443', process: 'perl', user: 'root', action: 'accept' },
+      },
+      {
+        ...base, file: 'a.csv', line: 3, record: 2, table: 'DeviceNetworkEvents', time: '2026-06-08T10:00:00.000Z',
+        matches: [{ field: 'RemoteIP', ip: '179.43.139.86', port: 51000, portMatch: false }, { field: 'RemoteUrl', ip: '179.43.139.86', port: null, portMatch: null }],
+        context: { device: 'evil\x1b[31mhost\nnext', sourceIp: '179.43.139.86', sourcePort: '51000', destinationIp: 'fe80::1', destinationPort: '22', process: 'sshd', parentProcess: 'systemd', action: 'InboundConnectionAccepted' },
+      },
+      {
+        ...base, file: 'a.csv', line: 4, record: 3, table: 'DeviceNetworkEvents', time: '2026-06-07T10:00:00.000Z', suppressedBy: 'cron-log-parser',
+        matches: [{ field: 'RemoteIP', ip: '179.43.139.84', port: 443, portMatch: true }],
+        context: { device: 'build-01', sourceIp: '10.1.1.1', sourcePort: '40001', destinationIp: '179.43.139.84', destinationPort: '443', process: 'perl', parentProcess: 'cron', action: 'ConnectionSuccess' },
+      },
+      {
+        ...base, file: 'a.csv', line: 5, record: 4, table: 'DeviceNetworkEvents', time: null, timeText: '13/45/2020, 99:00 PM',
+        matches: [{ field: 'RemoteIP', ip: '179.43.139.84', port: 443, portMatch: true }],
+        fields: { DeviceName: 'build-01', RemoteIP: '179.43.139.84', RemotePort: '443' },
+      },
+      {
+        ...base, file: 'a.csv', line: 6, record: 5, table: 'unknown', time: null, malformed: true,
+        matches: [{ field: null, ip: '179.43.139.84', port: null, portMatch: null }, { field: null, ip: '179.43.139.86', port: null, portMatch: null }],
+      },
+      {
+        ...base, file: 'a.csv', line: 7, record: 6, table: 'DeviceNetworkEvents', time: null,
+        matches: [{ field: 'RemoteIP', ip: '179.43.139.84', port: null, portMatch: null }],
+      },
+    ],
+    run: {
+      options: { paths: ['/evidence'], cwd: '/', format: 'text', output: null, kqlParity: false, table: null, since: '2026-06-01T00:00:00.000Z', until: null, exclusions: 'built-in', color: null, quiet: false },
+      iocSet: { origin: '/cases/0042/threatfox-perlbot-export-with-a-long-file-name-2026-06-10.json', sha256: 'ef' },
+      exclusionSet: { origin: 'built-in', sha256: '01' },
+    },
+  };
+}
