@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { CSL_HEADER, ROOT, runCli, tempDir, writeFiles } from './helpers.js';
@@ -200,6 +200,96 @@ describe('provenance in the json report', () => {
     expect(withFile.run!.options.exclusions).to.equal(rules);
     const none = JSON.parse(runCli(['--format', 'json', '--no-exclusions', dir]).stdout) as Report;
     expect(none.run!.exclusionSet).to.deep.equal({ origin: 'none', sha256: null });
+  });
+});
+
+describe('--output FILE', () => {
+  const leftovers = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.tmp'));
+
+  it('writes the whole report there, nothing on standard output, no temporary file left', () => {
+    const evidence = writeFiles(EVIDENCE);
+    const out = tempDir();
+    const target = join(out, 'report.json');
+    writeFileSync(target, 'an older report that must be replaced whole');
+    const run = runCli(['--format', 'json', '--output', target, evidence]);
+    expect(run.status).to.equal(1);
+    expect(run.stdout).to.equal('');
+    const report = JSON.parse(readFileSync(target, 'utf8')) as Report;
+    expect(report.hits.map((h) => h.line)).to.deep.equal((JSON.parse(runCli(['--format', 'json', evidence]).stdout) as Report).hits.map((h) => h.line));
+    expect(readdirSync(out)).to.deep.equal(['report.json']);
+  });
+
+  it('writes text without color to a file', () => {
+    const out = join(tempDir(), 'report.txt');
+    expect(runCli(['--output', out, writeFiles(EVIDENCE)]).status).to.equal(1);
+    const text = readFileSync(out, 'utf8');
+    expect(text).to.include('ACTIVE HITS (4)');
+    expect(text).not.to.match(ANSI);
+  });
+
+  it('into a missing folder: exit 2 before scanning, nothing created', () => {
+    const base = tempDir();
+    const run = runCli(['--output', join(base, 'no', 'such', 'report.json'), writeFiles(EVIDENCE)]);
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.match(/cannot write the report to .*report\.json: its folder does not exist/);
+    expect(run.stdout).to.equal('');
+    expect(readdirSync(base)).to.deep.equal([]);
+  });
+
+  it('into a folder it may not write: exit 2, no report and no temporary file', function () {
+    if (process.getuid?.() === 0) this.skip(); // root writes anywhere
+    const out = tempDir();
+    chmodSync(out, 0o555);
+    try {
+      const run = runCli(['--output', join(out, 'report.json'), writeFiles(EVIDENCE)]);
+      expect(run.status).to.equal(2);
+      expect(run.stderr).to.match(/permission denied/);
+      expect(readdirSync(out)).to.deep.equal([]);
+    } finally {
+      chmodSync(out, 0o755);
+    }
+  });
+
+  it('under a path through a file: exit 2, nothing created (this one holds for root too)', () => {
+    const base = tempDir();
+    writeFileSync(join(base, 'plain'), 'x');
+    const run = runCli(['--output', join(base, 'plain', 'report.json'), writeFiles(EVIDENCE)]);
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.match(/cannot write the report/);
+    expect(readdirSync(base)).to.deep.equal(['plain']);
+  });
+
+  it('failing only at the end (FILE is a folder): nothing written, no temporary file, the hits still exit 1', () => {
+    const base = tempDir();
+    mkdirSync(join(base, 'report.json'));
+    writeFileSync(join(base, 'report.json', 'keep'), 'x');
+    const run = runCli(['--output', join(base, 'report.json'), writeFiles(EVIDENCE)]);
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.match(/cannot write the report to .*report\.json: .*nothing was written there/);
+    expect(readdirSync(base)).to.deep.equal(['report.json']);
+    expect(readdirSync(join(base, 'report.json'))).to.deep.equal(['keep']);
+  });
+
+  it('when nothing could be scanned: exit 2, the old report untouched, no temporary file', () => {
+    const out = tempDir();
+    const target = join(out, 'report.json');
+    writeFileSync(target, 'previous');
+    const run = runCli(['--output', target, join(tempDir(), 'missing.csv')]);
+    expect(run.status).to.equal(2);
+    expect(readFileSync(target, 'utf8')).to.equal('previous');
+    expect(leftovers(out)).to.deep.equal([]);
+  });
+
+  it('refuses to write over one of its inputs: inputs are never modified', () => {
+    const dir = writeFiles(EVIDENCE);
+    const input = join(dir, 'csl.csv');
+    const run = runCli(['--format', 'csv', '--output', input, dir]);
+    // the scan found active hits: 1 says so even though the report could not be written
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.match(/one of the inputs/);
+    expect(readFileSync(input, 'utf8')).to.equal(EVIDENCE['csl.csv']);
+    expect(leftovers(dir)).to.deep.equal([]);
+    expect(existsSync(input)).to.equal(true);
   });
 });
 

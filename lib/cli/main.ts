@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import yargs from 'yargs';
 import { normalizeOptions, OUTPUT_FORMATS, UsageError, type ScanOptions } from '../options/scan-options.js';
 import { builtinIocSet } from '../matcher/ioc-set.js';
@@ -12,6 +11,7 @@ import { printCsv } from '../printers/csv-printer.js';
 import { printText } from '../printers/text-printer.js';
 import type { Report } from '../report/report.js';
 import { runRecord } from '../report/run-record.js';
+import { AtomicOutput, isOneOfInputs } from '../report/atomic-output.js';
 import { exitStatus, EXIT } from './exit-status.js';
 
 export function toolVersion(): string {
@@ -62,15 +62,17 @@ function render(report: Report, options: ScanOptions): string {
   }
 }
 
-/** Write the whole report or nothing: a temporary file renamed into place. */
-async function deliver(text: string, output: string | null): Promise<void> {
-  if (output === null) {
-    await new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
-    return;
-  }
-  const temporary = `${output}.${process.pid}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, output);
+function writeStdout(text: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+function reason(error: unknown): string {
+  const err = error as NodeJS.ErrnoException;
+  if (err?.code === 'ENOENT') return 'its folder does not exist';
+  if (err?.code === 'EACCES' || err?.code === 'EPERM') return 'permission denied';
+  if (err?.code === 'EISDIR') return 'it is a directory';
+  if (err?.code === 'ENOTDIR') return 'part of its folder path is a file';
+  return err instanceof Error ? err.message : String(error);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -94,6 +96,17 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.nothingScanned;
   }
 
+  // --output is opened before scanning, so a bad destination costs no scan time
+  let output: AtomicOutput | null = null;
+  if (options.output !== null) {
+    try {
+      output = await AtomicOutput.open(options.output);
+    } catch (error) {
+      process.stderr.write(`perlbot-hunt: cannot write the report to ${options.output}: ${reason(error)}\n`);
+      return EXIT.nothingScanned;
+    }
+  }
+
   try {
     const iocs = builtinIocSet();
     const builder = new ReportBuilder(version, iocs, exclusions.entries);
@@ -106,11 +119,31 @@ export async function main(argv: string[]): Promise<number> {
       for (const w of builder.warnings) process.stderr.write(`perlbot-hunt: warning: ${w.path}: ${w.message}\n`);
     }
     const report: Report = { ...builder.build(), run: runRecord(options, iocs, exclusions, process.cwd()) };
-    await deliver(render(report, options), options.output);
+    const text = render(report, options);
+    if (output === null) {
+      await writeStdout(text);
+      return exitStatus(report);
+    }
+    // Undelivered, the report cannot vouch for a clean scan (so not 0 or 3);
+    // an active hit still exits 1, "whatever else happened" (CONTRACT.md §6).
+    const undelivered = report.summary.hits > 0 ? EXIT.activeHit : EXIT.nothingScanned;
+    if (await isOneOfInputs(output.path, report.files.map((f) => f.path))) {
+      process.stderr.write(`perlbot-hunt: not writing the report over ${output.path}: it is one of the inputs, and inputs are never modified; choose another --output\n`);
+      return undelivered;
+    }
+    try {
+      await output.commit(text);
+    } catch (error) {
+      process.stderr.write(`perlbot-hunt: cannot write the report to ${output.path}: ${reason(error)}; nothing was written there\n`);
+      return undelivered;
+    }
     return exitStatus(report);
   } catch (error) {
-    // Reaching here is a bug or an unwritable --output, never bad evidence: say so plainly.
+    // Reaching here is a bug, never bad evidence: say so plainly.
     process.stderr.write(`perlbot-hunt: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.nothingScanned;
+  } finally {
+    // a no-op once the report is in place; otherwise no temporary file is left behind
+    await output?.abort();
   }
 }

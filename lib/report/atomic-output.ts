@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+// `--output FILE`: the whole report or nothing. The report is written to a
+// temporary file beside FILE (same folder, so the rename cannot cross file
+// systems) and renamed over FILE once complete and flushed to disk. Whatever
+// goes wrong, FILE is either untouched or the whole report.
+//
+// The temporary file is created before the scan starts, so an unwritable
+// destination is refused at once rather than after an hour of scanning.
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+export class AtomicOutput {
+  private settled = false;
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.removeSync();
+    // then die of the same signal, as if we had not been listening
+    process.kill(process.pid, signal);
+  };
+  private readonly onExit = () => this.removeSync();
+
+  private constructor(
+    readonly path: string,
+    readonly temporary: string,
+    private readonly handle: FileHandle,
+  ) {
+    for (const signal of SIGNALS) process.once(signal, this.onSignal);
+    process.once('exit', this.onExit);
+  }
+
+  /** Create the temporary file; throws (ENOENT, EACCES, …) when FILE's folder cannot take it. */
+  static async open(path: string): Promise<AtomicOutput> {
+    const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    // `wx`: never reuse or follow something already there
+    const handle = await open(temporary, 'wx');
+    return new AtomicOutput(path, temporary, handle);
+  }
+
+  /** Write the report, flush it to disk, and move it into place. */
+  async commit(text: string): Promise<void> {
+    if (this.settled) throw new Error('report already written or abandoned');
+    try {
+      await this.handle.writeFile(text);
+      await this.handle.sync();
+      await this.handle.close();
+      await rename(this.temporary, this.path);
+      this.settle();
+    } catch (error) {
+      await this.abort();
+      throw error;
+    }
+  }
+
+  /** Remove the temporary file; FILE is left as it was. Safe to call more than once. */
+  async abort(): Promise<void> {
+    if (this.settled) return;
+    this.settle();
+    await this.handle.close().catch(() => undefined);
+    await unlink(this.temporary).catch(() => undefined);
+  }
+
+  private settle(): void {
+    this.settled = true;
+    for (const signal of SIGNALS) process.removeListener(signal, this.onSignal);
+    process.removeListener('exit', this.onExit);
+  }
+
+  /** On a signal or exit there is no time for promises: remove it now. */
+  private removeSync(): void {
+    if (this.settled) return;
+    this.settle();
+    try {
+      unlinkSync(this.temporary);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Whether FILE already exists as one of the scanned inputs: writing the report
+ * over it would modify evidence, which CONTRACT.md §1 forbids.
+ */
+export async function isOneOfInputs(path: string, inputs: readonly string[]): Promise<boolean> {
+  const target = await stat(path).catch(() => null);
+  if (target === null) return false;
+  for (const input of inputs) {
+    const info = await stat(input).catch(() => null);
+    if (info !== null && info.dev === target.dev && info.ino === target.ino) return true;
+  }
+  return false;
+}
