@@ -12,6 +12,7 @@ import { printText } from '../printers/text-printer.js';
 import type { Report } from '../report/report.js';
 import { runRecord } from '../report/run-record.js';
 import { AtomicOutput, isOneOfInputs } from '../report/atomic-output.js';
+import { ProgressSink } from '../progress/progress-sink.js';
 import { exitStatus, EXIT } from './exit-status.js';
 
 export function toolVersion(): string {
@@ -66,6 +67,11 @@ function writeStdout(text: string): Promise<void> {
   return new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
 }
 
+/** Progress only for a person watching: never into a pipe or a file, never with --quiet. */
+function wantsProgress(options: ScanOptions): boolean {
+  return !options.quiet && process.stderr.isTTY === true;
+}
+
 function reason(error: unknown): string {
   const err = error as NodeJS.ErrnoException;
   if (err?.code === 'ENOENT') return 'its folder does not exist';
@@ -107,10 +113,14 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
 
+  let progress: ProgressSink | null = null;
   try {
     const iocs = builtinIocSet();
     const builder = new ReportBuilder(version, iocs, exclusions.entries);
-    const outcome = await scan(options, iocs, exclusions, builder);
+    progress = wantsProgress(options) ? new ProgressSink(builder, process.stderr) : null;
+    const outcome = await scan(options, iocs, exclusions, progress ?? builder);
+    // the progress line is gone before anything else reaches the terminal
+    progress?.finish();
     if (outcome.files === 0 || outcome.missing === options.paths.length) {
       process.stderr.write(`perlbot-hunt: nothing to scan: ${options.paths.length === 1 ? 'the path' : 'no path'} named matched a readable input (${options.paths.join(', ')})\n`);
       return EXIT.nothingScanned;
@@ -143,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`perlbot-hunt: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.nothingScanned;
   } finally {
+    progress?.finish();
     // a no-op once the report is in place; otherwise no temporary file is left behind
     await output?.abort();
   }

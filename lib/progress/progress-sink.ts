@@ -1,0 +1,110 @@
+import { stat } from 'node:fs/promises';
+import type { FileEntry, Hit } from '../report/report.js';
+import type { Ioc } from '../matcher/ioc-set.js';
+import type { ScanSink } from '../sink/scan-sink.js';
+import { progressLine } from './progress-line.js';
+
+// A progress display for long scans: a tee in front of the real sink. It
+// forwards every call unchanged, so what the report holds cannot depend on
+// whether progress was shown, and redraws one line on the terminal at most
+// ten times a second. It only ever writes carriage returns and spaces, no
+// escape sequences, so even a dumb terminal is left clean by finish().
+
+/** Where the line goes: standard error when it is a terminal. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  /** Terminal width; 80 when unknown. */
+  columns?: number;
+}
+
+export interface ProgressClock {
+  now(): number;
+}
+
+const MIN_REDRAW_MS = 100;
+
+export class ProgressSink implements ScanSink {
+  private readonly started: number;
+  private readonly pending = new Set<string>();
+  private filesTotal = 0;
+  private filesDone = 0;
+  private bytesDone = 0;
+  private bytesTotal: number | null = null;
+  private hits = 0;
+  private lastDraw = -Infinity;
+  private shown = 0;
+  private finished = false;
+
+  constructor(
+    private readonly inner: ScanSink,
+    private readonly stream: ProgressStream,
+    private readonly clock: ProgressClock = Date,
+  ) {
+    this.started = clock.now();
+  }
+
+  inputs(paths: readonly string[]): void {
+    this.inner.inputs?.(paths);
+    this.filesTotal = paths.length;
+    for (const path of paths) this.pending.add(path);
+    void this.measure(paths);
+    this.draw();
+  }
+
+  bytesRead(count: number): void {
+    this.inner.bytesRead?.(count);
+    this.bytesDone += count;
+    this.tick();
+  }
+
+  hit(hit: Hit, iocs: readonly Ioc[]): void {
+    this.inner.hit(hit, iocs);
+    this.hits++;
+    this.tick();
+  }
+
+  file(entry: FileEntry): void {
+    this.inner.file(entry);
+    // unreadable paths never were inputs to measure; count only those that were
+    if (this.pending.delete(entry.path)) this.filesDone++;
+    this.tick();
+  }
+
+  warning(path: string, message: string): void {
+    this.inner.warning(path, message);
+  }
+
+  /** Erase the line, for good: called before anything else is written to the terminal. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.shown > 0) this.stream.write(`\r${' '.repeat(this.shown)}\r`);
+    this.shown = 0;
+  }
+
+  /** The total to reach: the sizes of the inputs as stored (the scan counts raw, not gunzipped, bytes). */
+  private async measure(paths: readonly string[]): Promise<void> {
+    const sizes = await Promise.all(paths.map((path) => stat(path).then((s) => s.size, () => 0)));
+    this.bytesTotal = sizes.reduce((a, b) => a + b, 0);
+    this.tick();
+  }
+
+  private tick(): void {
+    if (this.clock.now() - this.lastDraw >= MIN_REDRAW_MS) this.draw();
+  }
+
+  private draw(): void {
+    if (this.finished) return;
+    const now = this.clock.now();
+    this.lastDraw = now;
+    // one column short of the edge: writing the last column makes some terminals wrap
+    const width = (this.stream.columns && this.stream.columns > 0 ? this.stream.columns : 80) - 1;
+    const line = progressLine(
+      { bytesDone: this.bytesDone, bytesTotal: this.bytesTotal, filesDone: this.filesDone, filesTotal: this.filesTotal, hits: this.hits, elapsedMs: now - this.started },
+      width,
+    );
+    // pad over what is left of a longer previous line; past the new line all is blank then
+    this.stream.write(`\r${line}${' '.repeat(Math.max(this.shown - line.length, 0))}`);
+    this.shown = line.length;
+  }
+}

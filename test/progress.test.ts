@@ -1,0 +1,178 @@
+import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, writeFiles, tempDir, CSL_HEADER } from './helpers.js';
+import { hasScript, runInTerminal } from './pty.js';
+import { ProgressSink } from '../lib/progress/progress-sink.js';
+import { progressLine } from '../lib/progress/progress-line.js';
+import type { ScanSink } from '../lib/sink/scan-sink.js';
+import type { FileEntry, Hit } from '../lib/report/report.js';
+import type { Ioc } from '../lib/matcher/ioc-set.js';
+
+// The progress line: on standard error, only for a person at a terminal,
+// gone before the report is written.
+
+class RecordingSink implements ScanSink {
+  readonly calls: unknown[][] = [];
+  hit(hit: Hit, iocs: readonly Ioc[]): void {
+    this.calls.push(['hit', hit, iocs]);
+  }
+  file(entry: FileEntry): void {
+    this.calls.push(['file', entry]);
+  }
+  warning(path: string, message: string): void {
+    this.calls.push(['warning', path, message]);
+  }
+  inputs(paths: readonly string[]): void {
+    this.calls.push(['inputs', paths]);
+  }
+  bytesRead(count: number): void {
+    this.calls.push(['bytesRead', count]);
+  }
+}
+
+class FakeTerminal {
+  written = '';
+  columns = 80;
+  write(text: string): boolean {
+    this.written += text;
+    return true;
+  }
+  /** How many times a non-blank line was drawn. */
+  get draws(): number {
+    return this.written.split('\r').filter((s) => s.trim() !== '').length;
+  }
+}
+
+const entry = (path: string): FileEntry => ({ path, format: 'csv', compressed: false, table: 'CommonSecurityLog', records: 1, bytes: 10, sha256: 'x', errors: [] });
+const hit = { file: 'a.csv' } as Hit;
+
+describe('the progress sink', () => {
+  it('forwards every call to the sink it wraps, unchanged and in order', () => {
+    const inner = new RecordingSink();
+    const progress = new ProgressSink(inner, new FakeTerminal(), { now: () => 0 });
+    progress.inputs(['a.csv']);
+    progress.bytesRead(10);
+    progress.hit(hit, []);
+    progress.warning('a.csv', 'w');
+    progress.file(entry('a.csv'));
+    progress.finish();
+    expect(inner.calls).to.deep.equal([['inputs', ['a.csv']], ['bytesRead', 10], ['hit', hit, []], ['warning', 'a.csv', 'w'], ['file', entry('a.csv')]]);
+  });
+
+  it('redraws at most ten times a second, and erases its line for good on finish', () => {
+    let now = 0;
+    const terminal = new FakeTerminal();
+    const progress = new ProgressSink(new RecordingSink(), terminal, { now: () => now });
+    progress.inputs(['a.csv', 'b.csv']);
+    for (let i = 0; i < 1000; i++) progress.bytesRead(1);
+    expect(terminal.draws).to.equal(1);
+    now = 99;
+    progress.hit(hit, []);
+    expect(terminal.draws).to.equal(1);
+    now = 100;
+    progress.file(entry('a.csv'));
+    expect(terminal.draws).to.equal(2);
+    expect(terminal.written).to.include('files 1/2  hits 1');
+    const before = terminal.written.length;
+    progress.finish();
+    const erase = terminal.written.slice(before);
+    expect(erase).to.match(/^\r +\r$/);
+    expect(erase.length - 2).to.be.at.least(terminal.written.slice(0, before).split('\r').pop()!.length);
+    now = 1000;
+    progress.bytesRead(5);
+    progress.finish();
+    expect(terminal.written.length).to.equal(before + erase.length);
+  });
+
+  it('counts only inputs as files done (an unreadable path is reported, not measured)', () => {
+    let now = 0;
+    const terminal = new FakeTerminal();
+    const progress = new ProgressSink(new RecordingSink(), terminal, { now: () => now });
+    progress.inputs(['a.csv']);
+    progress.file(entry('missing.csv'));
+    now = 200;
+    progress.file(entry('a.csv'));
+    expect(terminal.written.split('\r').pop()).to.include('files 1/1');
+  });
+
+  it('measures the inputs for the total, from their sizes as stored', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.csv'), Buffer.alloc(3000));
+    writeFileSync(join(dir, 'b.csv'), Buffer.alloc(1096));
+    let now = 0;
+    const terminal = new FakeTerminal();
+    const progress = new ProgressSink(new RecordingSink(), terminal, { now: () => now });
+    progress.inputs([join(dir, 'a.csv'), join(dir, 'b.csv')]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    now = 1000;
+    progress.bytesRead(2048);
+    expect(terminal.written.split('\r').pop()).to.match(/ 50%  2\.0 KiB\/4\.0 KiB  files 0\/2  hits 0  2\.0 KiB\/s  ETA 0:01/);
+  });
+});
+
+describe('the progress line', () => {
+  const state = { bytesDone: 50 * 1024 * 1024, bytesTotal: 200 * 1024 * 1024, filesDone: 3, filesTotal: 10, hits: 7, elapsedMs: 2000 };
+
+  it('shows bytes done of the total, files, hits, throughput and ETA, with a bar when there is room', () => {
+    const line = progressLine(state, 79);
+    expect(line).to.have.length.at.most(79);
+    expect(line.indexOf(' 25%'), 'the bar keeps its width').to.equal(progressLine({ ...state, bytesDone: 0 }, 79).indexOf('  0%'));
+    expect(line).to.match(/^\[#+-+\]  25%  50\.0 MiB\/200\.0 MiB  files 3\/10  hits 7  25\.0 MiB\/s  ETA 0:06$/);
+    // a quarter of the bar is filled
+    const bar = /^\[(#+)(-+)\]/.exec(line)!;
+    expect(Math.round((bar[1].length / (bar[1].length + bar[2].length)) * 4)).to.equal(1);
+  });
+
+  it('drops the bar, then cuts the text, on a narrow terminal', () => {
+    expect(progressLine(state, 70)).to.equal(' 25%  50.0 MiB/200.0 MiB  files 3/10  hits 7  25.0 MiB/s  ETA 0:06');
+    expect(progressLine(state, 20)).to.have.length(20);
+  });
+
+  it('says what it does not know yet', () => {
+    expect(progressLine({ ...state, bytesTotal: null, elapsedMs: 0 }, 200)).to.match(/\?%  50\.0 MiB\/\?  .*0 B\/s  ETA --:--$/);
+    expect(progressLine({ ...state, bytesDone: 0, bytesTotal: 0, filesTotal: 0, filesDone: 0 }, 200)).to.match(/100%/);
+    expect(progressLine({ ...state, elapsedMs: 3600 * 1000 }, 200)).to.match(/ETA 3:00:00$/);
+  });
+});
+
+describe('progress on the command line', () => {
+  const evidence = () => {
+    // big enough to be read in several chunks, so progress has something to show
+    const row = '2026-06-01T10:00:00Z,Fortinet,FortiGate,accept,traffic,10.0.0.5,50000,8.8.8.8,53,,,,,\n';
+    const hit = '2026-06-01T10:00:00Z,Fortinet,FortiGate,accept,traffic,10.0.0.5,50000,179.43.139.84,443,,,,,\n';
+    return writeFiles({ 'a.csv': `${CSL_HEADER}\n${row.repeat(40000)}${hit}`, 'b.csv': `${CSL_HEADER}\n${row.repeat(10)}` });
+  };
+
+  it('appears on a terminal and is gone before the report is written', function () {
+    if (!hasScript()) this.skip();
+    const run = runInTerminal(['--format', 'json', evidence()]);
+    expect(run.status).to.equal(1);
+    expect(run.screen).to.match(/files \d\/2  hits \d+ .*ETA/);
+    // the report starts after the last carriage return that erased the line, and is whole
+    const report = run.screen.slice(run.screen.lastIndexOf('{\r\n  "tool"'));
+    const beforeReport = run.screen.slice(0, run.screen.length - report.length);
+    expect(beforeReport.split('\r').pop()!.trim()).to.equal('');
+    expect(JSON.parse(report.replace(/\r\n/g, '\n')).summary.hits).to.equal(1);
+  });
+
+  it('stays off with --quiet, even on a terminal', function () {
+    if (!hasScript()) this.skip();
+    const run = runInTerminal(['--quiet', '--format', 'json', evidence()]);
+    expect(run.screen).not.to.match(/ETA/);
+  });
+
+  it('stays off when standard error is redirected, even with standard output on a terminal', function () {
+    if (!hasScript()) this.skip();
+    const run = runInTerminal(['--no-color', evidence()], { redirect: '2>/dev/null' });
+    expect(run.screen).to.include('ACTIVE HITS (1)');
+    expect(run.screen).not.to.match(/ETA/);
+  });
+
+  it('never appears when piped', () => {
+    const run = runCli(['--format', 'json', evidence()]);
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.equal('');
+    expect(run.stdout).not.to.include('\r');
+  });
+});
