@@ -76,10 +76,10 @@ describe('record provenance', () => {
     expect(hub.fields).to.deep.equal({ Timestamp: '2026-07-18T13:58:42.666487Z', DeviceName: 'mbp16', RemoteIP: '179.43.139.86', RemotePort: '443', InitiatingProcessFileName: 'perl', ActionType: 'ConnectionSuccess' });
   });
 
-  it('reads JSON lines with CRLF, skips blank lines, and keeps going after a broken line', async () => {
+  it('reads JSON lines with CRLF, skips blank lines, and (parsing every record) keeps going after a broken line', async () => {
     const line = (ip: string) => JSON.stringify({ category: 'AdvancedHunting-DeviceNetworkEvents', properties: { Timestamp: '2026-07-18T13:58:42Z', RemoteIP: ip, RemotePort: 443, ActionType: 'ConnectionSuccess' } });
     const text = [line('10.0.0.1'), '', line('179.43.139.84'), '{"broken": ', line('179.43.139.86')].join('\r\n') + '\r\n';
-    const report = await hunt([writeFiles({ 'events.json': text, 'events.ndjson.gz': text })]);
+    const report = await hunt([writeFiles({ 'events.json': text, 'events.ndjson.gz': text })], { fullParse: true });
     for (const file of report.files) {
       expect(file).to.include({ format: 'ndjson', table: 'DeviceNetworkEvents', records: 4 });
       expect(file.errors).to.have.length(1);

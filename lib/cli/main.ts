@@ -27,6 +27,7 @@ function parseArgv(argv: string[], version: string) {
     .option('format', { alias: 'f', choices: OUTPUT_FORMATS, default: 'text', describe: 'report format' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
     .option('kql-parity', { type: 'boolean', default: false, describe: "watch only the KQL's own fields, exact string equality" })
+    .option('full-parse', { type: 'boolean', default: false, describe: 'parse every record, not only those holding IOC text (slower; also lists malformed records without IOC text)' })
     .option('table', { type: 'string', describe: 'read every file as this table (CommonSecurityLog or DeviceNetworkEvents)' })
     .option('since', { type: 'string', describe: 'keep hits at or after this ISO 8601 time' })
     .option('until', { type: 'string', describe: 'keep hits before this ISO 8601 time' })
@@ -87,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgv(argv, version);
     if (args.help || args.version) return EXIT.clean;
-    options = normalizeOptions({ ...args, paths: args._, kqlParity: args['kql-parity'] });
+    options = normalizeOptions({ ...args, paths: args._, kqlParity: args['kql-parity'], fullParse: args['full-parse'] });
   } catch (error) {
     process.stderr.write(`perlbot-hunt: ${error instanceof Error ? error.message : String(error)}\nTry perlbot-hunt --help.\n`);
     return EXIT.nothingScanned;

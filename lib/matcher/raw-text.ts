@@ -23,9 +23,48 @@ export class RawIocSearch {
   /** Longest needle plus its boundary bytes: what a streamed search carries over between pieces. */
   readonly overlap: number;
 
+  /** The longest start all IOC IPs share (`179.43.139.8`): one native search finds candidates for all. */
+  private readonly prefix: Buffer;
+
   constructor(private readonly iocs: IocSet) {
     this.needles = iocs.ips.map((ip) => ({ ip, bytes: Buffer.from(ip, 'latin1') }));
     this.overlap = Math.max(0, ...this.needles.map((n) => n.bytes.length)) + 2;
+    let prefix = iocs.ips[0] ?? '';
+    for (const ip of iocs.ips) while (!ip.startsWith(prefix)) prefix = prefix.slice(0, -1);
+    this.prefix = Buffer.from(prefix, 'latin1');
+  }
+
+  /**
+   * Where IOC text may start in `chunk` (offsets within it, ascending), also
+   * for text begun in `before` (the previous chunk's tail: negative offsets).
+   * No boundary check: a candidate only means "parse this record".
+   */
+  candidates(chunk: Buffer, before: Buffer): number[] {
+    const found: number[] = [];
+    const longest = this.overlap - 2;
+    if (before.length > 0 && longest > 1) {
+      const seam = Buffer.concat([before.subarray(Math.max(0, before.length - longest + 1)), chunk.subarray(0, longest - 1)]);
+      const shift = Math.min(before.length, longest - 1);
+      for (const at of this.scanFor(seam)) if (at < shift) found.push(at - shift);
+    }
+    found.push(...this.scanFor(chunk));
+    return found;
+  }
+
+  private scanFor(bytes: Buffer): number[] {
+    const found: number[] = [];
+    if (this.prefix.length >= 4) {
+      for (let at = bytes.indexOf(this.prefix); at >= 0; at = bytes.indexOf(this.prefix, at + 1)) {
+        // a needle running past the end may continue in the next chunk: keep it as a candidate
+        const fits = (n: { bytes: Buffer }) => at + n.bytes.length > bytes.length || bytes.compare(n.bytes, 0, n.bytes.length, at, at + n.bytes.length) === 0;
+        if (this.needles.some(fits)) found.push(at);
+      }
+      return found;
+    }
+    for (const { bytes: needle } of this.needles) {
+      for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + 1)) found.push(at);
+    }
+    return found.sort((a, b) => a - b);
   }
 
   /**

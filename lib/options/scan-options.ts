@@ -13,6 +13,11 @@ export interface ScanOptions {
   /** null: standard output. */
   output: string | null;
   kqlParity: boolean;
+  /**
+   * Parse every record (the reference path) instead of only those that may
+   * hold IOC text: slower, and also lists malformed records that hold none.
+   */
+  fullParse: boolean;
   /** Forces every file to be read as this table. */
   table: TableName | null;
   /** Epoch milliseconds; since inclusive, until exclusive. */
@@ -31,6 +36,7 @@ export interface RawOptions {
   format?: unknown;
   output?: unknown;
   kqlParity?: unknown;
+  fullParse?: unknown;
   table?: unknown;
   since?: unknown;
   until?: unknown;
@@ -86,6 +92,7 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
     format,
     output,
     kqlParity: raw.kqlParity === true,
+    fullParse: raw.fullParse === true,
     table,
     since,
     until,

@@ -1,9 +1,16 @@
+import { cleanChunk } from './clean-chunk.js';
 import type { RawIocSearch, RawIocStream } from '../matcher/raw-text.js';
 
 // Where each CSV record starts and ends, found at the byte level before any
 // field is parsed. Framing here rather than in the parser is what keeps one
 // broken record from swallowing the rest of a file: an unclosed quote costs
 // one line, not everything after it, and no record can grow past a bound.
+//
+// It is also the fast path: the scan jumps between quotes and line feeds with
+// native searches, and only records that may matter leave the framer with
+// their bytes (the header, records holding IOC text, records in a chunk that
+// is not clean UTF-8). The others are counted, never copied or parsed. Line
+// numbers are worked out only for the records that leave.
 //
 // Quote rules follow RFC 4180 as csv-parse (relax_quotes) reads them: a quote
 // opens a quoted field only at the start of a field; inside one, `""` is a
@@ -14,18 +21,20 @@ const CR = 0x0d;
 const QUOTE = 0x22;
 const SPACE = 0x20;
 
-/** A quoted field spanning more lines than this is taken to be an unclosed quote. */
-export const MAX_QUOTED_LINES = 10_000;
-
 /** Records larger than this are reported malformed (and still searched for IOC text) instead of held in memory. */
 export const MAX_RECORD_BYTES = 8 * 1024 * 1024;
 
+/** A quoted field spanning more lines than this is taken to be an unclosed quote. */
+export const MAX_QUOTED_LINES = 10_000;
+
 export interface FramedRecord {
+  /** 1-based count of non-blank records in the text, the header being 1. */
+  ordinal: number;
   /** Byte offset of the first byte (of the decoded text). */
   offset: number;
   /** 1-based physical line of the first byte. */
   line: number;
-  /** The record's bytes with its line ending; null when it was too large to hold. */
+  /** The record's bytes with its line ending; null when it is broken. */
   bytes: Buffer | null;
   /** Why the record cannot be parsed as it stands. */
   broken?: string;
@@ -33,28 +42,70 @@ export interface FramedRecord {
   rawIps?: Set<string>;
 }
 
+export interface FramerOptions {
+  /** Hand every record over (the reference path), not just those that may matter. */
+  everyRecord: boolean;
+  maxRecordBytes?: number;
+}
+
+function countLf(bytes: Buffer, from = 0, to = bytes.length): number {
+  let count = 0;
+  for (let at = bytes.indexOf(LF, from); at >= 0 && at < to; at = bytes.indexOf(LF, at + 1)) count++;
+  return count;
+}
+
+function isBlank(bytes: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const byte = bytes[i];
+    if (byte !== LF && byte !== CR && byte !== SPACE) return false;
+  }
+  return true;
+}
+
 export class CsvFramer {
-  private parts: Buffer[] = [];
-  private size = 0;
+  everyRecord: boolean;
+  private readonly maxRecordBytes: number;
+  /** Offset and line of the start of the chunk being scanned. */
+  private base = 0;
+  private baseLine = 1;
+  private chunk: Buffer = Buffer.alloc(0);
+  /** Lazy line counting within the chunk: the line at `cursor`. */
+  private cursor = 0;
+  private cursorLine = 1;
+  private candidates: number[] = [];
+  private nextCandidate = 0;
+  private damaged = false;
+  private tail: Buffer = Buffer.alloc(0);
+
+  /** The open record: where it started, and its bytes from earlier chunks. */
   private start = 0;
-  private startLine = 1;
-  /** Offset and line of the next byte to be pushed. */
-  private offset = 0;
-  private line = 1;
+  private startLine = 0;
+  private held: Buffer[] = [];
+  private heldSize = 0;
+  private heldMatters = false;
   private inQuotes = false;
-  /** The byte before the current chunk, to tell whether a quote at its start opens a field. */
-  private lastByte = -1;
   /** A quote was the last byte of a chunk inside a quoted field: `""` or a close, decided by the next byte. */
   private quotePending = false;
-  /** Inside a record too large to hold: its bytes go to the search only. */
+  /** The byte before the current chunk, to tell whether a quote at its start opens a field. */
+  private lastByte = -1;
+  /** Inside a record too large to hold: its bytes go to the IOC search only. */
   private oversize: RawIocStream | null = null;
+  private ordinal = 0;
   private readonly out: FramedRecord[] = [];
 
   constructor(
     private readonly delimiter: number,
     private readonly search: RawIocSearch,
-    private readonly maxRecordBytes = MAX_RECORD_BYTES,
-  ) {}
+    options: FramerOptions,
+  ) {
+    this.everyRecord = options.everyRecord;
+    this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+  }
+
+  /** Data records framed so far (the header is not one). */
+  get records(): number {
+    return Math.max(0, this.ordinal - 1);
+  }
 
   push(chunk: Buffer): FramedRecord[] {
     this.scan(chunk);
@@ -65,43 +116,47 @@ export class CsvFramer {
   end(): FramedRecord[] {
     if (this.oversize) {
       this.finishOversize();
-    } else if (this.inQuotes || this.quotePending) {
-      if (this.quotePending) {
-        // a closing quote at the very end of the text
-        this.quotePending = false;
-        this.inQuotes = false;
-        this.emit();
-      } else {
-        this.recoverUnclosedQuote();
-        return [...this.out.splice(0), ...this.end()];
-      }
-    } else {
-      this.emit();
+    } else if (this.inQuotes && !this.quotePending) {
+      this.recoverUnclosedQuote();
+      return [...this.out.splice(0), ...this.end()];
+    } else if (this.heldSize > 0) {
+      this.quotePending = false;
+      this.inQuotes = false;
+      this.close(Buffer.alloc(0), 0);
     }
     return this.out.splice(0);
   }
 
   private scan(chunk: Buffer): void {
-    let i = 0;
-    let from = 0; // first byte of this chunk belonging to the open record
+    this.chunk = chunk;
+    this.cursor = 0;
+    this.cursorLine = this.baseLine;
+    this.candidates = this.search.candidates(chunk, this.tail);
+    this.nextCandidate = 0;
+    this.damaged = !cleanChunk(chunk);
     const n = chunk.length;
+    let i = 0;
+    let from = 0; // where the open record starts in this chunk (0 when it began earlier)
+    let nl = -2; // the next line feed at or after i, once looked up (-1: none)
+    if (this.heldSize === 0 && !this.oversize) this.begin(0);
+    // IOC text begun in the previous chunk belongs to the record still open
+    if (this.heldSize > 0 && this.candidates.length > 0 && this.candidates[0] < 0) this.heldMatters = true;
     while (i < n) {
       if (this.oversize) {
         const nl = chunk.indexOf(LF, i);
         const stop = nl < 0 ? n : nl + 1;
         this.oversize.feed(chunk.subarray(i, stop));
-        this.advance(chunk, i, stop);
         i = stop;
         if (nl >= 0) {
           this.finishOversize();
           from = i;
+          this.begin(i);
         }
         continue;
       }
       if (this.quotePending) {
         this.quotePending = false;
         if (chunk[i] === QUOTE) {
-          this.advance(chunk, i, i + 1);
           i++;
           continue;
         }
@@ -110,103 +165,126 @@ export class CsvFramer {
       if (this.inQuotes) {
         const q = chunk.indexOf(QUOTE, i);
         if (q < 0 || q + 1 >= n) {
-          this.advance(chunk, i, n);
           this.quotePending = q >= 0;
           i = n;
           break;
         }
         const escaped = chunk[q + 1] === QUOTE;
-        this.advance(chunk, i, escaped ? q + 2 : q + 1);
         i = escaped ? q + 2 : q + 1;
         if (!escaped) this.inQuotes = false;
         continue;
       }
       // Unquoted: only a line feed or a quote at a field's start matters, so jump between them.
-      const nl = chunk.indexOf(LF, i);
+      if (nl !== -1 && nl < i) nl = chunk.indexOf(LF, i);
       let q = chunk.indexOf(QUOTE, i);
       while (q >= 0 && (nl < 0 || q < nl) && !this.opensField(chunk, q, from)) q = chunk.indexOf(QUOTE, q + 1);
       if (q >= 0 && (nl < 0 || q < nl)) {
-        this.advance(chunk, i, q + 1);
         this.inQuotes = true;
         i = q + 1;
         continue;
       }
-      if (nl < 0) {
-        this.advance(chunk, i, n);
-        i = n;
-        break;
-      }
-      this.advance(chunk, i, nl + 1);
+      if (nl < 0) break;
       i = nl + 1;
-      this.hold(chunk.subarray(from, i));
+      this.close(chunk, from, i);
       from = i;
-      this.emit();
+      this.begin(i);
     }
-    if (n > 0) this.lastByte = chunk[n - 1];
-    if (from < n && !this.oversize) this.hold(chunk.subarray(from, n));
-    if (this.oversize) return;
-    if (this.size > this.maxRecordBytes || (this.inQuotes && this.line - this.startLine > MAX_QUOTED_LINES)) this.overflow();
+    this.finishChunk(chunk, from);
+  }
+
+  /** A record may start at `at` in the current chunk. */
+  private begin(at: number): void {
+    this.start = this.base + at;
+    this.startLine = 0;
+    this.heldMatters = false;
   }
 
   /** A quote opens a quoted field only where a field starts: at the record's start or after a delimiter. */
   private opensField(chunk: Buffer, q: number, from: number): boolean {
-    if (q === from && this.size === 0) return true;
+    if (q === from && this.heldSize === 0) return true;
     const before = q > 0 ? chunk[q - 1] : this.lastByte;
     return before === this.delimiter;
   }
 
-  /** Move the position over chunk[from, to), counting line feeds. */
-  private advance(chunk: Buffer, from: number, to: number): void {
-    for (let at = chunk.indexOf(LF, from); at >= 0 && at < to; at = chunk.indexOf(LF, at + 1)) this.line++;
-    this.offset += to - from;
-  }
-
-  private hold(piece: Buffer): void {
-    if (piece.length === 0) return;
-    if (this.size === 0 && this.parts.length === 0) {
-      this.start = this.offset - piece.length;
-      this.startLine = this.line - countLf(piece);
+  private lineAt(at: number): number {
+    if (at < this.cursor) {
+      this.cursor = 0;
+      this.cursorLine = this.baseLine;
     }
-    this.parts.push(piece);
-    this.size += piece.length;
+    this.cursorLine += countLf(this.chunk, this.cursor, at);
+    this.cursor = at;
+    return this.cursorLine;
   }
 
-  private emit(): void {
-    const bytes = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
-    const record = { offset: this.start, line: this.startLine, bytes };
-    this.parts = [];
-    this.size = 0;
+  /** Does IOC text start in [start, stop) of the chunk? Records close in order, so the pointer only moves on. */
+  private candidateIn(start: number, stop: number): boolean {
+    const c = this.candidates;
+    while (this.nextCandidate < c.length && c[this.nextCandidate] < start) this.nextCandidate++;
+    return this.nextCandidate < c.length && c[this.nextCandidate] < stop;
+  }
+
+  /** The record open since `this.start` ends at chunk[to); its part in this chunk begins at `from`. */
+  private close(chunk: Buffer, from: number, to = 0): void {
+    const whole = this.heldSize === 0;
+    if (whole && isBlank(chunk, from, to)) return;
+    if (!whole && to - from === 0 && this.held.every((part) => isBlank(part, 0, part.length))) return;
+    this.ordinal++;
+    const matters = this.everyRecord || this.ordinal === 1 || this.damaged || this.heldMatters || this.candidateIn(from, to);
+    if (matters) {
+      const line = whole ? this.lineAt(from) : this.startLine;
+      const bytes = whole ? Buffer.from(chunk.subarray(from, to)) : Buffer.concat([...this.held, chunk.subarray(from, to)]);
+      this.out.push({ ordinal: this.ordinal, offset: this.start, line, bytes });
+    }
+    this.held = [];
+    this.heldSize = 0;
     this.inQuotes = false;
-    // blank lines are not records
-    if (bytes.length === 0 || isBlank(bytes)) return;
-    this.out.push({ ...record, bytes: Buffer.from(bytes) });
+  }
+
+  private finishChunk(chunk: Buffer, from: number): void {
+    const n = chunk.length;
+    if (!this.oversize && from < n) {
+      // the open record continues in the next chunk: keep its bytes so far
+      if (this.heldSize === 0) this.startLine = this.lineAt(from);
+      this.heldMatters ||= this.damaged || this.candidateIn(from, n);
+      this.held.push(chunk.subarray(from));
+      this.heldSize += n - from;
+    }
+    if (n > 0) this.lastByte = chunk[n - 1];
+    this.tail = chunk.subarray(Math.max(0, n - this.search.overlap));
+    this.base += n;
+    this.baseLine += countLf(chunk);
+    if (this.oversize) return;
+    const runaway = this.inQuotes && this.heldSize > 65536 && this.baseLine - this.startLine > MAX_QUOTED_LINES;
+    if (this.heldSize > this.maxRecordBytes || runaway) this.overflow();
   }
 
   /**
-   * An unclosed quote ran to the end of the text or past the size bound. The
-   * record is taken to be its first line only, and what follows is framed
-   * again from the next line, so the records after it are not lost.
+   * An unclosed quote ran to the end of the text or past a bound. The record
+   * is taken to be its first line only, and what follows is framed again from
+   * the next line, so the records after it are not lost.
    */
   private recoverUnclosedQuote(): void {
-    const held = Buffer.concat(this.parts);
+    const held = Buffer.concat(this.held);
     const nl = held.indexOf(LF);
     const first = nl < 0 ? held : held.subarray(0, nl + 1);
     const rest = nl < 0 ? Buffer.alloc(0) : held.subarray(nl + 1);
+    this.ordinal++;
     this.out.push({
+      ordinal: this.ordinal,
       offset: this.start,
       line: this.startLine,
       bytes: null,
       broken: 'a quoted field is never closed; read as a one-line broken record',
       rawIps: this.search.find(first),
     });
-    const restart = { offset: this.start + first.length, line: this.startLine + (nl < 0 ? 0 : 1) };
-    this.parts = [];
-    this.size = 0;
+    this.held = [];
+    this.heldSize = 0;
     this.inQuotes = false;
     this.quotePending = false;
     this.lastByte = -1;
-    this.offset = restart.offset;
-    this.line = restart.line;
+    this.tail = Buffer.alloc(0);
+    this.base = this.start + first.length;
+    this.baseLine = this.startLine + (nl < 0 ? 0 : 1);
     if (rest.length > 0) this.scan(Buffer.from(rest));
   }
 
@@ -217,25 +295,15 @@ export class CsvFramer {
     }
     // one line longer than the bound: searched as it streams past, never held
     this.oversize = this.search.stream();
-    for (const part of this.parts) this.oversize.feed(part);
-    this.parts = [];
-    this.size = 0;
+    for (const part of this.held) this.oversize.feed(part);
+    this.held = [];
+    this.heldSize = 0;
   }
 
   private finishOversize(): void {
     const found = this.oversize!.finish();
     this.oversize = null;
-    this.out.push({ offset: this.start, line: this.startLine, bytes: null, broken: `record larger than ${this.maxRecordBytes / 1024 / 1024} MiB, not parsed`, rawIps: found });
+    this.ordinal++;
+    this.out.push({ ordinal: this.ordinal, offset: this.start, line: this.startLine, bytes: null, broken: `record larger than ${this.maxRecordBytes / 1024 / 1024} MiB, not parsed`, rawIps: found });
   }
-}
-
-function countLf(bytes: Buffer): number {
-  let count = 0;
-  for (let at = bytes.indexOf(LF); at >= 0; at = bytes.indexOf(LF, at + 1)) count++;
-  return count;
-}
-
-function isBlank(bytes: Buffer): boolean {
-  for (const byte of bytes) if (byte !== LF && byte !== CR && byte !== SPACE) return false;
-  return true;
 }

@@ -104,24 +104,28 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
   let splitter: FieldSplitter | null = null;
   let layout: CsvLayout | null = null;
   let typed = false;
-  let index = 0;
 
   function* deliver(done: Array<[FramedRecord, Parsed]>): Generator<SourceRecord> {
     for (const [framed, parsed] of done) {
-      if (layout === null && 'cells' in parsed) {
-        layout = new CsvLayout(parsed.cells);
-        typed = layout.has('type');
-        context.header?.(parsed.cells);
+      if (framed.ordinal === 1) {
+        if ('cells' in parsed) {
+          layout = new CsvLayout(parsed.cells);
+          typed = layout.has('type');
+          context.header?.(parsed.cells);
+        } else {
+          context.error(framed.line, `the header line cannot be read (${'error' in parsed ? parsed.error.message : framed.broken}): no record of this file can be read`);
+          // with no header nothing can be matched: report every record
+          framer!.everyRecord = true;
+        }
         continue;
       }
-      index++;
-      const at = { line: framed.line, offset: framed.offset, index, declaredTable: null };
+      const at = { line: framed.line, offset: framed.offset, index: framed.ordinal - 1, declaredTable: null };
       if ('broken' in parsed) {
         yield { ...at, fields: null, problem: framed.broken, rawIps: framed.rawIps };
       } else if ('error' in parsed) {
         yield { ...at, fields: null, problem: `unreadable CSV record (${parsed.error.message})`, rawIps: context.search.find(framed.bytes!) };
       } else if (layout === null) {
-        yield { ...at, fields: null, problem: 'no readable header line before this record', rawIps: context.search.find(framed.bytes!) };
+        yield { ...at, fields: null, problem: 'no readable header line', rawIps: context.search.find(framed.bytes!) };
       } else if (parsed.cells.length !== layout.names.length) {
         const problem = `row has ${parsed.cells.length} fields, the header has ${layout.names.length}`;
         yield { ...at, fields: null, problem, rawIps: context.search.find(framed.bytes!) };
@@ -144,7 +148,7 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
     for await (const chunk of content) {
       if (!framer) {
         const delimiter = detectDelimiter(chunk);
-        framer = new CsvFramer(delimiter.charCodeAt(0), context.search);
+        framer = new CsvFramer(delimiter.charCodeAt(0), context.search, { everyRecord: context.everyRecord });
         splitter = new FieldSplitter(delimiter);
       }
       yield* frame(framer.push(chunk));
@@ -155,11 +159,13 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
     if (framer) {
       yield* frame(framer.end().map((r) => ({ ...r, bytes: null, broken: r.broken ?? 'record cut off where the data ends', rawIps: r.rawIps ?? context.search.find(r.bytes ?? Buffer.alloc(0)) })));
       yield* deliver(splitter!.end());
+      context.counted?.(framer.records);
     }
     throw error;
   }
   if (framer) {
     yield* frame(framer.end());
     yield* deliver(splitter!.end());
+    context.counted?.(framer.records);
   }
 }

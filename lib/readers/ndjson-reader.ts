@@ -3,11 +3,15 @@ import { malformed, recordFromJson } from './json-record.js';
 import { MAX_RECORD_BYTES } from './csv-framer.js';
 import type { ReaderContext } from './reader-context.js';
 import type { RawIocStream } from '../matcher/raw-text.js';
+import { cleanChunk } from './clean-chunk.js';
 
 const LF = 0x0a;
 
-function isBlank(bytes: Buffer): boolean {
-  for (const byte of bytes) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== LF) return false;
+function isBlank(bytes: Buffer, from = 0, to = bytes.length): boolean {
+  for (let i = from; i < to; i++) {
+    const byte = bytes[i];
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== LF) return false;
+  }
   return true;
 }
 
@@ -47,8 +51,24 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
   try {
   for await (const chunk of content) {
     let from = 0;
+    // The fast path: a whole line in a clean chunk with no IOC text in it is
+    // counted, not parsed (the first record is always parsed: it names the table).
+    const skim = !context.everyRecord && cleanChunk(chunk);
+    const candidates = skim ? context.search.candidates(chunk, Buffer.alloc(0)) : [];
+    let next = 0;
     for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, from)) {
-      if (carrySize === 0 && !oversize) lineStart = offset + from;
+      if (carrySize === 0 && !oversize) {
+        lineStart = offset + from;
+        if (skim && index > 0) {
+          while (next < candidates.length && candidates[next] < from) next++;
+          if (next >= candidates.length || candidates[next] > nl) {
+            line++;
+            if (!isBlank(chunk, from, nl)) index++;
+            from = nl + 1;
+            continue;
+          }
+        }
+      }
       yield* finishLine(chunk.subarray(from, nl + 1));
       from = nl + 1;
     }
@@ -76,7 +96,9 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
       const found = oversize ? (oversize as RawIocStream).finish() : context.search.find(Buffer.concat(carry));
       yield malformed({ line: line + 1, offset: lineStart, index: index + 1 }, 'record cut off where the data ends', found);
     }
+    context.counted?.(index);
     throw error;
   }
   if (carrySize > 0 || oversize) yield* finishLine(Buffer.alloc(0));
+  context.counted?.(index);
 }

@@ -4,7 +4,14 @@ import type { RawIocSearch } from '../matcher/raw-text.js';
 export interface ReaderContext {
   /** IOC text search, for records that cannot be parsed (their raw bytes are searched instead). */
   search: RawIocSearch;
+  /**
+   * Parse every record (the reference path). Otherwise a reader may count
+   * records it can prove hold no IOC text without parsing them.
+   */
+  everyRecord: boolean;
   header?(names: readonly string[]): void;
+  /** How many data records the text held, parsed or only counted; told once the reader stops. */
+  counted?(records: number): void;
   /** A problem not tied to one record (null line: not tied to a line). */
   error(line: number | null, message: string): void;
 }

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { FileEntry, FileTable, Hit, TableName } from '../report/report.js';
 import type { ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
@@ -70,11 +71,14 @@ export const MAX_ERRORS_LISTED = 1000;
 export async function scanFile(path: string, context: ScanContext, sink: ScanSink): Promise<void> {
   const { options, matcher } = context;
   const entry: FileEntry = { path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [] };
-  const tally = new Tally(sink.bytesRead?.bind(sink));
+  const size = await stat(path).then((s) => (s.isFile() ? s.size : 0), () => 0);
+  const tally = new Tally(size, sink.bytesRead?.bind(sink));
   const tables = new Set<FileTable>();
   let headerTable: TableName | null = null;
   let lastLine = 1;
   let unlisted = 0;
+  /** Records a reader counted without handing them over (the fast path). */
+  let counted = 0;
 
   const addError = (line: number | null, message: string) => {
     if (entry.errors.length < MAX_ERRORS_LISTED) entry.errors.push({ line, message });
@@ -83,11 +87,15 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
 
   const readerContext: ReaderContext = {
     search: context.search,
+    everyRecord: options.fullParse,
     header(names) {
       const columns = new Set(names.map((n) => splitHeaderSuffix(n).name.toLowerCase()));
       headerTable = tableFromColumns((c) => columns.has(c));
     },
     error: addError,
+    counted(records) {
+      counted = records;
+    },
   };
 
   const tableOf = (record: SourceRecord, fields: RecordFields): TableName | null => {
@@ -156,9 +164,10 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
     await finishTally(path, tally);
   }
 
+  entry.records = Math.max(entry.records, counted);
   if (unlisted > 0) entry.errors.push({ line: null, message: `${unlisted} more errors in this file, not listed` });
   entry.bytes = tally.bytes;
-  entry.sha256 = tally.done || tally.bytes > 0 ? tally.digest() : null;
+  entry.sha256 = tally.done || tally.bytes > 0 ? await tally.digest() : null;
   entry.table = tables.size === 1 ? [...tables][0] : tables.size > 1 ? 'mixed' : (options.table ?? headerTable ?? 'unknown');
   if (entry.table === 'unknown' && entry.format !== null) {
     sink.warning(path, 'neither CommonSecurityLog nor DeviceNetworkEvents (use --table to force one); its records were counted, not searched');

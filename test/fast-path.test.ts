@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import { join } from 'node:path';
+import { CsvFramer, type FramedRecord } from '../lib/readers/csv-framer.js';
+import { RawIocSearch } from '../lib/matcher/raw-text.js';
+import { builtinIocSet } from '../lib/matcher/ioc-set.js';
+import { FIXTURES, hunt, writeFiles } from './helpers.js';
+import type { Report } from '../lib/report/report.js';
+
+// The fast path (records with no IOC text counted, not parsed) must give the
+// reference path's report: same files, records, lines, hits. Only the run's
+// own times differ.
+
+function comparable(report: Report): unknown {
+  const { startedAt: _s, finishedAt: _f, ...rest } = report as Report & Record<string, unknown>;
+  delete (rest as Record<string, unknown>).run;
+  return rest;
+}
+
+/** A CSV with quoted fields holding commas, doubled quotes and CRLF/LF newlines, IOCs here and there. */
+function trickyCsv(rows: number): string {
+  const header = 'TimeGenerated,DeviceVendor,SourceIP,DestinationIP,DestinationPort,Message';
+  const lines = [header];
+  for (let i = 0; i < rows; i++) {
+    const ip = i % 37 === 0 ? '179.43.139.84' : i % 53 === 0 ? '179.43.139.86' : `10.2.${i % 200}.${i % 97}`;
+    const message = i % 4 === 0 ? `"line one, with ""quotes""\r\nline two\n179.43.139.84 in text, ${i}"` : i % 4 === 1 ? `"${'x'.repeat(i % 300)}"` : `plain ${i}`;
+    lines.push(`2026-06-01T10:${String(i % 60).padStart(2, '0')}:00Z,Vendor,10.9.9.${i % 250},${ip},443,${message}`);
+  }
+  return lines.join(i2nl(rows)) + '\n';
+}
+function i2nl(rows: number): string {
+  return rows % 2 === 0 ? '\r\n' : '\n';
+}
+
+describe('the fast path', () => {
+  it('gives the reference report on every fixture', async () => {
+    const fast = await hunt([FIXTURES]);
+    const full = await hunt([FIXTURES], { fullParse: true });
+    expect(comparable(fast)).to.deep.equal(comparable(full));
+  });
+
+  it('gives the reference report on CSV and JSON lines spanning many read chunks', async () => {
+    const csv = trickyCsv(12000);
+    const jsonl = Array.from({ length: 30000 }, (_, i) => JSON.stringify({ Timestamp: `2026-06-01T10:00:${String(i % 60).padStart(2, '0')}Z`, DeviceId: `d${i}`, ActionType: 'ConnectionSuccess', RemoteIP: i % 41 === 0 ? '179.43.139.86' : `20.1.${i % 200}.${i % 90}`, RemotePort: 443, InitiatingProcessCommandLine: `perl run.pl --to 179.43.139.84 ${'y'.repeat(i % 50)}` })).join('\n');
+    const dir = writeFiles({ 'big.csv': csv, 'big.csv.gz': csv, 'big.jsonl': jsonl, 'big.jsonl.gz': jsonl });
+    const fast = await hunt([dir]);
+    const full = await hunt([dir], { fullParse: true });
+    expect(fast.files.every((f) => f.bytes > 1024 * 1024 || f.compressed)).to.equal(true);
+    expect(fast.summary.hits).to.be.above(100);
+    expect(comparable(fast)).to.deep.equal(comparable(full));
+  });
+
+  it('frames the same records wherever the chunks are cut', () => {
+    const search = new RawIocSearch(builtinIocSet());
+    const text = Buffer.from(trickyCsv(60).replace('plain 7', '"unclosed 7'));
+    const frame = (pieces: Buffer[], everyRecord: boolean) => {
+      const framer = new CsvFramer(0x2c, search, { everyRecord });
+      const out: FramedRecord[] = [];
+      for (const piece of pieces) out.push(...framer.push(piece));
+      out.push(...framer.end());
+      return { records: framer.records, out: out.map((r) => [r.ordinal, r.line, r.offset, r.bytes?.toString('latin1') ?? r.broken]) };
+    };
+    const whole = frame([text], true);
+    const wholeFast = frame([text], false);
+    expect(whole.records).to.be.within(55, 65);
+    for (let cut = 1; cut < text.length; cut += 7) {
+      const pieces = [text.subarray(0, cut), text.subarray(cut)];
+      expect(frame(pieces, true), `cut at ${cut}`).to.deep.equal(whole);
+      expect(frame(pieces, false), `cut at ${cut}`).to.deep.equal(wholeFast);
+    }
+    // the fast path hands over only the header, IOC records and the broken one
+    expect(wholeFast.out.length).to.be.below(whole.out.length);
+    const handed = new Set(wholeFast.out.map((r) => r[0]));
+    for (const record of whole.out) {
+      const text = String(record[3]);
+      if (record[0] === 1 || text.includes('179.43.139.8')) expect(handed.has(record[0]), `record ${record[0]}`).to.equal(true);
+    }
+  });
+
+  it('counts, but does not list, a malformed record with no IOC text (--full-parse lists it)', async () => {
+    const text = 'TimeGenerated,DeviceVendor,SourceIP,DestinationIP\n2026-06-01T00:00:00Z,V,10.0.0.1,10.0.0.2\n2026-06-01T00:00:00Z,V,10.0.0.1\n';
+    const dir = writeFiles({ 'r.csv': text });
+    const fast = await hunt([join(dir, 'r.csv')]);
+    const full = await hunt([join(dir, 'r.csv')], { fullParse: true });
+    expect([fast.files[0].records, fast.summary.errors]).to.deep.equal([2, 0]);
+    expect([full.files[0].records, full.summary.errors]).to.deep.equal([2, 1]);
+  });
+});
