@@ -76,6 +76,12 @@ describe('the fast path', () => {
     }
   });
 
+  it('gives the same report with files on several threads (--jobs) as on one', async () => {
+    const one = await hunt([FIXTURES], { jobs: 1 });
+    const three = await hunt([FIXTURES], { jobs: 3 });
+    expect(comparable(three)).to.deep.equal(comparable(one));
+  });
+
   it('counts, but does not list, a malformed record with no IOC text (--full-parse lists it)', async () => {
     const text = 'TimeGenerated,DeviceVendor,SourceIP,DestinationIP\n2026-06-01T00:00:00Z,V,10.0.0.1,10.0.0.2\n2026-06-01T00:00:00Z,V,10.0.0.1\n';
     const dir = writeFiles({ 'r.csv': text });

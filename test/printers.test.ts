@@ -182,9 +182,9 @@ describe('provenance in the json report', () => {
 
   it('records the options in force and the built-in IOC and exclusion data by SHA-256', () => {
     const dir = writeFiles(EVIDENCE);
-    const json = JSON.parse(runCli(['--format', 'json', '--kql-parity', '--since', '2026-06-01', dir], {}, dir).stdout) as Report;
+    const json = JSON.parse(runCli(['--format', 'json', '--kql-parity', '--jobs', '3', '--since', '2026-06-01', dir], {}, dir).stdout) as Report;
     expect(json.run!.options).to.deep.equal({
-      paths: [dir], cwd: dir, format: 'json', output: null, kqlParity: true, table: null,
+      paths: [dir], cwd: dir, format: 'json', output: null, kqlParity: true, fullParse: false, jobs: 3, table: null,
       since: '2026-06-01T00:00:00.000Z', until: null, exclusions: 'built-in', color: null, quiet: false,
     });
     expect(json.run!.iocSet).to.deep.equal({ origin: 'built-in', sha256: sha256(join(ROOT, 'lib', 'data', 'iocs.json')) });
@@ -355,7 +355,7 @@ function richReport(): Report {
       },
     ],
     run: {
-      options: { paths: ['/evidence'], cwd: '/', format: 'text', output: null, kqlParity: false, table: null, since: '2026-06-01T00:00:00.000Z', until: null, exclusions: 'built-in', color: null, quiet: false },
+      options: { paths: ['/evidence'], cwd: '/', format: 'text', output: null, kqlParity: false, fullParse: false, jobs: 2, table: null, since: '2026-06-01T00:00:00.000Z', until: null, exclusions: 'built-in', color: null, quiet: false },
       iocSet: { origin: '/cases/0042/threatfox-perlbot-export-with-a-long-file-name-2026-06-10.json', sha256: 'ef' },
       exclusionSet: { origin: 'built-in', sha256: '01' },
     },

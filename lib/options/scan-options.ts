@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { TableName } from '../report/report.js';
 import { tableByName } from '../tables/table-specs.js';
 
@@ -26,6 +27,8 @@ export interface ScanOptions {
   /** null: color when standard output is a terminal and NO_COLOR is unset. */
   color: boolean | null;
   quiet: boolean;
+  /** Files scanned at once, each on its own thread. */
+  jobs: number;
   /** Which exclusion rules apply: the shipped defaults, a user's file (replacing them), or none. */
   exclusions: { kind: 'builtin' } | { kind: 'file'; path: string } | { kind: 'none' };
 }
@@ -42,6 +45,7 @@ export interface RawOptions {
   until?: unknown;
   color?: unknown;
   quiet?: unknown;
+  jobs?: unknown;
   /** A path, or false for --no-exclusions. */
   exclusions?: unknown;
 }
@@ -57,6 +61,13 @@ function instant(name: string, value: unknown): number | null {
   const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(iso) : NaN;
   if (Number.isNaN(ms)) throw new UsageError(`--${name} "${text}" is not an ISO 8601 date or time (for example 2026-05-21 or 2026-05-21T14:00:00Z)`);
   return ms;
+}
+
+function jobCount(value: unknown): number {
+  if (value === undefined || value === null) return Math.max(1, availableParallelism());
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, not "${String(value)}"`);
+  return jobs;
 }
 
 function exclusionChoice(value: unknown): ScanOptions['exclusions'] {
@@ -99,5 +110,6 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
     color: typeof raw.color === 'boolean' ? raw.color : null,
     quiet: raw.quiet === true,
     exclusions: exclusionChoice(raw.exclusions),
+    jobs: jobCount(raw.jobs),
   };
 }

@@ -114,6 +114,9 @@ export interface RunRecord {
     format: string;
     output: string | null;
     kqlParity: boolean;
+    /** false: records with no IOC text were counted, not parsed (their syntax errors are not listed). */
+    fullParse: boolean;
+    jobs: number;
     table: string | null;
     since: string | null;
     until: string | null;

@@ -31,6 +31,8 @@ export function runRecord(options: ScanOptions, iocs: IocSet, exclusions: Exclus
       format: options.format,
       output: options.output,
       kqlParity: options.kqlParity,
+      fullParse: options.fullParse,
+      jobs: options.jobs,
       table: options.table,
       since: iso(options.since),
       until: iso(options.until),

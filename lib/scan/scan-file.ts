@@ -4,6 +4,7 @@ import type { ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { RecordMatcher } from '../matcher/match-record.js';
+import { hitContext } from '../report/hit-context.js';
 import { RawIocSearch } from '../matcher/raw-text.js';
 import { finishTally, formatOfShape, openInput, Tally, type ContentShape } from '../inputs/open-input.js';
 import { readCsv } from '../readers/csv-reader.js';
@@ -23,6 +24,8 @@ export interface ScanContext {
   matcher: RecordMatcher;
   exclusions: ExclusionSet;
   search: RawIocSearch;
+  /** Hash large files on the hashing thread (false inside a file worker: its thread is the spare core). */
+  hashOffThread: boolean;
 }
 
 function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, context: ReaderContext): AsyncIterable<SourceRecord> {
@@ -71,7 +74,7 @@ export const MAX_ERRORS_LISTED = 1000;
 export async function scanFile(path: string, context: ScanContext, sink: ScanSink): Promise<void> {
   const { options, matcher } = context;
   const entry: FileEntry = { path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [] };
-  const size = await stat(path).then((s) => (s.isFile() ? s.size : 0), () => 0);
+  const size = context.hashOffThread ? await stat(path).then((s) => (s.isFile() ? s.size : 0), () => 0) : 0;
   const tally = new Tally(size, sink.bytesRead?.bind(sink));
   const tables = new Set<FileTable>();
   let headerTable: TableName | null = null;
@@ -139,6 +142,7 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
       file: path, line: record.line, record: record.index, table, ...when,
       matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
       suppressedBy: context.exclusions.firstMatch(fields, table), malformed: false, fields: projection(fields, spec),
+      context: hitContext(fields, table),
     };
     sink.hit(hit, [...new Set(matches.map((m) => m.ioc))]);
   };

@@ -6,6 +6,8 @@ import { discoverInputs } from '../inputs/discover.js';
 import { RawIocSearch } from '../matcher/raw-text.js';
 import type { ScanSink } from '../sink/scan-sink.js';
 import { scanFile } from './scan-file.js';
+import { scanInParallel } from './parallel-scan.js';
+import type { FileEntry } from '../report/report.js';
 
 export interface ScanOutcome {
   /** Files handed to the sink, readable or not. */
@@ -17,14 +19,17 @@ export interface ScanOutcome {
 /** Every input named in the options, in order, into the sink. */
 export async function scan(options: ScanOptions, iocs: IocSet, exclusions: ExclusionSet, sink: ScanSink): Promise<ScanOutcome> {
   const discovery = await discoverInputs(options.paths);
-  sink.inputs?.(discovery.files.filter((f) => f.error === undefined).map((f) => f.path));
-  const context = { options, iocs, exclusions, matcher: new RecordMatcher(iocs, options.kqlParity), search: new RawIocSearch(iocs) };
-  for (const input of discovery.files) {
-    if (input.error !== undefined) {
-      sink.file({ path: input.path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message: input.error }] });
-      continue;
+  const readable = discovery.files.filter((f) => f.error === undefined);
+  sink.inputs?.(readable.map((f) => f.path));
+  const context = { options, iocs, exclusions, matcher: new RecordMatcher(iocs, options.kqlParity), search: new RawIocSearch(iocs), hashOffThread: true };
+  const unreadable = (path: string, message: string): FileEntry => ({ path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message }] });
+  if (options.jobs > 1 && readable.length > 1) {
+    await scanInParallel(discovery.files.map((f) => (f.error === undefined ? f.path : unreadable(f.path, f.error))), context, sink, options.jobs);
+  } else {
+    for (const input of discovery.files) {
+      if (input.error !== undefined) sink.file(unreadable(input.path, input.error));
+      else await scanFile(input.path, context, sink);
     }
-    await scanFile(input.path, context, sink);
   }
   return { files: discovery.files.length, missing: discovery.missing };
 }
