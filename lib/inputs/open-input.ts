@@ -4,7 +4,6 @@ import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { FileFormat } from '../report/report.js';
-import { offThreadHasher } from './off-thread-hash.js';
 
 // Opening one input: the raw bytes are counted and hashed as they stream past
 // (the report's `bytes` and `sha256` come from the scanning pass itself), gzip
@@ -16,38 +15,26 @@ export function formatOfShape(shape: ContentShape): FileFormat {
   return shape === 'csv' ? 'csv' : shape === 'ndjson' ? 'ndjson' : 'json';
 }
 
-/** Files at least this large are hashed on another thread, beside the scan. */
-const OFF_THREAD_HASH_BYTES = 16 * 1024 * 1024;
-
-/** Byte count and SHA-256 of the file as stored. */
+/**
+ * Byte count and SHA-256 of the file as stored, taken from the chunks the scan
+ * reads. (Hashing on a worker thread was measured: the copies and the second
+ * isolate cost more time and 70 MB more memory than hashing here saved.)
+ */
 export class Tally {
   bytes = 0;
   done = false;
-  private readonly hash: Hash | null;
-  private readonly hashId: number | null;
+  private readonly hash: Hash = createHash('sha256');
 
-  constructor(
-    size: number,
-    private readonly onBytes?: (count: number) => void,
-  ) {
-    const offThread = size >= OFF_THREAD_HASH_BYTES;
-    this.hash = offThread ? null : createHash('sha256');
-    this.hashId = offThread ? offThreadHasher.open() : null;
-  }
+  constructor(private readonly onBytes?: (count: number) => void) {}
 
-  /** Count and hash a chunk; a returned promise asks the reader to wait for the hasher. */
-  update(chunk: Buffer): Promise<void> | undefined {
+  update(chunk: Buffer): void {
     this.bytes += chunk.length;
+    this.hash.update(chunk);
     this.onBytes?.(chunk.length);
-    if (this.hash) {
-      this.hash.update(chunk);
-      return undefined;
-    }
-    return offThreadHasher.update(this.hashId!, chunk);
   }
 
-  digest(): Promise<string> {
-    return this.hash ? Promise.resolve(this.hash.digest('hex')) : offThreadHasher.digest(this.hashId!);
+  digest(): string {
+    return this.hash.digest('hex');
   }
 }
 
@@ -57,8 +44,7 @@ async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
   // `start` only when resuming: a FIFO cannot seek, even to 0
   const from = tally.bytes > 0 ? { start: tally.bytes } : {};
   for await (const chunk of createReadStream(path, { flags: 'r', highWaterMark: CHUNK_SIZE, ...from })) {
-    const wait = tally.update(chunk as Buffer);
-    if (wait) await wait;
+    tally.update(chunk as Buffer);
     yield chunk as Buffer;
   }
   tally.done = true;
