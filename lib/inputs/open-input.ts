@@ -97,7 +97,7 @@ async function peek(source: AsyncIterator<Buffer>): Promise<{ head: Buffer; rest
 }
 
 function gunzip(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
-  return Readable.from(source).pipe(createGunzip());
+  return Readable.from(source).pipe(createGunzip({ chunkSize: 256 * 1024 }));
 }
 
 /** UTF-16 with a BOM is re-encoded as UTF-8 so every reader sees one encoding. */
