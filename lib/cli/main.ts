@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { normalizeOptions, OUTPUT_FORMATS, UsageError, type ScanOptions } from '../options/scan-options.js';
-import { builtinIocSet } from '../matcher/ioc-set.js';
+import type { IocSet } from '../matcher/ioc-set.js';
+import { IocFileFatal, loadIocs } from '../iocs/load-iocs.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { exclusionsFor, ExclusionFileError } from '../exclusions/exclusion-file.js';
 import { ReportBuilder } from '../sink/report-builder.js';
@@ -33,6 +34,8 @@ function parseArgv(argv: string[], version: string) {
     .option('since', { type: 'string', describe: 'keep hits at or after this ISO 8601 time' })
     .option('until', { type: 'string', describe: 'keep hits before this ISO 8601 time' })
     .option('exclusions', { type: 'string', describe: 'exclusion rules from FILE, replacing the defaults (--no-exclusions: none)' })
+    .option('iocs', { type: 'string', describe: 'IOCs from FILE (ThreatFox CSV or JSON export, or one IOC a line), replacing the built-in set; repeatable' })
+    .option('min-confidence', { type: 'string', describe: 'drop IOCs whose confidence is below N percent' })
     .option('color', { type: 'boolean', describe: 'force color on (--no-color: off); default: on a terminal, unless NO_COLOR is set' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings or progress on standard error' })
     .version(version)
@@ -89,9 +92,23 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgv(argv, version);
     if (args.help || args.version) return EXIT.clean;
-    options = normalizeOptions({ ...args, paths: args._, kqlParity: args['kql-parity'], fullParse: args['full-parse'] });
+    options = normalizeOptions({ ...args, paths: args._, kqlParity: args['kql-parity'], fullParse: args['full-parse'], minConfidence: args['min-confidence'] });
   } catch (error) {
     process.stderr.write(`perlbot-hunt: ${error instanceof Error ? error.message : String(error)}\nTry perlbot-hunt --help.\n`);
+    return EXIT.nothingScanned;
+  }
+
+  let iocs: IocSet;
+  try {
+    const loaded = loadIocs(options.iocs, options.minConfidence);
+    iocs = loaded.set;
+    if (!options.quiet) {
+      for (const notice of loaded.notices) process.stderr.write(`perlbot-hunt: IOCs: ${notice}\n`);
+      for (const warning of loaded.warnings) process.stderr.write(`perlbot-hunt: warning: ${warning}\n`);
+    }
+  } catch (error) {
+    if (!(error instanceof IocFileFatal)) throw error;
+    process.stderr.write(`perlbot-hunt: cannot use the IOCs: ${error.message}\n`);
     return EXIT.nothingScanned;
   }
 
@@ -117,7 +134,6 @@ export async function main(argv: string[]): Promise<number> {
 
   let progress: ProgressSink | null = null;
   try {
-    const iocs = builtinIocSet();
     const builder = new ReportBuilder(version, iocs, exclusions.entries);
     progress = wantsProgress(options) ? new ProgressSink(builder, process.stderr) : null;
     const outcome = await scan(options, iocs, exclusions, progress ?? builder);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import type { IocEntry, SetProvenance } from '../report/report.js';
+import { dataFile } from '../assets/assets.js';
+import type { IocEntry, IocSetRecord } from '../report/report.js';
 
 export interface Ioc extends IocEntry {
   /** `ip:port` as written in the source, for messages. */
@@ -15,7 +15,7 @@ export class IocSet {
   constructor(
     iocs: readonly Ioc[],
     /** Where the IOCs came from, recorded in the JSON report's `run`. */
-    readonly provenance: SetProvenance = { origin: 'unspecified', sha256: null },
+    readonly provenance: IocSetRecord = { origin: 'unspecified', sha256: null },
   ) {
     this.iocs = iocs;
     for (const ioc of iocs) {
@@ -43,8 +43,6 @@ interface IocFileEntry {
   firstSeen?: string;
 }
 
-const BUILTIN_URL = new URL('../../../lib/data/iocs.json', import.meta.url);
-
 /** `ip:port` or a bare `ip`; defanged dots (`[.]`) accepted as the seed writes them. */
 export function parseIocValue(text: string): { ip: string; port: number | null } | null {
   const clean = text.trim().replace(/\[\.\]/g, '.');
@@ -56,7 +54,7 @@ export function parseIocValue(text: string): { ip: string; port: number | null }
   return { ip: m[1], port };
 }
 
-export function iocSetFromData(data: { iocs: IocFileEntry[] }, origin: string, provenance?: SetProvenance): IocSet {
+export function iocSetFromData(data: { iocs: IocFileEntry[] }, origin: string, provenance?: IocSetRecord): IocSet {
   const iocs = data.iocs.map((entry, i) => {
     const parsed = parseIocValue(entry.ioc);
     if (!parsed) throw new Error(`${origin}: entry ${i + 1}: "${entry.ioc}" is not an ip or ip:port`);
@@ -74,7 +72,7 @@ export function iocSetFromData(data: { iocs: IocFileEntry[] }, origin: string, p
 }
 
 export function builtinIocSet(): IocSet {
-  const bytes = readFileSync(BUILTIN_URL);
+  const bytes = dataFile('iocs.json');
   // hashed as stored, so the digest can be checked against the shipped file
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return iocSetFromData(JSON.parse(bytes.toString('utf8')), 'built-in IOC set', { origin: 'built-in', sha256 });

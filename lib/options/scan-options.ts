@@ -31,6 +31,12 @@ export interface ScanOptions {
   jobs: number;
   /** Which exclusion rules apply: the shipped defaults, a user's file (replacing them), or none. */
   exclusions: { kind: 'builtin' } | { kind: 'file'; path: string } | { kind: 'none' };
+  /** Which IOCs are looked for: the built-in set, or those of the --iocs files (replacing it). */
+  iocs: { kind: 'builtin' } | { kind: 'files'; paths: string[] };
+  /** --min-confidence: IOCs below this percentage are dropped (those of unknown confidence kept). */
+  minConfidence: number | null;
+  /** --emit kql: print the hunting queries for Sentinel instead of scanning (paths are then refused). */
+  emit: 'kql' | null;
 }
 
 /** What the user asked for, as yargs handed it over, before any checking. */
@@ -48,6 +54,10 @@ export interface RawOptions {
   jobs?: unknown;
   /** A path, or false for --no-exclusions. */
   exclusions?: unknown;
+  /** One path or several (--iocs is repeatable). */
+  iocs?: unknown;
+  minConfidence?: unknown;
+  emit?: unknown;
 }
 
 /** Bad usage: the CLI prints the message and exits 2 before scanning. */
@@ -78,9 +88,31 @@ function exclusionChoice(value: unknown): ScanOptions['exclusions'] {
   return { kind: 'file', path };
 }
 
+function iocChoice(value: unknown): ScanOptions['iocs'] {
+  if (value === undefined || value === null) return { kind: 'builtin' };
+  const paths = (Array.isArray(value) ? value : [value]).map((v) => String(v).trim());
+  if (paths.length === 0 || paths.some((p) => p === '' || p === 'true' || p === 'false')) throw new UsageError('--iocs needs a file (a ThreatFox CSV or JSON export, or a list of IOCs, one a line)');
+  return { kind: 'files', paths };
+}
+
+function minConfidence(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 100 || String(value).trim() === '') throw new UsageError(`--min-confidence must be a whole percentage from 0 to 100, not "${String(value)}"`);
+  return n;
+}
+
+function emitChoice(value: unknown): ScanOptions['emit'] {
+  if (value === undefined || value === null) return null;
+  if (String(value).toLowerCase() === 'kql') return 'kql';
+  throw new UsageError(`--emit must be kql, not "${String(value)}"`);
+}
+
 export function normalizeOptions(raw: RawOptions): ScanOptions {
+  const emit = emitChoice(raw.emit);
   const paths = Array.isArray(raw.paths) ? raw.paths.map(String).filter((p) => p !== '') : [];
-  if (paths.length === 0) throw new UsageError('no input given: name at least one file, directory or glob');
+  if (emit !== null && paths.length > 0) throw new UsageError(`--emit ${emit} prints queries and scans nothing: leave out the paths (${paths.join(', ')})`);
+  if (emit === null && paths.length === 0) throw new UsageError('no input given: name at least one file, directory or glob');
 
   const format = String(raw.format ?? 'text') as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not "${format}"`);
@@ -111,5 +143,8 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
     quiet: raw.quiet === true,
     exclusions: exclusionChoice(raw.exclusions),
     jobs: jobCount(raw.jobs),
+    iocs: iocChoice(raw.iocs),
+    minConfidence: minConfidence(raw.minConfidence),
+    emit,
   };
 }

@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { FileEntry, Hit, HitContext, IocEntry, Match, Report } from '../report/report.js';
+import type { FileEntry, Hit, HitContext, IocEntry, IocSetRecord, Match, Report } from '../report/report.js';
 import { contextOf } from '../report/hit-context.js';
 import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';
 
@@ -124,6 +124,21 @@ function fileLine(file: FileEntry): string {
   return `${file.path}: ${what.join(', ')}`;
 }
 
+/** What an --iocs file held that is not looked for, so the reader knows it was seen, not lost. */
+function iocSetNotes(record: IocSetRecord | undefined): string[] {
+  const notes: string[] = [];
+  for (const file of record?.files ?? []) {
+    const aside = Object.entries(file.notApplicable).map(([type, n]) => `${count(n)} ${type}`);
+    const parts = [`${count(file.used)} used`];
+    if (file.duplicates > 0) parts.push(`${count(file.duplicates)} duplicate`);
+    if (aside.length > 0) parts.push(`not applicable to these tables: ${aside.join(', ')}`);
+    if (file.errors.length > 0) parts.push(`${count(file.errors.length)} unreadable (see standard error or the JSON run record)`);
+    notes.push(`${file.path}: ${file.format}, ${count(file.entries)} entries: ${parts.join('; ')}`);
+  }
+  if (record?.minConfidence !== undefined) notes.push(`--min-confidence ${record.minConfidence}: ${count(record.belowConfidence ?? 0)} below it dropped`);
+  return notes;
+}
+
 function addHeader(page: Page, report: Report, c: ChalkInstance): void {
   const run = report.run;
   page.add(`${report.tool.name} ${report.tool.version}: PerlBot C2 hunt report`, { style: c.bold });
@@ -141,6 +156,7 @@ function addHeader(page: Page, report: Report, c: ChalkInstance): void {
   page.blank();
   page.add(`IOCS IN FORCE (${report.iocs.length})`, { style: c.bold });
   if (run) page.add(printable(`source: ${run.iocSet.origin}`), { indent: 2, hang: 6 });
+  for (const line of iocSetNotes(run?.iocSet)) page.add(printable(line), { indent: 2, hang: 6 });
   for (const ioc of report.iocs) {
     const parts = [iocLabel(ioc), ioc.threatType ?? 'threat type unknown'];
     if (ioc.malware) parts.push(ioc.malware);

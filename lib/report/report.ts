@@ -102,6 +102,32 @@ export interface SetProvenance {
   sha256: string | null;
 }
 
+/** One `--iocs` file: what was read from it, used, and left aside (and why). */
+export interface IocFileRecord {
+  path: string;
+  sha256: string;
+  /** `threatfox-csv`, `threatfox-json`, `threatfox-api-json`, `perlbot-hunt-json` or `plain-list`. */
+  format: string;
+  /** IOC entries read from the file. */
+  entries: number;
+  /** ip and ip:port IOCs kept (before --min-confidence). */
+  used: number;
+  /** ip:port IOCs already given earlier (same ip and port), kept once. */
+  duplicates: number;
+  /** Entries of types these tables cannot hold (domain, url, hashes, IPv6), by type. */
+  notApplicable: Record<string, number>;
+  /** Lines that could not be read: skipped, the rest of the file used. */
+  errors: Array<{ line: number | null; message: string }>;
+}
+
+/** The IOC set's provenance; `files` only with --iocs, `minConfidence` only with --min-confidence. */
+export interface IocSetRecord extends SetProvenance {
+  files?: IocFileRecord[];
+  minConfidence?: number;
+  /** IOCs dropped by --min-confidence (an IOC whose confidence is unknown is kept). */
+  belowConfidence?: number;
+}
+
 /**
  * What a second responder needs to reproduce the run: the options in force
  * and exactly which IOC and exclusion data were used. One key appended after
@@ -124,7 +150,7 @@ export interface RunRecord {
     color: boolean | null;
     quiet: boolean;
   };
-  iocSet: SetProvenance;
+  iocSet: IocSetRecord;
   exclusionSet: SetProvenance;
 }
 

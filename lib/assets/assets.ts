@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+
+// Everything the tool reads from its own installation: the data files, its
+// version, and the scripts its worker threads run. Installed, they are files
+// beside the compiled code; in the single-file bundle (`npm run bundle`)
+// esbuild swaps this module for one with the data embedded and the bundle
+// itself as the worker script (see bundle/build.mjs). Nothing else in the
+// code knows which of the two it runs in.
+
+/** The files of lib/data/ the tool ships. */
+export type DataFileName = 'iocs.json' | 'exclusions.json' | 'windows-zones.json';
+
+/** Worker thread entry points (in dist/lib/scan/). */
+export type WorkerName = 'file-worker';
+
+/** dist/lib/assets/assets.js -> <package>/lib/data/NAME */
+export function dataFile(name: DataFileName): Buffer {
+  return readFileSync(new URL(`../../../lib/data/${name}`, import.meta.url));
+}
+
+/** The version in package.json, as `--version` and the report's `tool.version` give it. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** What `new Worker()` needs to start the named worker: its script and the arguments that select it. */
+export function workerScript(name: WorkerName): { url: URL; argv: string[] } {
+  return { url: new URL(`../scan/${name}.js`, import.meta.url), argv: [] };
+}
