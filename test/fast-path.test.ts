@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { CsvFramer, type FramedRecord } from '../lib/readers/csv-framer.js';
 import { RawIocSearch } from '../lib/matcher/raw-text.js';
 import { builtinIocSet } from '../lib/matcher/ioc-set.js';
-import { FIXTURES, hunt, writeFiles } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { FIXTURES, ROOT, hunt, writeFiles } from './helpers.js';
+import { RECORD_ENDS_WASM } from '../lib/readers/kernel/record-ends-wasm.js';
 import type { Report } from '../lib/report/report.js';
 
 // The fast path (records with no IOC text counted, not parsed) must give the
@@ -52,20 +54,23 @@ describe('the fast path', () => {
   it('frames the same records wherever the chunks are cut', () => {
     const search = new RawIocSearch(builtinIocSet());
     const text = Buffer.from(trickyCsv(60).replace('plain 7', '"unclosed 7'));
-    const frame = (pieces: Buffer[], everyRecord: boolean) => {
-      const framer = new CsvFramer(0x2c, search, { everyRecord });
+    const frame = (pieces: Buffer[], everyRecord: boolean, kernel = true) => {
+      const framer = new CsvFramer(0x2c, search, { everyRecord, kernel });
       const out: FramedRecord[] = [];
       for (const piece of pieces) out.push(...framer.push(piece));
       out.push(...framer.end());
       return { records: framer.records, out: out.map((r) => [r.ordinal, r.line, r.offset, r.bytes?.toString('latin1') ?? r.broken]) };
     };
-    const whole = frame([text], true);
-    const wholeFast = frame([text], false);
+    const whole = frame([text], true, false);
+    const wholeFast = frame([text], false, false);
+    // the WebAssembly kernel and the JavaScript loop apply the same quote rules
+    expect(frame([text], true)).to.deep.equal(whole);
     expect(whole.records).to.be.within(55, 65);
     for (let cut = 1; cut < text.length; cut += 7) {
       const pieces = [text.subarray(0, cut), text.subarray(cut)];
       expect(frame(pieces, true), `cut at ${cut}`).to.deep.equal(whole);
       expect(frame(pieces, false), `cut at ${cut}`).to.deep.equal(wholeFast);
+      expect(frame(pieces, true, false), `cut at ${cut}, no kernel`).to.deep.equal(whole);
     }
     // the fast path hands over only the header, IOC records and the broken one
     expect(wholeFast.out.length).to.be.below(whole.out.length);
@@ -74,6 +79,34 @@ describe('the fast path', () => {
       const text = String(record[3]);
       if (record[0] === 1 || text.includes('179.43.139.8')) expect(handed.has(record[0]), `record ${record[0]}`).to.equal(true);
     }
+  });
+
+  it('frames quote edge cases alike with and without the WebAssembly kernel', () => {
+    const search = new RawIocSearch(builtinIocSet());
+    const cases = ['a,b\n"x""",y\n', 'a,b\n"",""\n', 'a,b\nx"y,"z\n"\n', 'a,b\n"q\r\n",1\r\n', '"h",b\n1,2', 'a\tb\n"t\tq"\tz\n', 'a,b\n1,"open\n2,3\n'];
+    for (const text of cases) {
+      const bytes = Buffer.from(text);
+      const delimiter = text.includes('\t') ? 0x09 : 0x2c;
+      const run = (kernel: boolean, cut: number) => {
+        const framer = new CsvFramer(delimiter, search, { everyRecord: true, kernel });
+        const out = [...framer.push(bytes.subarray(0, cut)), ...framer.push(bytes.subarray(cut)), ...framer.end()];
+        return out.map((r) => [r.ordinal, r.line, r.offset, r.bytes?.toString('latin1') ?? r.broken]);
+      };
+      for (let cut = 0; cut <= bytes.length; cut++) expect(run(true, cut), `${JSON.stringify(text)} cut at ${cut}`).to.deep.equal(run(false, cut));
+    }
+  });
+
+  it('keeps the assembled kernel in step with its source (npm run build:kernel)', async () => {
+    const { assemble } = (await import(join(ROOT, 'lib', 'readers', 'kernel', 'assemble.mjs'))) as { assemble(path: string): Promise<Buffer> };
+    const built = await assemble(join(ROOT, 'lib', 'readers', 'kernel', 'record-ends.wat'));
+    expect(built.toString('base64')).to.equal(RECORD_ENDS_WASM);
+  });
+
+  it('falls back to JavaScript where WebAssembly is off (node --jitless), with the same report', () => {
+    const withKernel = spawnSync(process.execPath, [join(ROOT, 'bin', 'perlbot-hunt.js'), '--format', 'json', '--jobs', '1', FIXTURES], { encoding: 'utf8' });
+    const jitless = spawnSync(process.execPath, ['--jitless', join(ROOT, 'bin', 'perlbot-hunt.js'), '--format', 'json', '--jobs', '1', FIXTURES], { encoding: 'utf8' });
+    expect(jitless.status, jitless.stderr).to.equal(1);
+    expect(comparable(JSON.parse(jitless.stdout) as Report)).to.deep.equal(comparable(JSON.parse(withKernel.stdout) as Report));
   });
 
   it('gives the same report with files on several threads (--jobs) as on one', async () => {

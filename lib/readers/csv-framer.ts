@@ -1,4 +1,5 @@
 import { cleanChunk } from './clean-chunk.js';
+import { recordEndKernel } from './kernel/record-ends.js';
 import type { RawIocSearch, RawIocStream } from '../matcher/raw-text.js';
 
 // Where each CSV record starts and ends, found at the byte level before any
@@ -46,6 +47,8 @@ export interface FramerOptions {
   /** Hand every record over (the reference path), not just those that may matter. */
   everyRecord: boolean;
   maxRecordBytes?: number;
+  /** Find record ends with the WebAssembly kernel (default) or in JavaScript (the fallback, and the tests' reference). */
+  kernel?: boolean;
 }
 
 function countLf(bytes: Buffer, from = 0, to = bytes.length): number {
@@ -92,6 +95,7 @@ export class CsvFramer {
   private oversize: RawIocStream | null = null;
   private ordinal = 0;
   private readonly out: FramedRecord[] = [];
+  private readonly kernel: ReturnType<typeof recordEndKernel>;
 
   constructor(
     private readonly delimiter: number,
@@ -100,6 +104,7 @@ export class CsvFramer {
   ) {
     this.everyRecord = options.everyRecord;
     this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+    this.kernel = options.kernel === false ? null : recordEndKernel();
   }
 
   /** Data records framed so far (the header is not one). */
@@ -153,6 +158,21 @@ export class CsvFramer {
           this.begin(i);
         }
         continue;
+      }
+      if (this.kernel) {
+        // the rest of the chunk in one call; the kernel applies the same quote rules as the loop below
+        const state = { inQuotes: this.inQuotes, quotePending: this.quotePending, before: i > 0 ? chunk[i - 1] : this.heldSize === 0 ? LF : this.lastByte };
+        const ends = this.kernel.find(i === 0 ? chunk : chunk.subarray(i), this.delimiter, state);
+        for (let e = 0; e < ends.length; e++) {
+          const end = i + ends[e] + 1;
+          this.close(chunk, from, end);
+          from = end;
+          this.begin(end);
+        }
+        this.inQuotes = state.inQuotes;
+        this.quotePending = state.quotePending;
+        i = n;
+        break;
       }
       if (this.quotePending) {
         this.quotePending = false;

@@ -1,0 +1,64 @@
+import { RECORD_ENDS_WASM } from './record-ends-wasm.js';
+
+// The WebAssembly side of the CSV framer (see record-ends.wat): given a chunk
+// and the quote state before it, the offsets of the line feeds that end
+// records, and the quote state after it.
+
+export interface QuoteState {
+  inQuotes: boolean;
+  quotePending: boolean;
+  /** The byte before the chunk (a line feed at a record's start). */
+  before: number;
+}
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  recordEnds(src: number, len: number, out: number, delimiter: number): number;
+  inq: WebAssembly.Global;
+  pending: WebAssembly.Global;
+  before: WebAssembly.Global;
+}
+
+const PAGE = 65536;
+
+class RecordEndKernel {
+  private readonly exports: Exports;
+
+  constructor() {
+    const module = new WebAssembly.Module(Buffer.from(RECORD_ENDS_WASM, 'base64'));
+    this.exports = new WebAssembly.Instance(module).exports as unknown as Exports;
+  }
+
+  /** Record-ending line feeds in `chunk` (offsets within it); `state` is read and updated. */
+  find(chunk: Buffer, delimiter: number, state: QuoteState): Int32Array {
+    const { memory } = this.exports;
+    const outAt = (chunk.length + 16 + 3) & ~3;
+    const needed = outAt + chunk.length * 4 + 16;
+    if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    const bytes = new Uint8Array(memory.buffer);
+    bytes.set(chunk, 0);
+    bytes.fill(0, chunk.length, chunk.length + 16);
+    this.exports.inq.value = state.inQuotes ? 1 : 0;
+    this.exports.pending.value = state.quotePending ? 1 : 0;
+    this.exports.before.value = state.before;
+    const count = this.exports.recordEnds(0, chunk.length, outAt, delimiter);
+    state.inQuotes = this.exports.inq.value === 1;
+    state.quotePending = this.exports.pending.value === 1;
+    state.before = this.exports.before.value as number;
+    return new Int32Array(memory.buffer, outAt, count);
+  }
+}
+
+let kernel: RecordEndKernel | null | undefined;
+
+/** The kernel, or null where WebAssembly SIMD is not available (`node --jitless`): the framer then scans in JavaScript. */
+export function recordEndKernel(): RecordEndKernel | null {
+  if (kernel === undefined) {
+    try {
+      kernel = new RecordEndKernel();
+    } catch {
+      kernel = null;
+    }
+  }
+  return kernel;
+}
