@@ -2,7 +2,7 @@ import { JsonKeyCache, type SourceRecord } from './source-record.js';
 import { malformed, recordFromJson } from './json-record.js';
 import { MAX_RECORD_BYTES } from './csv-framer.js';
 import type { ReaderContext } from './reader-context.js';
-import type { RawIocStream } from '../matcher/raw-text.js';
+import { BoundedBytes, tooLargeProblem } from './bounded-bytes.js';
 
 // A JSON array of records, pretty-printed or on one line, or the array held
 // by an Event Hub `{"records": […]}` object. The array is never parsed whole:
@@ -36,40 +36,15 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, context: Re
   let line = 1;
   let offset = 0;
   let index = 0;
-  let parts: Buffer[] = [];
-  let size = 0;
-  /** An element too large to hold: its bytes go to the IOC search only. */
-  let oversize: RawIocStream | null = null;
+  const held = new BoundedBytes(context.search, maxRecordBytes);
   let elementStart = { line: 0, offset: 0 };
   let readOnAfterEnd = false;
-
-  function keep(piece: Buffer): void {
-    if (oversize) {
-      oversize.feed(piece);
-      return;
-    }
-    parts.push(piece);
-    size += piece.length;
-    if (size > maxRecordBytes) {
-      oversize = context.search.stream();
-      for (const part of parts) oversize.feed(part);
-      parts = [];
-      size = 0;
-    }
-  }
 
   function finish(): SourceRecord {
     index++;
     const at = { line: elementStart.line, offset: elementStart.offset, index };
-    const bytes = Buffer.concat(parts);
-    parts = [];
-    size = 0;
-    if (oversize) {
-      const found = oversize.finish();
-      oversize = null;
-      return malformed(at, `record larger than ${maxRecordBytes / 1024 / 1024} MiB, not parsed`, found);
-    }
-    return recordFromJson(bytes, keys, at, context.search);
+    const taken = held.take();
+    return 'tooLarge' in taken ? malformed(at, tooLargeProblem(maxRecordBytes), taken.tooLarge) : recordFromJson(taken.bytes, keys, at, context.search);
   }
 
   try {
@@ -92,7 +67,7 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, context: Re
           const scalarEnd = depth === 0;
           if (!scalarEnd) depth--;
           if (scalarEnd || depth === 0) {
-            keep(chunk.subarray(elementFrom, scalarEnd ? i : i + 1));
+            held.add(chunk.subarray(elementFrom, scalarEnd ? i : i + 1));
             phase = 'between';
             yield finish();
             if (scalarEnd && byte === CLOSE_BRACKET) phase = 'after';
@@ -127,23 +102,21 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, context: Re
         continue;
       }
     }
-    if (phase === 'element') keep(chunk.subarray(elementFrom));
+    if (phase === 'element') held.add(chunk.subarray(elementFrom));
     offset += chunk.length;
   }
   } catch (error) {
     // the content itself failed (corrupt or cut gzip): the element being read is cut off
     if (phase === 'element') {
-      const found = oversize ? (oversize as RawIocStream).finish() : context.search.find(Buffer.concat(parts));
       index++;
-      yield malformed({ line: elementStart.line, offset: elementStart.offset, index }, 'record cut off where the data ends', found);
+      yield malformed({ line: elementStart.line, offset: elementStart.offset, index }, 'record cut off where the data ends', held.takeFound());
     }
     throw error;
   }
 
   if (phase === 'element') {
-    const found = oversize ? (oversize as RawIocStream).finish() : context.search.find(Buffer.concat(parts));
     index++;
-    yield malformed({ line: elementStart.line, offset: elementStart.offset, index }, 'the JSON array ends inside this record (file cut short?)', found);
+    yield malformed({ line: elementStart.line, offset: elementStart.offset, index }, 'the JSON array ends inside this record (file cut short?)', held.takeFound());
   } else if (phase === 'between') {
     context.error(line, 'the JSON array is never closed (file cut short?)');
   } else if (phase === 'before') {

@@ -2,7 +2,7 @@ import { JsonKeyCache, type SourceRecord } from './source-record.js';
 import { malformed, recordFromJson } from './json-record.js';
 import { MAX_RECORD_BYTES } from './csv-framer.js';
 import type { ReaderContext } from './reader-context.js';
-import type { RawIocStream } from '../matcher/raw-text.js';
+import { BoundedBytes, tooLargeProblem } from './bounded-bytes.js';
 import { cleanChunk } from './clean-chunk.js';
 
 const LF = 0x0a;
@@ -22,26 +22,23 @@ function isBlank(bytes: Buffer, from = 0, to = bytes.length): boolean {
  */
 export async function* readNdjson(content: AsyncIterable<Buffer>, context: ReaderContext, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<SourceRecord> {
   const keys = new JsonKeyCache();
-  let carry: Buffer[] = [];
-  let carrySize = 0;
+  /** The line still open at the end of a chunk. */
+  const held = new BoundedBytes(context.search, maxRecordBytes);
   let lineStart = 0;
   let offset = 0;
   let line = 0;
   let index = 0;
-  let oversize: RawIocStream | null = null;
 
   function* finishLine(piece: Buffer): Generator<SourceRecord> {
     line++;
-    if (oversize) {
-      oversize.feed(piece);
+    held.add(piece);
+    const taken = held.take();
+    if ('tooLarge' in taken) {
       index++;
-      yield malformed({ line, offset: lineStart, index }, `record larger than ${maxRecordBytes / 1024 / 1024} MiB, not parsed`, oversize.finish());
-      oversize = null;
+      yield malformed({ line, offset: lineStart, index }, tooLargeProblem(maxRecordBytes), taken.tooLarge);
       return;
     }
-    let bytes = carry.length > 0 ? Buffer.concat([...carry, piece]) : piece;
-    carry = [];
-    carrySize = 0;
+    let bytes = taken.bytes;
     if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     if (isBlank(bytes)) return;
     index++;
@@ -57,7 +54,7 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
     const candidates = skim ? context.search.candidates(chunk, Buffer.alloc(0)) : [];
     let next = 0;
     for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, from)) {
-      if (carrySize === 0 && !oversize) {
+      if (held.empty) {
         lineStart = offset + from;
         if (skim && index > 0) {
           while (next < candidates.length && candidates[next] < from) next++;
@@ -73,32 +70,20 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
       from = nl + 1;
     }
     if (from < chunk.length) {
-      if (carrySize === 0 && !oversize) lineStart = offset + from;
-      const rest = chunk.subarray(from);
-      if (oversize) {
-        oversize.feed(rest);
-      } else {
-        carry.push(rest);
-        carrySize += rest.length;
-        if (carrySize > maxRecordBytes) {
-          oversize = context.search.stream();
-          for (const part of carry) oversize.feed(part);
-          carry = [];
-          carrySize = 0;
-        }
-      }
+      if (held.empty) lineStart = offset + from;
+      held.add(chunk.subarray(from));
     }
     offset += chunk.length;
   }
   } catch (error) {
     // the content itself failed (corrupt or cut gzip): a partial last line is cut off
-    if (carrySize > 0 || oversize) {
-      const found = oversize ? (oversize as RawIocStream).finish() : context.search.find(Buffer.concat(carry));
-      yield malformed({ line: line + 1, offset: lineStart, index: index + 1 }, 'record cut off where the data ends', found);
+    if (!held.empty) {
+      index++;
+      yield malformed({ line: line + 1, offset: lineStart, index }, 'record cut off where the data ends', held.takeFound());
     }
     context.counted?.(index);
     throw error;
   }
-  if (carrySize > 0 || oversize) yield* finishLine(Buffer.alloc(0));
+  if (!held.empty) yield* finishLine(Buffer.alloc(0));
   context.counted?.(index);
 }
