@@ -10,6 +10,7 @@ import { scan } from '../scan/scan.js';
 import { printJson, printNdjson } from '../printers/json-printer.js';
 import { printCsv } from '../printers/csv-printer.js';
 import { printText } from '../printers/text-printer.js';
+import { printHtml } from '../printers/html/html-printer.js';
 import type { Report } from '../report/report.js';
 import { runRecord } from '../report/run-record.js';
 import { AtomicOutput, isOneOfInputs } from '../report/atomic-output.js';
@@ -65,6 +66,8 @@ function render(report: Report, options: ScanOptions): string {
       return printCsv(report);
     case 'text':
       return printText(report, useColor(options));
+    case 'html':
+      return printHtml(report);
   }
 }
 

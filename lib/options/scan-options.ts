@@ -5,8 +5,9 @@ import { tableByName } from '../tables/table-specs.js';
 // Every option is checked here, once, at the edge. Everything after this
 // trusts a ScanOptions and never sees argv.
 
-export type OutputFormat = 'text' | 'json' | 'ndjson' | 'csv';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'ndjson', 'csv'];
+// html goes to standard output like the others (`> report.html` works); --output is advised, being atomic
+export type OutputFormat = 'text' | 'json' | 'ndjson' | 'csv' | 'html';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'ndjson', 'csv', 'html'];
 
 export interface ScanOptions {
   paths: readonly string[];

@@ -1,0 +1,26 @@
+import type { Hit, IocEntry, Match } from '../../report/report.js';
+
+// Which IOC in force a match counts for, read back from the report alone:
+// the IOC with the match's IP and its port, else the first with that IP
+// (the matcher's own rule), so the page's per-IOC figures add up to
+// `summary.perIoc`.
+
+export function iocLabel(ioc: { ip: string; port: number | null }): string {
+  return ioc.port === null ? `${ioc.ip} (any port)` : `${ioc.ip}:${ioc.port}`;
+}
+
+/** Index into `iocs` of the IOC `match` counts for; -1 when none has its IP. */
+export function iocIndexOf(match: Match, iocs: readonly IocEntry[]): number {
+  let first = -1;
+  for (let i = 0; i < iocs.length; i++) {
+    if (iocs[i].ip !== match.ip) continue;
+    if (iocs[i].port !== null && iocs[i].port === match.port) return i;
+    if (first < 0) first = i;
+  }
+  return first;
+}
+
+/** The IOCs a hit counts for, each once (a record holding two counts for both). */
+export function iocsOfHit(hit: Hit, iocs: readonly IocEntry[]): number[] {
+  return [...new Set(hit.matches.map((m) => iocIndexOf(m, iocs)).filter((i) => i >= 0))];
+}
