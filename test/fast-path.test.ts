@@ -4,6 +4,8 @@ import { CsvFramer, type FramedRecord } from '../lib/readers/csv-framer.js';
 import { RawIocSearch } from '../lib/matcher/raw-text.js';
 import { builtinIocSet } from '../lib/matcher/ioc-set.js';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { FIXTURES, ROOT, hunt, writeFiles } from './helpers.js';
 import { RECORD_ENDS_WASM } from '../lib/readers/kernel/record-ends-wasm.js';
 import type { Report } from '../lib/report/report.js';
@@ -107,6 +109,21 @@ describe('the fast path', () => {
     const jitless = spawnSync(process.execPath, ['--jitless', join(ROOT, 'bin', 'perlbot-hunt.js'), '--format', 'json', '--jobs', '1', FIXTURES], { encoding: 'utf8' });
     expect(jitless.status, jitless.stderr).to.equal(1);
     expect(comparable(JSON.parse(jitless.stdout) as Report)).to.deep.equal(comparable(JSON.parse(withKernel.stdout) as Report));
+  });
+
+  it('hashes a large file on another core, reusing read buffers without corrupting records held across them', async () => {
+    // 20 MiB: read through the 4-buffer ring five times over; one record spans 5 MiB of buffers
+    const base = trickyCsv(8000);
+    const giant = `2026-06-02T00:00:00Z,Vendor,10.9.9.9,179.43.139.86,443,"${'z,'.repeat(2.5 * 1024 * 1024)}\n"\n`;
+    const body = base + giant + base.slice(base.indexOf('\n') + 1).repeat(2) + giant;
+    const text = body + base.slice(base.indexOf('\n') + 1).repeat(Math.ceil((20 * 1024 * 1024 - body.length) / base.length));
+    const dir = writeFiles({ 'large.csv': text });
+    const fast = await hunt([join(dir, 'large.csv')]);
+    const full = await hunt([join(dir, 'large.csv')], { fullParse: true });
+    expect(fast.files[0].bytes).to.be.above(20 * 1024 * 1024);
+    expect(fast.files[0].sha256).to.equal(createHash('sha256').update(readFileSync(join(dir, 'large.csv'))).digest('hex'));
+    expect(fast.hits.filter((h) => h.fields.Message === undefined && h.matches[0].ip === '179.43.139.86').length).to.be.above(0);
+    expect(comparable(fast)).to.deep.equal(comparable(full));
   });
 
   it('gives the same report with files on several threads (--jobs) as on one', async () => {

@@ -16,6 +16,7 @@ import { runRecord } from '../report/run-record.js';
 import { AtomicOutput, isOneOfInputs } from '../report/atomic-output.js';
 import { ProgressSink } from '../progress/progress-sink.js';
 import { exitStatus, EXIT } from './exit-status.js';
+import { emitQueries } from './emit-command.js';
 
 export function toolVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -37,6 +38,7 @@ function parseArgv(argv: string[], version: string) {
     .option('exclusions', { type: 'string', describe: 'exclusion rules from FILE, replacing the defaults (--no-exclusions: none)' })
     .option('iocs', { type: 'string', describe: 'IOCs from FILE (ThreatFox CSV or JSON export, or one IOC a line), replacing the built-in set; repeatable' })
     .option('min-confidence', { type: 'string', describe: 'drop IOCs whose confidence is below N percent' })
+    .option('emit', { type: 'string', describe: 'kql: print the two hunting queries (IOCs, watched fields, exclusions in force) for Sentinel instead of scanning; no paths' })
     .option('color', { type: 'boolean', describe: 'force color on (--no-color: off); default: on a terminal, unless NO_COLOR is set' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings or progress on standard error' })
     .version(version)
@@ -123,6 +125,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`perlbot-hunt: bad exclusions file: ${error.message}\n`);
     return EXIT.nothingScanned;
   }
+
+  if (options.emit === 'kql') return emitQueries({ toolVersion: version, options, iocs, exclusions });
 
   // --output is opened before scanning, so a bad destination costs no scan time
   let output: AtomicOutput | null = null;

@@ -35,9 +35,9 @@ function readFields(raw: unknown, into: Map<string, FieldDefinition>, fail: (wha
       if (!table) fail(`field "${name}": unknown table "${tableText}" (use CommonSecurityLog or DeviceNetworkEvents)`);
       if (!Array.isArray(list)) fail(`field "${name}": the columns of ${table} must be a list`);
       columns[table] = list.map((entry): ColumnSource => {
-        if (typeof entry === 'string' && entry.trim() !== '') return { column: entry.trim().toLowerCase(), split: null };
+        if (typeof entry === 'string' && entry.trim() !== '') return { column: entry.trim().toLowerCase(), name: entry.trim(), split: null };
         if (isObject(entry) && typeof entry.column === 'string' && (entry.split === undefined || entry.split === 'command-line')) {
-          return { column: entry.column.trim().toLowerCase(), split: entry.split === 'command-line' ? 'command-line' : null };
+          return { column: entry.column.trim().toLowerCase(), name: entry.column.trim(), split: entry.split === 'command-line' ? 'command-line' : null };
         }
         fail(`field "${name}": each column of ${table} must be a column name or {"column": …, "split": "command-line"}`);
       });

@@ -6,7 +6,10 @@ import { commandLineTokens, ruleForm, valueForms, type CompareKind } from './com
 // plain column reads and set lookups.
 
 export interface ColumnSource {
+  /** Canonical: lower case, as records are read. */
   column: string;
+  /** As the exclusions file writes it (`InitiatingProcessFileName`), for KQL, where names are case-sensitive. */
+  name: string;
   /** `command-line`: each token of the value is a candidate. */
   split: 'command-line' | null;
 }

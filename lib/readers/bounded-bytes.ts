@@ -24,7 +24,8 @@ export class BoundedBytes {
       this.oversize.feed(piece);
       return;
     }
-    this.parts.push(piece);
+    // a copy: the chunk it came from is read into again a few chunks later
+    this.parts.push(Buffer.from(piece));
     this.size += piece.length;
     if (this.size > this.maxBytes) {
       this.oversize = this.search.stream();

@@ -266,11 +266,12 @@ export class CsvFramer {
       // the open record continues in the next chunk: keep its bytes so far
       if (this.heldSize === 0) this.startLine = this.lineAt(from);
       this.heldMatters ||= this.damaged || this.candidateIn(from, n);
-      this.held.push(chunk.subarray(from));
+      // a copy: the chunk's memory is read into again a few chunks later
+      this.held.push(Buffer.from(chunk.subarray(from)));
       this.heldSize += n - from;
     }
     if (n > 0) this.lastByte = chunk[n - 1];
-    this.tail = chunk.subarray(Math.max(0, n - this.search.overlap));
+    this.tail = Buffer.from(chunk.subarray(Math.max(0, n - this.search.overlap)));
     this.base += n;
     this.baseLine += countLf(chunk);
     if (this.oversize) return;

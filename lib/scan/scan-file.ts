@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { FileEntry, FileTable, Hit, TableName } from '../report/report.js';
 import type { ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
@@ -23,7 +24,12 @@ export interface ScanContext {
   matcher: RecordMatcher;
   exclusions: ExclusionSet;
   search: RawIocSearch;
+  /** Hash large files on another core (not inside a file worker: the other core is busy with another file). */
+  hashBeside: boolean;
 }
+
+/** Files this large are hashed on another core; for smaller ones starting the thread costs more than it saves. */
+const HASH_BESIDE_BYTES = 16 * 1024 * 1024;
 
 function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, context: ReaderContext): AsyncIterable<SourceRecord> {
   switch (shape) {
@@ -71,7 +77,8 @@ export const MAX_ERRORS_LISTED = 1000;
 export async function scanFile(path: string, context: ScanContext, sink: ScanSink): Promise<void> {
   const { options, matcher } = context;
   const entry: FileEntry = { path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [] };
-  const tally = new Tally(sink.bytesRead?.bind(sink));
+  const size = context.hashBeside ? await stat(path).then((s) => (s.isFile() ? s.size : 0), () => 0) : 0;
+  const tally = new Tally(sink.bytesRead?.bind(sink), size >= HASH_BESIDE_BYTES);
   const tables = new Set<FileTable>();
   let headerTable: TableName | null = null;
   let lastLine = 1;
@@ -167,7 +174,7 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
   entry.records = Math.max(entry.records, counted);
   if (unlisted > 0) entry.errors.push({ line: null, message: `${unlisted} more errors in this file, not listed` });
   entry.bytes = tally.bytes;
-  entry.sha256 = tally.done || tally.bytes > 0 ? tally.digest() : null;
+  entry.sha256 = tally.done || tally.bytes > 0 ? await tally.digest() : null;
   entry.table = tables.size === 1 ? [...tables][0] : tables.size > 1 ? 'mixed' : (options.table ?? headerTable ?? 'unknown');
   if (entry.table === 'unknown' && entry.format !== null) {
     sink.warning(path, 'neither CommonSecurityLog nor DeviceNetworkEvents (use --table to force one); its records were counted, not searched');

@@ -21,7 +21,7 @@ export async function scan(options: ScanOptions, iocs: IocSet, exclusions: Exclu
   const discovery = await discoverInputs(options.paths);
   const readable = discovery.files.filter((f) => f.error === undefined);
   sink.inputs?.(readable.map((f) => f.path));
-  const context = { options, iocs, exclusions, matcher: new RecordMatcher(iocs, options.kqlParity), search: new RawIocSearch(iocs) };
+  const context = { options, iocs, exclusions, matcher: new RecordMatcher(iocs, options.kqlParity), search: new RawIocSearch(iocs), hashBeside: true };
   const unreadable = (path: string, message: string): FileEntry => ({ path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message }] });
   if (options.jobs > 1 && readable.length > 1) {
     await scanInParallel(discovery.files.map((f) => (f.error === undefined ? f.path : unreadable(f.path, f.error))), context, sink, options.jobs);

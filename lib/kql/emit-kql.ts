@@ -1,0 +1,129 @@
+import type { ScanOptions } from '../options/scan-options.js';
+import type { IocSet } from '../matcher/ioc-set.js';
+import type { ExclusionSet, Condition, ColumnSource } from '../exclusions/exclusion-set.js';
+import type { TableName } from '../report/report.js';
+import { ruleForm, type CompareKind } from '../exclusions/compare.js';
+import { TABLES, type TableSpec, type WatchedField } from '../tables/table-specs.js';
+import { declarationsFor } from './kql-functions.js';
+import { kqlColumnIfExists, kqlDatetime, kqlDynamicList, kqlList, kqlString, kqlVerbatim, regexLiteral } from './kql-text.js';
+
+// `--emit kql`: the seed's two hunts, rewritten for the IOCs, watched fields
+// and exclusions in force, for running where the data already is (Sentinel,
+// Azure Data Explorer). Same hit, same exclusions, same field map as the
+// scan; suppressed rows are kept and labelled in `SuppressedBy` (empty for an
+// active hit), never filtered away. Columns: the seed's projection, in its
+// order, then `MatchedFields` and `SuppressedBy`; newest first.
+
+export interface KqlContext {
+  toolVersion: string;
+  options: ScanOptions;
+  iocs: IocSet;
+  exclusions: ExclusionSet;
+}
+
+/** The expression a watched field is compared through. */
+function watchedValue(field: WatchedField, parity: boolean): string {
+  // --kql-parity: the KQL's own exact string comparison, as the seed writes it
+  if (parity) return field.name;
+  return field.kind === 'url' ? `ioc_url_host(${field.name})` : `ioc_address(${field.name})`;
+}
+
+/**
+ * A regular expression (case-insensitive) for "some white-space token of the
+ * command line, stripped of surrounding quotes, reduces to one of `values`"
+ * (values already in rule form); null when no value can be one token.
+ */
+export function commandLinePattern(values: readonly string[], compare: CompareKind): string | null {
+  // a value with white space in it can never equal one token
+  const literal = values.filter((v) => !/\s/.test(v)).map(regexLiteral);
+  if (literal.length === 0) return null;
+  const alternatives = literal.join('|');
+  const core =
+    compare === 'basename' ? `(?:\\S*[/\\\\])?(?:${alternatives})(?:\\.exe)?` : compare === 'account' ? `(?:\\S*\\\\)?(?:${alternatives})(?:@\\S*)?` : `(?:${alternatives})`;
+  return `(?:^|\\s)["']*${core}["']*(?:\\s|$)`;
+}
+
+/** A column's candidate values compared with the rule's values, as compare.ts does. */
+function sourceHolds(source: ColumnSource, compare: CompareKind, values: readonly string[]): string {
+  const column = kqlColumnIfExists(source.name);
+  const wanted = [...new Set(values.map((v) => ruleForm(v, compare)))];
+  if (source.split === 'command-line') {
+    // some white-space token, stripped of quotes, reduces to a wanted value;
+    // a value with white space in it can never equal one token
+    const pattern = commandLinePattern(wanted, compare);
+    return pattern === null ? 'false' : `${column} matches regex ${kqlVerbatim(`(?i)${pattern}`)}`;
+  }
+  switch (compare) {
+    case 'exact':
+      return `trim(@"\\s+", ${column}) in~ ${kqlList(wanted)}`;
+    case 'basename':
+      return `base_name(${column}) in~ ${kqlList(wanted)}`;
+    case 'account':
+      return `array_length(set_intersect(account_names(${column}), ${kqlDynamicList(wanted)})) > 0`;
+  }
+}
+
+function conditionExpression(condition: Condition, table: TableName, exclusions: ExclusionSet): string {
+  // `false` folded away, so a rule on a field the table lacks reads as plainly `false`
+  if ('all' in condition) {
+    const parts = condition.all.map((c) => conditionExpression(c, table, exclusions));
+    return parts.includes('false') ? 'false' : parts.length === 1 ? parts[0] : `(${parts.join(' and ')})`;
+  }
+  if ('any' in condition) {
+    const parts = condition.any.map((c) => conditionExpression(c, table, exclusions)).filter((p) => p !== 'false');
+    return parts.length === 0 ? 'false' : parts.length === 1 ? parts[0] : `(${parts.join(' or ')})`;
+  }
+  const definition = exclusions.fieldMap.get(condition.field)!;
+  const sources = definition.columns[table] ?? [];
+  // a field the table lacks never holds: missing evidence never suppresses
+  if (sources.length === 0) return 'false';
+  const tests = sources.map((source) => sourceHolds(source, definition.compare, condition.values));
+  return tests.length === 1 ? tests[0] : `(${tests.join(' or ')})`;
+}
+
+function suppressedBy(table: TableName, exclusions: ExclusionSet): string {
+  if (exclusions.rules.length === 0) return '| extend SuppressedBy = ""';
+  // case() takes the first rule that holds, as the scan does
+  const branches = exclusions.rules.map((rule) => `    ${conditionExpression(rule.when, table, exclusions)}, ${kqlString(rule.id)},`);
+  return ['| extend SuppressedBy = case(', ...branches, '    "")'].join('\n');
+}
+
+function hunt(spec: TableSpec, context: KqlContext): string {
+  const { options, iocs, exclusions } = context;
+  const parity = options.kqlParity;
+  const watched = parity ? spec.watched.filter((w) => w.parity) : spec.watched;
+  const timeColumn = spec.projection[0];
+  const test = (w: WatchedField) => `${watchedValue(w, parity)} in (malicious_ips)`;
+  const body: string[] = [spec.name];
+  if (options.since !== null) body.push(`| where ${timeColumn} >= ${kqlDatetime(options.since)}`);
+  if (options.until !== null) body.push(`| where ${timeColumn} < ${kqlDatetime(options.until)}`);
+  body.push(`| where ${watched.map(test).join(' or ')}`);
+  body.push(`| extend MatchedFields = strcat_array(array_concat(${watched.map((w) => `iff(${test(w)}, dynamic([${kqlString(w.name)}]), dynamic([]))`).join(', ')}), ", ")`);
+  body.push(suppressedBy(spec.name, exclusions));
+  body.push(`| project ${[...spec.projection, 'MatchedFields', 'SuppressedBy'].join(', ')}`);
+  body.push(`| order by ${timeColumn} desc`);
+  const text = body.join('\n');
+  return [`let malicious_ips = ${kqlDynamicList(iocs.ips)};`, ...declarationsFor(text), text].join('\n');
+}
+
+function describeSet(provenance: { origin: string; sha256: string | null }): string {
+  return provenance.sha256 ? `${provenance.origin} (sha256 ${provenance.sha256})` : provenance.origin;
+}
+
+/** Both hunts (or the one --table names), each a query of its own, with comments saying what they were made from. */
+export function emitKql(context: KqlContext): string {
+  const { options, iocs, exclusions } = context;
+  const tables = options.table ? [TABLES[options.table]] : [TABLES.CommonSecurityLog, TABLES.DeviceNetworkEvents];
+  const header = [
+    `// PerlBot C2 hunt, written by perlbot-hunt ${context.toolVersion} (--emit kql) for Microsoft Sentinel or Azure Data Explorer.`,
+    `// IOCs: ${iocs.iocs.length} from ${describeSet(iocs.provenance)}${iocs.provenance.minConfidence !== undefined ? `, --min-confidence ${iocs.provenance.minConfidence}` : ''}.`,
+    `// Exclusions: ${exclusions.rules.length} from ${describeSet(exclusions.provenance)}.`,
+    '// A suppressed row is kept: SuppressedBy names the first exclusion that matched; it is empty for an active hit.',
+    options.kqlParity
+      ? "// --kql-parity: only the KQL's own fields, compared as exact strings, as the seed rule does."
+      : '// Watched as the scan does: IPv4-mapped IPv6, ip:port, quotes and brackets reduced to the IPv4 address.',
+    '// Each query below runs on its own.',
+  ];
+  const hunts = tables.map((spec) => `// Hunt in ${spec.name}\n${hunt(spec, context)}`);
+  return `${[header.join('\n'), ...hunts].join('\n\n')}\n`;
+}

@@ -1,0 +1,282 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ROOT, runCli, writeFiles } from './helpers.js';
+import { readAddress, readUrlHost } from '../lib/matcher/ip-text.js';
+import { commandLineTokens, ruleForm, valueForms } from '../lib/exclusions/compare.js';
+import { commandLinePattern } from '../lib/kql/emit-kql.js';
+import { AFTER_BACKSLASH, AUTHORITY, BEFORE_AT, DIRECTORY_OR_EXE, HOST, KQL_FUNCTIONS, TRIM, UNWRAP, USERINFO } from '../lib/kql/kql-functions.js';
+
+// --emit kql: the two hunts for the IOCs and exclusions in force. Checked for
+// content (every IOC, every exclusion, the seed's projection and order), for
+// well-formedness by Microsoft's own KQL parser and semantic checker
+// (@kusto/language-service-next, against the tables' documented schemas),
+// and for meaning: its regular expressions, run in JavaScript, must agree
+// with the scan's own address reading and comparisons.
+
+const SHARED = join(ROOT, '..', 'shared');
+const SEED = readFileSync(join(SHARED, 'seed', '000_43e30bc436e7448f.txt'), 'utf8');
+const THREATFOX_CSV = join(ROOT, 'test', 'data', 'threatfox', 'recent.csv');
+
+function emit(...args: string[]): string {
+  const run = runCli(['--emit', 'kql', ...args]);
+  expect(run.status, run.stderr).to.equal(0);
+  return run.stdout;
+}
+
+/** The queries of an --emit kql text, by table. */
+function hunts(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(/^\/\/ Hunt in /m).slice(1)) {
+    const table = part.slice(0, part.indexOf('\n'));
+    out[table] = part.slice(table.length + 1).trim();
+  }
+  return out;
+}
+
+/** `name type` lines of a schema file in shared/corpus/schemas, as a Kusto schema text. */
+function schema(table: string): string {
+  const lines = readFileSync(join(SHARED, 'corpus', 'schemas', `${table}.txt`), 'utf8').split('\n');
+  const columns = lines.filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => l.trim().split(/\s+/));
+  return `(${columns.map(([name, type]) => `['${name}']:${type}`).join(', ')})`;
+}
+
+interface Diagnostic {
+  severity: string;
+  message: string;
+  at: number;
+}
+
+/**
+ * Kusto.Language's parse-and-analyse of each query, run on a worker thread
+ * (the library is a Bridge.NET build that installs globals), against a
+ * database holding the two tables with their documented columns.
+ */
+function analyse(queries: string[]): Promise<Diagnostic[][]> {
+  const require = createRequire(import.meta.url);
+  const dir = dirname(require.resolve('@kusto/language-service-next/package.json'));
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    require(workerData.dir + '/bridge.min.js');
+    require(workerData.dir + '/Kusto.Language.Bridge.min.js');
+    const K = globalThis.Kusto.Language;
+    const S = K.Symbols;
+    const tables = workerData.tables.map(([name, schema]) => new S.TableSymbol.$ctor7(name, schema, null));
+    const globals = K.GlobalState.Default.WithDatabase(new S.DatabaseSymbol.ctor('db', tables));
+    parentPort.postMessage(workerData.queries.map((query) => {
+      const diagnostics = K.KustoCode.ParseAndAnalyze(query, globals).GetDiagnostics();
+      const out = [];
+      for (let i = 0; i < diagnostics.Count; i++) {
+        const d = diagnostics.getItem(i);
+        out.push({ severity: String(d.Severity), message: d.Message, at: d.Start });
+      }
+      return out;
+    }));`;
+  const tables = ['CommonSecurityLog', 'DeviceNetworkEvents'].map((t) => [t, schema(t)]);
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(code, { eval: true, workerData: { dir, tables, queries } });
+    worker.once('message', (result: Diagnostic[][]) => {
+      void worker.terminate();
+      resolve(result);
+    });
+    worker.once('error', reject);
+  });
+}
+
+// --- KQL's functions, run in JavaScript on the same regular expressions ---
+
+/** KQL replace_regex: every match replaced, `\N` in the rewrite for group N (empty when it did not take part). */
+function replaceRegex(source: string, pattern: string, rewrite: string): string {
+  return source.replace(new RegExp(pattern, 'g'), (...m: unknown[]) => rewrite.replace(/\\(\d)/g, (_, d: string) => (m[Number(d)] as string | undefined) ?? ''));
+}
+function extract(pattern: string, group: number, source: string): string {
+  return new RegExp(pattern).exec(source)?.[group] ?? '';
+}
+function trim(pattern: string, source: string): string {
+  return source.replace(new RegExp(`^(?:${pattern})`), '').replace(new RegExp(`(?:${pattern})$`), '');
+}
+const kql = {
+  unwrap: (v: string) => replaceRegex(trim(TRIM, v), UNWRAP, '\\1\\2\\3'),
+  host: (h: string) => replaceRegex(h, HOST, '\\1\\2'),
+  address: (v: string) => kql.host(kql.unwrap(kql.unwrap(v))),
+  urlHost: (u: string) => kql.host(replaceRegex(extract(AUTHORITY, 1, kql.unwrap(kql.unwrap(u))), USERINFO, '')),
+  baseName: (v: string) => replaceRegex(trim(TRIM, v), DIRECTORY_OR_EXE, ''),
+  accountNames: (value: string) => {
+    const v = trim(TRIM, value).toLowerCase();
+    return [v, extract(AFTER_BACKSLASH, 1, v), extract(BEFORE_AT, 1, v)];
+  },
+};
+
+const IOC = '179.43.139.84';
+const space = fc.constantFrom('', ' ', '  ', '\t');
+const wrap = (inner: fc.Arbitrary<string>) =>
+  fc.tuple(fc.constantFrom(['', ''], ['"', '"'], ["'", "'"], ['[', ']']), space, inner, space).map(([[open, close], a, v, b]) => `${open}${a}${v}${b}${close}`);
+const hostCore = fc.constantFrom(
+  IOC, `::ffff:${IOC}`, `::FFFF:${IOC}`, `0:0:0:0:0:ffff:${IOC}`, `0000:0000:0000:0000:0000:FFFF:${IOC}`, `${IOC}:443`, `::ffff:${IOC}:8080`,
+  `[::ffff:${IOC}]:443`, `[ ${IOC} ]:80`, `[${IOC}]`,
+  // near misses
+  `1${IOC}`, `${IOC}0`, `${IOC}:`, `${IOC}:123456`, `::fffe:${IOC}`, `[${IOC}`, `${IOC}]`, `${IOC}.1`, `"${IOC}'`, `${IOC} x`, `::ffff::${IOC}`, '179.43.139.86',
+);
+// two levels of quotes or brackets: as deep as the KQL follows (kql-functions.ts)
+const addressValue = fc.tuple(space, wrap(wrap(hostCore)), space).map(([a, v, b]) => `${a}${v}${b}`);
+const urlValue = fc
+  .tuple(
+    fc.constantFrom('', 'http://', 'HTTPS://', 'ftp://', '//', 'ws+x://'),
+    fc.constantFrom('', 'user@', 'a:b@', 'x@y@'),
+    fc.constantFrom(IOC, `${IOC}:8443`, `[::ffff:${IOC}]`, `[::ffff:${IOC}]:443`, `1${IOC}`, `${IOC}.evil.example`, 'example.com'),
+    fc.constantFrom('', '/', `/${IOC}`, '/x?y=1#z', '\\share', '?q', ' trailing'),
+  )
+  .chain(([scheme, user, host, path]) => wrap(fc.constant(`${scheme}${user}${host}${path}`)));
+
+describe('--emit kql', () => {
+  let builtin: Record<string, string>;
+  before(() => {
+    builtin = hunts(emit());
+  });
+
+  it('writes both hunts, each a query of its own with the IOC IPs in malicious_ips', () => {
+    expect(Object.keys(builtin)).to.deep.equal(['CommonSecurityLog', 'DeviceNetworkEvents']);
+    for (const query of Object.values(builtin)) expect(query).to.match(/^let malicious_ips = dynamic\(\["179\.43\.139\.84", "179\.43\.139\.86"\]\);$/m);
+  });
+
+  it('keeps the seed rule\'s projection and order, then MatchedFields and SuppressedBy', () => {
+    const seedProjects = [...SEED.matchAll(/^\| project (.*)$/gm)].map((m) => m[1]);
+    const seedOrders = [...SEED.matchAll(/^\| order by .*$/gm)].map((m) => m[0]);
+    expect(seedProjects).to.have.length(2);
+    const tables = ['CommonSecurityLog', 'DeviceNetworkEvents'];
+    tables.forEach((table, i) => {
+      const lines = builtin[table].split('\n');
+      expect(lines).to.include(`| project ${seedProjects[i]}, MatchedFields, SuppressedBy`);
+      expect(lines[lines.length - 1]).to.equal(seedOrders[i]);
+    });
+  });
+
+  it('watches the same fields as the scan, through the address reading; under --kql-parity the KQL\'s own fields as exact strings', () => {
+    expect(builtin.CommonSecurityLog).to.contain('| where ioc_address(SourceIP) in (malicious_ips) or ioc_address(DestinationIP) in (malicious_ips) or ioc_address(SourceTranslatedAddress) in (malicious_ips) or ioc_address(DestinationTranslatedAddress) in (malicious_ips)\n');
+    expect(builtin.DeviceNetworkEvents).to.contain('| where ioc_address(RemoteIP) in (malicious_ips) or ioc_address(LocalIP) in (malicious_ips) or ioc_url_host(RemoteUrl) in (malicious_ips)\n');
+    const parity = hunts(emit('--kql-parity'));
+    expect(parity.CommonSecurityLog).to.contain('| where SourceIP in (malicious_ips) or DestinationIP in (malicious_ips)\n');
+    expect(parity.DeviceNetworkEvents).to.contain('| where RemoteIP in (malicious_ips)\n');
+    expect(parity.DeviceNetworkEvents).not.to.contain('ioc_address');
+  });
+
+  it('labels every exclusion, in order, in a case() that keeps suppressed rows', () => {
+    const ids = ['backup-rsync-tar', 'cron-log-parser', 'admin-config-gen', 'ci-test-script', 'devops-config-manage'];
+    for (const query of Object.values(builtin)) {
+      const labels = [...query.matchAll(/^ {4}.*, "([a-z-]+)",$/gm)].map((m) => m[1]);
+      expect(labels).to.deep.equal(ids);
+      expect(query).not.to.match(/\| where .*SuppressedBy/);
+    }
+    // file_type has no column in DeviceNetworkEvents: that rule can never hold there, as in the scan
+    expect(builtin.DeviceNetworkEvents).to.contain('    false, "backup-rsync-tar",\n');
+    expect(builtin.DeviceNetworkEvents).to.contain('tostring(column_ifexists("InitiatingProcessCommandLine", "")) matches regex');
+    expect(emit('--no-exclusions')).to.contain('| extend SuppressedBy = ""\n');
+  });
+
+  it('follows --iocs, --min-confidence, --since/--until, --table and a user\'s exclusions file with its own field map', () => {
+    const dir = writeFiles({
+      'exclusions.json': JSON.stringify({
+        fields: { device: { compare: 'exact', columns: { DeviceNetworkEvents: ['DeviceName'], CommonSecurityLog: ['DeviceName', 'Computer'] } } },
+        rules: [{ id: 'build-farm', description: 'Perl tests on the build farm', when: { all: [{ field: 'device', in: ['build-01', 'build-"02"'] }, { field: 'process_name', equals: 'perl' }] } }],
+      }),
+    });
+    const text = emit('--iocs', THREATFOX_CSV, '--min-confidence', '50', '--exclusions', join(dir, 'exclusions.json'), '--since', '2026-05-20', '--until', '2026-06-01T12:00:00Z', '--table', 'CommonSecurityLog');
+    const only = hunts(text);
+    expect(Object.keys(only)).to.deep.equal(['CommonSecurityLog']);
+    const q = only.CommonSecurityLog;
+    expect(q).to.contain('let malicious_ips = dynamic(["203.0.113.199", "179.43.139.86", "179.43.139.84"]);');
+    expect(q).to.contain('| where TimeGenerated >= datetime(2026-05-20T00:00:00.000Z)\n| where TimeGenerated < datetime(2026-06-01T12:00:00.000Z)\n');
+    // the user's field, on each of its columns (as written: KQL names are case-sensitive), quotes escaped
+    for (const column of ['DeviceName', 'Computer']) expect(q).to.contain(`trim(@"\\s+", tostring(column_ifexists("${column}", ""))) in~ ("build-01", "build-\\"02\\"")`);
+    expect(q).to.contain('base_name(tostring(column_ifexists("SourceProcessName", ""))) in~ ("perl")');
+    expect(q).to.match(/, "build-farm",\n {4}""\)\n/);
+    expect(text).to.contain('// IOCs: 3 from ');
+    expect(text).to.contain('--min-confidence 50');
+  });
+
+  it('is well-formed, type-correct KQL to Kusto.Language, for every variant of options', async function () {
+    this.timeout(120_000);
+    const dir = writeFiles({
+      'exclusions.json': JSON.stringify({
+        fields: { device: { compare: 'exact', columns: { DeviceNetworkEvents: ['DeviceName'], CommonSecurityLog: ['Computer'] } }, cmd: { compare: 'account', columns: { DeviceNetworkEvents: [{ column: 'InitiatingProcessCommandLine', split: 'command-line' }] } } },
+        rules: [
+          { id: 'x', description: '', when: { any: [{ field: 'device', equals: 'a\\b' }, { field: 'user', in: ['svc', 'CONTOSO\\svc'] }, { field: 'cmd', equals: 'root' }] } },
+          { id: 'y', description: '', when: { field: 'file_type', equals: 'script' } },
+        ],
+      }),
+    });
+    const variants = [[], ['--kql-parity'], ['--no-exclusions'], ['--since', '2026-01-01', '--until', '2026-02-01'], ['--iocs', THREATFOX_CSV], ['--exclusions', join(dir, 'exclusions.json')]];
+    const queries = variants.flatMap((args) => Object.values(hunts(emit(...args))));
+    // a deliberate mistake of each kind, so the check is known to catch them
+    const broken = [
+      builtin.CommonSecurityLog.replace('| project TimeGenerated,', '| project TimeGenerated, NoSuchColumn,'),
+      builtin.DeviceNetworkEvents.replace('in (malicious_ips)', 'in (malicious_ips'),
+      builtin.DeviceNetworkEvents.replace('strcat_array(', 'strcat_arr('),
+    ];
+    const results = await analyse([...queries, ...broken]);
+    const errors = (list: Diagnostic[]) => list.filter((d) => d.severity === 'Error');
+    results.slice(0, queries.length).forEach((list, i) => expect(errors(list), queries[i]).to.deep.equal([]));
+    for (const list of results.slice(queries.length)) expect(errors(list)).to.not.be.empty;
+  });
+
+  it('declares only the helper functions a hunt calls, each once', () => {
+    for (const query of Object.values(builtin)) {
+      for (const fn of KQL_FUNCTIONS) expect(query.split(`let ${fn.name} =`).length - 1).to.be.at.most(1);
+    }
+    expect(builtin.CommonSecurityLog).not.to.contain('let ioc_url_host');
+    expect(builtin.DeviceNetworkEvents).to.contain('let ioc_url_host');
+  });
+
+  describe('means what the scan means (its regular expressions run in JavaScript)', () => {
+    it('reads an address value as readAddress does', () => {
+      const table = [IOC, ` "::FFFF:${IOC}" `, `'[::ffff:${IOC}]:443'`, `[${IOC}:80]`, `${IOC}:443`, `1${IOC}`, `${IOC}0`, `[${IOC}`, `"${IOC}'`];
+      for (const v of table) expect(kql.address(v) === IOC, v).to.equal(readAddress(v)?.ip === IOC);
+      fc.assert(fc.property(addressValue, (v) => (kql.address(v) === IOC) === (readAddress(v)?.ip === IOC)), { numRuns: 3000 });
+    });
+
+    it('reads a RemoteUrl\'s host as readUrlHost does', () => {
+      fc.assert(fc.property(urlValue, (v) => (kql.urlHost(v) === IOC) === (readUrlHost(v)?.ip === IOC)), { numRuns: 3000 });
+    });
+
+    it('compares process and file names by basename, and accounts by their name parts, as compare.ts does', () => {
+      const name = fc.tuple(
+        space,
+        fc.constantFrom('', '/usr/bin/', 'C:\\Windows\\', './', 'a.exe\\', '\\\\srv\\share\\'),
+        fc.constantFrom('rsync', 'RSYNC', 'rsync2', 'xrsync', 'chef', 'chef-client', 'log_parser.pl', 'log_parser.pl.bak'),
+        fc.constantFrom('', '.exe', '.EXE', '.exe.exe', '.ex'),
+        space,
+      ).map((parts) => parts.join(''));
+      const rules = ['rsync', 'chef', 'log_parser.pl', 'rsync.exe'];
+      fc.assert(fc.property(name, fc.constantFrom(...rules), (v, rule) => (kql.baseName(v).toLowerCase() === ruleForm(rule, 'basename')) === valueForms(v, 'basename').includes(ruleForm(rule, 'basename'))), { numRuns: 3000 });
+      const account = fc.tuple(space, fc.constantFrom('', 'CONTOSO\\', 'a\\b\\', '\\'), fc.constantFrom('root', 'Admin', 'rooter', 'svc'), fc.constantFrom('', '@contoso.com', '@', '@x@y'), space).map((p) => p.join(''));
+      fc.assert(fc.property(account, fc.constantFrom('root', 'admin'), (v, rule) => kql.accountNames(v).includes(rule) === valueForms(v, 'account').includes(rule)), { numRuns: 3000 });
+    });
+
+    it('finds a script among a command line\'s tokens as the scan does', () => {
+      const token = fc.constantFrom('perl', '/usr/bin/perl', '"C:\\Perl\\bin\\perl.exe"', 'log_parser.pl', '"log_parser.pl"', "'./scripts/log_parser.pl'", '/opt/x/log_parser.pl"', 'log_parser.pl.bak', 'xlog_parser.pl', '--file=log_parser.pl', 'LOG_PARSER.PL', 'log_parser.plx', '-e', 'config_gen.pl');
+      const commandLine = fc.array(fc.tuple(token, fc.constantFrom(' ', '  ', '\t')), { minLength: 1, maxLength: 5 }).map((parts) => parts.map(([t, s]) => t + s).join('').trim());
+      const values = ['log_parser.pl', 'perl'];
+      const pattern = new RegExp(commandLinePattern(values.map((v) => ruleForm(v, 'basename')), 'basename')!, 'i');
+      fc.assert(
+        fc.property(commandLine, (line) => pattern.test(line) === commandLineTokens(line).some((t) => values.some((v) => valueForms(t, 'basename').includes(ruleForm(v, 'basename'))))),
+        { numRuns: 3000 },
+      );
+    });
+  });
+
+  it('refuses paths (it scans nothing), and writes to --output atomically', () => {
+    const refused = runCli(['--emit', 'kql', 'fixtures/']);
+    expect(refused.status).to.equal(2);
+    expect(refused.stderr).to.contain('--emit kql prints queries and scans nothing');
+    const dir = writeFiles({});
+    const out = join(dir, 'hunt.kql');
+    const run = runCli(['--emit', 'kql', '--output', out]);
+    expect(run.status).to.equal(0);
+    expect(run.stdout).to.equal('');
+    expect(readFileSync(out, 'utf8')).to.equal(emit());
+    expect(runCli(['--emit', 'sql']).status).to.equal(2);
+  });
+});
