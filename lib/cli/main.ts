@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../assets/assets.js';
 import yargs from 'yargs';
 import { normalizeOptions, OUTPUT_FORMATS, UsageError, type ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
@@ -19,8 +19,7 @@ import { exitStatus, EXIT } from './exit-status.js';
 import { emitQueries } from './emit-command.js';
 
 export function toolVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageVersion();
 }
 
 function parseArgv(argv: string[], version: string) {

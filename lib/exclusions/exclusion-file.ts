@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { dataFile } from '../assets/assets.js';
 import { COMPARE_KINDS, type CompareKind } from './compare.js';
 import { ExclusionSet, type ColumnSource, type Condition, type ExclusionRule, type FieldDefinition } from './exclusion-set.js';
 import type { SetProvenance, TableName } from '../report/report.js';
@@ -8,8 +9,6 @@ import type { ScanOptions } from '../options/scan-options.js';
 
 // Reading an exclusions file, and refusing a bad one before any scanning
 // starts: a rule that silently never applies would hide nothing but mislead.
-
-const BUILTIN_URL = new URL('../../../lib/data/exclusions.json', import.meta.url);
 
 /** A bad exclusions file: the CLI prints the message and exits 2. */
 export class ExclusionFileError extends Error {}
@@ -120,7 +119,7 @@ function sha256Of(bytes: Buffer): string {
 }
 
 export function builtinExclusions(): ExclusionSet {
-  const bytes = readFileSync(BUILTIN_URL);
+  const bytes = dataFile('exclusions.json');
   return exclusionSetFromJson(bytes.toString('utf8'), 'built-in exclusions', undefined, { origin: 'built-in', sha256: sha256Of(bytes) });
 }
 

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '../assets/assets.js';
 
 // The reading side of hashing on another core: a ring of shared buffers the
 // file is read into. A buffer is read into again only once the hashing thread
@@ -19,7 +20,8 @@ class HashBeside {
 
   private get thread(): Worker {
     if (!this.worker) {
-      this.worker = new Worker(new URL('./hash-worker.js', import.meta.url));
+      const { script, options } = workerScript('hash-worker');
+      this.worker = new Worker(script, options);
       this.worker.on('message', (message: { slot?: number; id?: number; digest?: string }) => {
         if (message.slot !== undefined) {
           this.busy[message.slot] = false;

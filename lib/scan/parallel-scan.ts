@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '../assets/assets.js';
 import type { FileEntry, Hit } from '../report/report.js';
 import type { ScanSink } from '../sink/scan-sink.js';
 import type { ScanContext } from './scan-file.js';
@@ -52,7 +53,8 @@ export async function scanInParallel(inputs: Array<string | FileEntry>, context:
   await Promise.all(
     Array.from({ length: threads }, () =>
       new Promise<void>((resolve, reject) => {
-        const worker = new Worker(new URL('./file-worker.js', import.meta.url), { workerData: setup });
+        const { script, options } = workerScript('file-worker');
+        const worker = new Worker(script, { ...options, workerData: setup });
         const next = () => {
           const job = queue.shift();
           if (job) worker.postMessage(job);

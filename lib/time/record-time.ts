@@ -9,7 +9,7 @@
  * Only node built-ins are used. The Windows / portal zone names live in lib/data/windows-zones.json
  * (data, not code), read once, lazily, on the first lookup that needs them.
  */
-import { readFileSync } from 'node:fs';
+import { dataFile } from '../assets/assets.js';
 
 /** A display time zone as the Log Analytics portal writes it in a header suffix, resolved. */
 export type TimeZoneSpec = { kind: 'utc' } | { kind: 'iana'; name: string; label: string } | { kind: 'unknown'; label: string };
@@ -46,12 +46,9 @@ const UTC_MARK = '\u0000utc';
 
 let zoneTable: ZoneTable | undefined;
 
-/** Where the data file is: dist/lib/time/record-time.js -> <repo>/lib/data/windows-zones.json. */
-const ZONES_URL = new URL('../../../lib/data/windows-zones.json', import.meta.url);
-
 function getZoneTable(): ZoneTable {
   if (zoneTable !== undefined) return zoneTable;
-  const data = JSON.parse(readFileSync(ZONES_URL, 'utf8')) as WindowsZonesFile;
+  const data = JSON.parse(dataFile('windows-zones.json').toString('utf8')) as WindowsZonesFile;
   const table: ZoneTable = new Map();
   // First writer wins, so a Windows id or current display name is never overridden by an alias.
   const add = (label: string, value: string): void => {
