@@ -17,6 +17,7 @@ import { AtomicOutput, isOneOfInputs } from '../report/atomic-output.js';
 import { ProgressSink } from '../progress/progress-sink.js';
 import { exitStatus, EXIT } from './exit-status.js';
 import { emitQueries } from './emit-command.js';
+import { mergeMain } from './merge-command.js';
 
 export function toolVersion(): string {
   return packageVersion();
@@ -25,7 +26,7 @@ export function toolVersion(): string {
 function parseArgv(argv: string[], version: string) {
   return yargs(argv)
     .scriptName('perlbot-hunt')
-    .usage('$0 [options] <path|dir|glob>...\n\nFlag every exported CommonSecurityLog / DeviceNetworkEvents record that touches a PerlBot C2 IP.')
+    .usage('$0 [options] <path|dir|glob>...\n$0 merge [options] <report.json>...\n\nFlag every exported CommonSecurityLog / DeviceNetworkEvents record that touches a PerlBot C2 IP;\nmerge JSON reports of one sweep made on many machines (perlbot-hunt merge --help).')
     .option('format', { alias: 'f', choices: OUTPUT_FORMATS, default: 'text', describe: 'report format' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
     .option('kql-parity', { type: 'boolean', default: false, describe: "watch only the KQL's own fields, exact string equality" })
@@ -50,14 +51,14 @@ function parseArgv(argv: string[], version: string) {
     .parseSync();
 }
 
-function useColor(options: ScanOptions): boolean {
+function useColor(options: Pick<ScanOptions, 'color' | 'output'>): boolean {
   if (options.color !== null) return options.color;
   if (options.output !== null) return false;
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   return process.stdout.isTTY === true;
 }
 
-function render(report: Report, options: ScanOptions): string {
+function render(report: Report, options: Pick<ScanOptions, 'format' | 'color' | 'output'>): string {
   switch (options.format) {
     case 'json':
       return printJson(report);
@@ -92,6 +93,8 @@ function reason(error: unknown): string {
 
 export async function main(argv: string[]): Promise<number> {
   const version = toolVersion();
+  // a subcommand; to scan a path named `merge`, write ./merge
+  if (argv[0] === 'merge') return mergeMain(argv.slice(1), version, render);
   let options: ScanOptions;
   try {
     const args = parseArgv(argv, version);

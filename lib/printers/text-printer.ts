@@ -111,6 +111,8 @@ function addHit(page: Page, hit: Hit, report: Report, style: HitStyle): void {
   // the full path is in INPUTS when it has to be shortened here
   const suffix = `:${hit.line} (record ${hit.record})`;
   line(`at ${elidePath(hit.file, PAGE_WIDTH - 4 - 3 - suffix.length)}${suffix}`);
+  // merged: the same path may exist on every machine; the report says which
+  if (hit.report) line(`from ${hit.report}`);
 }
 
 function fileLine(file: FileEntry): string {
@@ -121,7 +123,7 @@ function fileLine(file: FileEntry): string {
     what.push(file.table, plural(file.records, 'record'), byteSize(file.bytes));
   }
   if (file.errors.length > 0) what.push(plural(file.errors.length, 'error'));
-  return `${file.path}: ${what.join(', ')}`;
+  return `${file.report ? `${file.report} > ` : ''}${file.path}: ${what.join(', ')}`;
 }
 
 /** What an --iocs file held that is not looked for, so the reader knows it was seen, not lost. */
@@ -139,12 +141,24 @@ function iocSetNotes(record: IocSetRecord | undefined): string[] {
   return notes;
 }
 
+/** A merged report's sources, one line each: the sweep is only as complete as this list. */
+function mergedReports(report: Report): string[] {
+  const reports = report.merge?.reports ?? [];
+  if (reports.length === 0) return [];
+  const lines = [`merged    ${plural(reports.length, 'report')} (perlbot-hunt merge), started and finished as their first start and last end`];
+  for (const r of reports) {
+    lines.push(`from      ${r.path}: ${plural(r.files, 'file')}, ${plural(r.records, 'record')}, active ${count(r.hits)}, suppressed ${count(r.suppressed)}, errors ${count(r.errors)}; ${r.startedAt}`);
+  }
+  return lines;
+}
+
 function addHeader(page: Page, report: Report, c: ChalkInstance): void {
   const run = report.run;
   page.add(`${report.tool.name} ${report.tool.version}: PerlBot C2 hunt report`, { style: c.bold });
   const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
   page.add(`started   ${report.startedAt}`, { indent: 2 });
   page.add(`finished  ${report.finishedAt} (${seconds.toFixed(1)} s)`, { indent: 2 });
+  for (const line of mergedReports(report)) page.add(printable(line), { indent: 2, hang: 12 });
   if (run) {
     const o = run.options;
     const fields = o.kqlParity ? "the KQL's own fields, exact strings (--kql-parity)" : "the KQL's fields, translated addresses, LocalIP, RemoteUrl";

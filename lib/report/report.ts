@@ -30,6 +30,8 @@ export interface Hit {
    * csv printers leave it out. Absent on malformed hits.
    */
   context?: HitContext;
+  /** In a merged report only: the report (as named to `merge`) the hit comes from. */
+  report?: string;
 }
 
 /** The record's story in the responder's terms; a key is absent when the record does not say. */
@@ -62,6 +64,8 @@ export interface FileEntry {
   bytes: number;
   sha256: string | null;
   errors: FileError[];
+  /** In a merged report only: the report (as named to `merge`) the file was scanned for. */
+  report?: string;
 }
 
 export interface IocEntry {
@@ -163,6 +167,32 @@ export interface Report {
   files: FileEntry[];
   summary: Summary;
   hits: Hit[];
-  /** Set by the CLI; absent when a report is built in-process without it. */
+  /** Set by the CLI; absent when a report is built in-process without it, and in a merged report (see `merge`). */
   run?: RunRecord;
+  /** Set by `perlbot-hunt merge` instead of `run`: the reports merged, each with its own run. */
+  merge?: MergeRecord;
+}
+
+/** One report that went into a merged report. */
+export interface MergedReportEntry {
+  /** As named to `merge`. */
+  path: string;
+  /** SHA-256 of the report file's bytes. */
+  sha256: string;
+  toolVersion: string;
+  startedAt: string;
+  finishedAt: string;
+  files: number;
+  records: number;
+  hits: number;
+  suppressed: number;
+  errors: number;
+  /** The report's own `run` record (options, cwd, IOC and exclusion set provenance), when it had one. */
+  run: RunRecord | null;
+}
+
+export interface MergeRecord {
+  reports: MergedReportEntry[];
+  /** Active and suppressed hits per device (`null`: the hit's columns name none), most active first. */
+  perDevice: Array<{ device: string | null; hits: number; suppressed: number }>;
 }

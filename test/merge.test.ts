@@ -1,0 +1,140 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CSL_HEADER, FIXTURES, runCli, writeFiles, tempDir } from './helpers.js';
+import type { Hit, Report } from '../lib/report/report.js';
+import { compareHits } from '../lib/sink/report-builder.js';
+
+// `perlbot-hunt merge`: reports of one sweep made on many machines as one.
+
+function scanTo(dir: string, name: string, ...args: string[]): string {
+  const path = join(dir, name);
+  const run = runCli(['--format', 'json', '--output', path, '--quiet', ...args]);
+  expect(run.status, run.stderr).to.be.oneOf([0, 1]);
+  return path;
+}
+
+function merge(...args: string[]) {
+  const run = runCli(['merge', ...args]);
+  return { ...run, report: run.status !== 2 && args.includes('json') ? (JSON.parse(run.stdout) as Report) : null };
+}
+
+const withoutReport = ({ report: _report, ...rest }: Hit) => rest;
+
+describe('perlbot-hunt merge', () => {
+  let dir: string;
+  let csl: string;
+  let dne: string;
+  before(() => {
+    dir = tempDir();
+    csl = scanTo(dir, 'firewall-host.json', join(FIXTURES, 'CommonSecurityLog'));
+    dne = scanTo(dir, 'defender-host.json', join(FIXTURES, 'DeviceNetworkEvents'));
+  });
+
+  it('gives what one scan of everything gives: summary and per IOC recomputed, files concatenated, every hit in time order', () => {
+    const merged = merge('--format', 'json', csl, dne);
+    expect(merged.status).to.equal(1);
+    const whole = JSON.parse(runCli(['--format', 'json', '--quiet', join(FIXTURES, 'CommonSecurityLog'), join(FIXTURES, 'DeviceNetworkEvents')]).stdout) as Report;
+    const report = merged.report!;
+    expect(report.summary).to.deep.equal(whole.summary);
+    expect(report.files.map(({ report: _r, ...f }) => f)).to.deep.equal(whole.files);
+    expect(report.files.map((f) => f.report)).to.deep.equal([...Array(5).fill(csl), ...Array(10).fill(dne)]);
+    expect(report.hits.map(withoutReport)).to.have.deep.members(whole.hits);
+    expect([...report.hits].sort(compareHits)).to.deep.equal(report.hits);
+    expect(report.hits.filter((h) => h.table === 'CommonSecurityLog').every((h) => h.report === csl)).to.equal(true);
+    expect(report.iocs).to.deep.equal(whole.iocs);
+    expect(report.exclusions).to.deep.equal(whole.exclusions);
+  });
+
+  it('records each report (its digest, counts and run) instead of one run, and the sweep\'s span', () => {
+    const report = merge('--format', 'json', csl, dne).report!;
+    const [a, b] = [csl, dne].map((p) => JSON.parse(readFileSync(p, 'utf8')) as Report);
+    expect(report).not.to.have.property('run');
+    expect(report.merge!.reports.map((r) => [r.path, r.files, r.hits + r.suppressed, r.run?.options.paths])).to.deep.equal([
+      [csl, 5, a.hits.length, a.run!.options.paths],
+      [dne, 10, b.hits.length, b.run!.options.paths],
+    ]);
+    expect(report.merge!.reports[0].sha256).to.match(/^[0-9a-f]{64}$/);
+    expect(report.startedAt).to.equal([a.startedAt, b.startedAt].sort()[0]);
+    expect(report.finishedAt).to.equal([a.finishedAt, b.finishedAt].sort()[1]);
+    const devices = report.merge!.perDevice;
+    expect(devices.reduce((n, d) => n + d.hits, 0)).to.equal(report.summary.hits);
+    expect(devices.some((d) => d.device !== null)).to.equal(true);
+  });
+
+  it('keeps the same path on two machines apart, by report', () => {
+    const logs = writeFiles({ 'export.csv': `${CSL_HEADER}\n2026-05-21T10:00:00Z,Palo Alto Networks,PAN-OS,allow,TRAFFIC,10.1.1.5,50000,179.43.139.84,443,,,,,\n` });
+    const hostA = scanTo(dir, 'host-a.json', join(logs, 'export.csv'));
+    const hostB = scanTo(dir, 'host-b.json', join(logs, 'export.csv'));
+    const report = merge('--format', 'json', hostA, hostB).report!;
+    expect(report.hits.map((h) => [h.file, h.report])).to.deep.equal([[join(logs, 'export.csv'), hostA], [join(logs, 'export.csv'), hostB]]);
+    expect(report.summary.perIoc[0]).to.deep.equal({ ip: '179.43.139.84', port: 443, hits: 2, suppressed: 0 });
+    // long lines wrap: read the text report as one line
+    const text = merge(hostA, hostB).stdout.replace(/\n +/g, ' ');
+    expect(text).to.contain(`from ${hostA}`);
+    expect(text).to.contain(`${hostB} > ${join(logs, 'export.csv')}`);
+  });
+
+  it('merges a merged report again, its reports listed one by one', () => {
+    const first = join(dir, 'first.json');
+    expect(runCli(['merge', '--format', 'json', '--output', first, csl]).status).to.equal(1);
+    const report = merge('--format', 'json', first, dne).report!;
+    expect(report.merge!.reports.map((r) => r.path)).to.deep.equal([csl, dne]);
+    expect(report.files[0].report).to.equal(csl);
+    expect(report.summary.hits).to.equal(merge('--format', 'json', csl, dne).report!.summary.hits);
+  });
+
+  it('refuses reports made with other IOCs, exclusions, --kql-parity or time window, naming both files', () => {
+    const logs = join(FIXTURES, 'CommonSecurityLog', 'kql-projection.csv');
+    const iocs = writeFiles({ 'iocs.txt': '179.43.139.84:443\n' });
+    const cases: Array<[string[], RegExp]> = [
+      [['--iocs', join(iocs, 'iocs.txt')], /a different IOC set \(lacks 179\.43\.139\.86:443\)/],
+      [['--no-exclusions'], /different exclusions \(none where .* has backup-rsync-tar/],
+      [['--kql-parity'], /another --kql-parity \(true where .* has false\)/],
+      [['--since', '2026-05-01'], /another --since/],
+    ];
+    cases.forEach(([args, message], i) => {
+      const other = scanTo(dir, `other-${i}.json`, ...args, logs);
+      const run = merge(csl, other);
+      expect(run.status, args.join(' ')).to.equal(2);
+      expect(run.stdout).to.equal('');
+      expect(run.stderr).to.match(message);
+      expect(run.stderr).to.contain(other);
+    });
+  });
+
+  it('refuses what is not a JSON report of this tool, naming the file', () => {
+    const bad = writeFiles({
+      'hits.ndjson': runCli(['--format', 'ndjson', '--quiet', join(FIXTURES, 'CommonSecurityLog', 'kql-projection.csv')]).stdout,
+      'other.json': JSON.stringify({ tool: { name: 'something-else' } }),
+      'cut.json': readFileSync(csl, 'utf8').slice(0, 2000),
+      'nohits.json': JSON.stringify({ ...JSON.parse(readFileSync(csl, 'utf8')), hits: undefined }),
+    });
+    const cases: Array<[string, RegExp]> = [
+      ['hits.ndjson', /hits\.ndjson: not JSON .*--format json/],
+      ['other.json', /other\.json: not a perlbot-hunt JSON report/],
+      ['cut.json', /cut\.json: not JSON/],
+      ['nohits.json', /nohits\.json: "hits" is missing/],
+      ['missing.json', /missing\.json: cannot read it \(ENOENT\)/],
+    ];
+    for (const [name, message] of cases) {
+      const run = merge(csl, join(bad, name));
+      expect(run.status, name).to.equal(2);
+      expect(run.stderr).to.match(message);
+    }
+    expect(merge().status).to.equal(2);
+  });
+
+  it('exits as a scan would, writes --output atomically, and leaves `perlbot-hunt <dir>` (and a folder named merge) a scan', () => {
+    const clean = scanTo(dir, 'clean.json', join(FIXTURES, 'other', 'remoteip-summary.csv'));
+    expect(merge(clean, clean).status).to.equal(0);
+    const out = join(dir, 'merged.csv');
+    const run = runCli(['merge', '--format', 'csv', '--output', out, csl, dne]);
+    expect(run.status).to.equal(1);
+    expect(readFileSync(out, 'utf8').split('\n')[0]).to.match(/^file,line,time,table,ip,/);
+    const folder = writeFiles({ 'merge/fw.csv': `${CSL_HEADER}\n2026-05-21T10:00:00Z,Palo Alto Networks,PAN-OS,allow,TRAFFIC,10.1.1.5,50000,179.43.139.86,443,,,,,\n` });
+    const scan = runCli(['--format', 'json', './merge'], {}, folder);
+    expect(scan.status).to.equal(1);
+    expect((JSON.parse(scan.stdout) as Report).summary.hits).to.equal(1);
+  });
+});
