@@ -46,8 +46,10 @@ describe('carried to another machine', function () {
   let sea: boolean;
 
   before(() => {
-    // esbuild is fast; the single executable is this node binary plus the tool (~100 MB)
-    const seaSupported = (process.versions.node.split('.').map(Number)[0] ?? 0) >= 20;
+    // esbuild is fast; the single executable is this node binary plus the tool (~100 MB).
+    // node:sea's getAsset (which the executable's workers need) came with Node 20.12.
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    const seaSupported = major > 20 || (major === 20 && minor >= 12);
     execFileSync(process.execPath, [join(ROOT, 'bundle', 'build.mjs'), ...(seaSupported ? ['--sea'] : [])], { cwd: ROOT, stdio: 'pipe' });
     sea = seaSupported && existsSync(join(ROOT, 'dist', 'perlbot-hunt'));
     large = largeExport(tempDir(), 17 * 1024 * 1024);
@@ -75,10 +77,15 @@ describe('carried to another machine', function () {
         expect(installed.files.find((f) => f.path === large)!.bytes).to.be.above(16 * 1024 * 1024);
       });
 
-      it('says the package version, and writes the same KQL', () => {
+      it('says the package version, writes the same KQL, and merges reports the same way', () => {
         const { dir, path } = carried(name);
         expect(String(run(path, ['--version'], dir).stdout).trim()).to.equal(VERSION);
         expect(String(run(path, ['--emit', 'kql'], dir).stdout)).to.equal(runCli(['--emit', 'kql']).stdout);
+        const report = join(tempDir(), 'host.json');
+        writeFileSync(report, JSON.stringify(installed));
+        const merged = run(path, ['merge', '--format', 'json', report, report], dir);
+        expect(merged.status, String(merged.stderr)).to.equal(1);
+        expect(String(merged.stdout)).to.equal(runCli(['merge', '--format', 'json', report, report]).stdout);
       });
     });
   }
