@@ -47,13 +47,18 @@ function countList(counts: Record<string, number>): string {
     .join(', ');
 }
 
-function describe(record: IocFileRecord): string {
+/** `7 entries: 4 used; 3 not applicable to these tables (1 domain, …)` */
+function tally(record: IocFileRecord): string {
   const parts = [`${record.used} used`];
   if (record.duplicates > 0) parts.push(`${record.duplicates} duplicate${record.duplicates === 1 ? '' : 's'}`);
   const notApplicable = Object.values(record.notApplicable).reduce((a, b) => a + b, 0);
   if (notApplicable > 0) parts.push(`${notApplicable} not applicable to these tables (${countList(record.notApplicable)})`);
   if (record.errors.length > 0) parts.push(`${record.errors.length} unreadable line${record.errors.length === 1 ? '' : 's'}`);
-  return `${record.path} (${record.format}): ${record.entries} entr${record.entries === 1 ? 'y' : 'ies'}: ${parts.join('; ')}`;
+  return `${record.entries} entr${record.entries === 1 ? 'y' : 'ies'}: ${parts.join('; ')}`;
+}
+
+function describe(record: IocFileRecord): string {
+  return `${record.path} (${record.format}): ${tally(record)}`;
 }
 
 function fromFiles(paths: readonly string[]): { iocs: Ioc[]; records: IocFileRecord[] } {
@@ -100,7 +105,7 @@ function fromFiles(paths: readonly string[]): { iocs: Ioc[]; records: IocFileRec
     if (record.used + record.duplicates === 0) {
       const firstError = record.errors[0];
       const why = firstError ? `; first unreadable line: ${path}:${firstError.line ?? '?'}: ${firstError.message}` : '';
-      throw new IocFileFatal(`${path}: no usable IOC (an ip or ip:port): ${describe(record).slice(path.length + 2)}${why}`);
+      throw new IocFileFatal(`${path}: no usable IOC (an ip or ip:port) in this ${record.format}: ${tally(record)}${why}`);
     }
     records.push(record);
   }

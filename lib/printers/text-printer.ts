@@ -132,7 +132,7 @@ function iocSetNotes(record: IocSetRecord | undefined): string[] {
   for (const file of record?.files ?? []) {
     const aside = Object.entries(file.notApplicable).map(([type, n]) => `${count(n)} ${type}`);
     const parts = [`${count(file.used)} used`];
-    if (file.duplicates > 0) parts.push(`${count(file.duplicates)} duplicate`);
+    if (file.duplicates > 0) parts.push(plural(file.duplicates, 'duplicate'));
     if (aside.length > 0) parts.push(`not applicable to these tables: ${aside.join(', ')}`);
     if (file.errors.length > 0) parts.push(`${count(file.errors.length)} unreadable (see standard error or the JSON run record)`);
     notes.push(`${file.path}: ${file.format}, ${count(file.entries)} entries: ${parts.join('; ')}`);
