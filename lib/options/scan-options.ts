@@ -28,7 +28,7 @@ export interface ScanOptions {
   /** null: color when standard output is a terminal and NO_COLOR is unset. */
   color: boolean | null;
   quiet: boolean;
-  /** Files scanned at once, each on its own thread. */
+  /** Files scanned at once, each on its own thread (and its own hashing thread). */
   jobs: number;
   /** Which exclusion rules apply: the shipped defaults, a user's file (replacing them), or none. */
   exclusions: { kind: 'builtin' } | { kind: 'file'; path: string } | { kind: 'none' };
@@ -75,7 +75,8 @@ function instant(name: string, value: unknown): number | null {
 }
 
 function jobCount(value: unknown): number {
-  if (value === undefined || value === null) return Math.max(1, availableParallelism());
+  // each file scan already keeps two cores busy (the scan, and hashing beside it)
+  if (value === undefined || value === null) return Math.max(1, Math.floor(availableParallelism() / 2));
   const jobs = Number(value);
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, not "${String(value)}"`);
   return jobs;

@@ -21,7 +21,7 @@ export interface WorkerSetup {
 const setup = workerData as WorkerSetup;
 const iocs = new IocSet(setup.iocs.iocs, setup.iocs.provenance);
 const exclusions = new ExclusionSet(setup.exclusions.rules, setup.exclusions.fields, setup.exclusions.origin, setup.exclusions.provenance);
-const context = { options: setup.options, iocs, exclusions, matcher: new RecordMatcher(iocs, setup.options.kqlParity), search: new RawIocSearch(iocs), hashBeside: false };
+const context = { options: setup.options, iocs, exclusions, matcher: new RecordMatcher(iocs, setup.options.kqlParity), search: new RawIocSearch(iocs), hashBeside: true };
 
 parentPort!.on('message', async ({ index, path }: FileJob) => {
   const post = (event: WorkerEvent) => parentPort!.postMessage(event);
