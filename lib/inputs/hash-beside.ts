@@ -22,6 +22,7 @@ class HashBeside {
     if (!this.worker) {
       const { script, options } = workerScript('hash-worker');
       this.worker = new Worker(script, options);
+      this.worker.postMessage({ slots: this.slots });
       this.worker.on('message', (message: { slot?: number; id?: number; digest?: string }) => {
         if (message.slot !== undefined) {
           this.busy[message.slot] = false;
@@ -52,7 +53,7 @@ class HashBeside {
 
   hash(id: number, slot: number, length: number): void {
     this.busy[slot] = true;
-    this.send({ id, memory: this.slots[slot], length, slot });
+    this.send({ id, length, slot });
   }
 
   digest(id: number): Promise<string> {

@@ -7,9 +7,16 @@ import { createHash, type Hash } from 'node:crypto';
 
 const hashes = new Map<number, Hash>();
 
-type Message = { id: number; memory: SharedArrayBuffer; length: number; slot: number } | { id: number; done: true };
+type Message = { slots: SharedArrayBuffer[] } | { id: number; length: number; slot: number } | { id: number; done: true };
+
+/** The ring's buffers, handed over once: posting shared memory with every chunk costs more than hashing it. */
+let slots: SharedArrayBuffer[] = [];
 
 parentPort!.on('message', (message: Message) => {
+  if ('slots' in message) {
+    slots = message.slots;
+    return;
+  }
   let hash = hashes.get(message.id);
   if (!hash) {
     hash = createHash('sha256');
@@ -20,6 +27,6 @@ parentPort!.on('message', (message: Message) => {
     parentPort!.postMessage({ id: message.id, digest: hash.digest('hex') });
     return;
   }
-  hash.update(new Uint8Array(message.memory, 0, message.length));
+  hash.update(new Uint8Array(slots[message.slot], 0, message.length));
   parentPort!.postMessage({ slot: message.slot });
 });
