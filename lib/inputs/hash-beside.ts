@@ -13,7 +13,9 @@ class HashBeside {
   private readonly slots = Array.from({ length: SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES));
   private readonly busy = new Array<boolean>(SLOTS).fill(false);
   private readonly freed: Array<() => void> = [];
-  private readonly digests = new Map<number, (digest: string) => void>();
+  private readonly digests = new Map<number, (digest: string | null) => void>();
+  /** The hashing thread died: reading goes on, and the hashes it owed are reported as missing. */
+  private failed = false;
   private next = 0;
   private nextId = 1;
   private pending = 0;
@@ -35,8 +37,18 @@ class HashBeside {
         // an idle hashing thread must not keep the process alive
         if (this.pending === 0) this.worker?.unref();
       });
+      this.worker.on('error', () => this.fail());
+      this.worker.on('exit', () => this.fail());
     }
     return this.worker;
+  }
+
+  private fail(): void {
+    this.failed = true;
+    this.busy.fill(false);
+    for (const wake of this.freed.splice(0)) wake();
+    for (const resolve of this.digests.values()) resolve(null);
+    this.digests.clear();
   }
 
   open(): number {
@@ -52,11 +64,14 @@ class HashBeside {
   }
 
   hash(id: number, slot: number, length: number): void {
+    if (this.failed) return;
     this.busy[slot] = true;
     this.send({ id, length, slot });
   }
 
-  digest(id: number): Promise<string> {
+  /** The file's SHA-256, or null when the hashing thread failed. */
+  digest(id: number): Promise<string | null> {
+    if (this.failed) return Promise.resolve(null);
     return new Promise((resolve) => {
       this.digests.set(id, resolve);
       this.send({ id, done: true });

@@ -51,7 +51,8 @@ export class Tally {
     this.onBytes?.(chunk.length);
   }
 
-  digest(): Promise<string> {
+  /** null when the hashing thread failed. */
+  digest(): Promise<string | null> {
     return this.hash ? Promise.resolve(this.hash.digest('hex')) : hashBeside.digest(this.besideId!);
   }
 }
@@ -60,20 +61,29 @@ const CHUNK_SIZE = SLOT_BYTES;
 
 async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
+  // a FIFO cannot seek: read it where it stands; a file from where the tally got to
+  let position = (await handle.stat()).isFile() ? tally.bytes : null;
+  const read = async (): Promise<Buffer | null> => {
+    const buffer = await tally.buffer();
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return null;
+    if (position !== null) position += bytesRead;
+    const chunk = buffer.subarray(0, bytesRead);
+    tally.update(chunk);
+    return chunk;
+  };
+  // one read ahead: the disk (or page cache) works while the scan works
+  let next = read();
   try {
-    // a FIFO cannot seek: read it where it stands; a file from where the tally got to
-    let position = (await handle.stat()).isFile() ? tally.bytes : null;
     for (;;) {
-      const buffer = await tally.buffer();
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) break;
-      if (position !== null) position += bytesRead;
-      const chunk = buffer.subarray(0, bytesRead);
-      tally.update(chunk);
+      const chunk = await next;
+      if (chunk === null) break;
+      next = read();
       yield chunk;
     }
     tally.done = true;
   } finally {
+    await next.catch(() => null);
     await handle.close();
   }
 }
