@@ -1,3 +1,4 @@
+import { writeStdout } from './cli-io.js';
 import { AtomicOutput } from '../report/atomic-output.js';
 import { emitKql, type KqlContext } from '../kql/emit-kql.js';
 import { EXIT } from './exit-status.js';
@@ -5,9 +6,6 @@ import { EXIT } from './exit-status.js';
 // `--emit kql`: the hunting queries instead of a scan, written like a report
 // (standard output, or --output FILE atomically).
 
-function writeStdout(text: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
-}
 
 export async function emitQueries(context: KqlContext): Promise<number> {
   let text: string;

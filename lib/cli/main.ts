@@ -1,6 +1,7 @@
 import { packageVersion } from '../assets/assets.js';
 import yargs from 'yargs';
-import { normalizeOptions, OUTPUT_FORMATS, UsageError, type ScanOptions } from '../options/scan-options.js';
+import { strictly, writeStdout } from './cli-io.js';
+import { normalizeOptions, OUTPUT_FORMATS, type ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
 import { IocFileFatal, loadIocs } from '../iocs/load-iocs.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
@@ -24,7 +25,7 @@ export function toolVersion(): string {
 }
 
 function parseArgv(argv: string[], version: string) {
-  return yargs(argv)
+  const parser = yargs(argv)
     .scriptName('perlbot-hunt')
     .usage('$0 [options] <path|dir|glob>...\n$0 merge [options] <report.json>...\n\nFlag every exported CommonSecurityLog / DeviceNetworkEvents record that touches a PerlBot C2 IP;\nmerge JSON reports of one sweep made on many machines (perlbot-hunt merge --help).')
     .option('format', { alias: 'f', choices: OUTPUT_FORMATS, default: 'text', describe: 'report format' })
@@ -40,15 +41,8 @@ function parseArgv(argv: string[], version: string) {
     .option('min-confidence', { type: 'string', describe: 'drop IOCs whose confidence is below N percent' })
     .option('emit', { type: 'string', describe: 'kql: print the two hunting queries (IOCs, watched fields, exclusions in force) for Sentinel instead of scanning; no paths' })
     .option('color', { type: 'boolean', describe: 'force color on (--no-color: off); default: on a terminal, unless NO_COLOR is set' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings or progress on standard error' })
-    .version(version)
-    .help()
-    .strictOptions()
-    .exitProcess(false)
-    .fail((message, error) => {
-      throw error ?? new UsageError(message);
-    })
-    .parseSync();
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings or progress on standard error' });
+  return strictly(parser, version).parseSync();
 }
 
 function useColor(options: Pick<ScanOptions, 'color' | 'output'>): boolean {
@@ -73,9 +67,6 @@ function render(report: Report, options: Pick<ScanOptions, 'format' | 'color' | 
   }
 }
 
-function writeStdout(text: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
-}
 
 /** Progress only for a person watching: never into a pipe or a file, never with --quiet. */
 function wantsProgress(options: ScanOptions): boolean {

@@ -1,5 +1,6 @@
 import yargs from 'yargs';
-import { OUTPUT_FORMATS, UsageError } from '../options/scan-options.js';
+import { strictly, writeStdout } from './cli-io.js';
+import { OUTPUT_FORMATS } from '../options/scan-options.js';
 import { normalizeMergeOptions, type MergeOptions } from '../options/merge-options.js';
 import { readReport, ReportFileError } from '../merge/read-report.js';
 import { mergeReports, MergeRefused } from '../merge/merge-reports.js';
@@ -14,26 +15,16 @@ import { exitStatus, EXIT } from './exit-status.js';
 type Render = (report: Report, options: Pick<MergeOptions, 'format' | 'color' | 'output'>) => string;
 
 function parseMergeArgv(argv: string[], version: string) {
-  return yargs(argv)
+  const parser = yargs(argv)
     .scriptName('perlbot-hunt merge')
     .usage('$0 [options] <report.json>...\n\nMerge JSON reports (--format json) of one sweep, made on many machines, into one report.')
     .option('format', { alias: 'f', choices: OUTPUT_FORMATS, default: 'text', describe: 'report format' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
     .option('color', { type: 'boolean', describe: 'force color on (--no-color: off)' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no notes on standard error' })
-    .version(version)
-    .help()
-    .strictOptions()
-    .exitProcess(false)
-    .fail((message, error) => {
-      throw error ?? new UsageError(message);
-    })
-    .parseSync();
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no notes on standard error' });
+  return strictly(parser, version).parseSync();
 }
 
-function writeStdout(text: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
-}
 
 export async function mergeMain(argv: string[], version: string, render: Render): Promise<number> {
   let options: MergeOptions;

@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { FileEntry, Hit, HitContext, IocEntry, IocSetRecord, Match, Report } from '../report/report.js';
-import { contextOf } from '../report/hit-context.js';
+import { contextOf, describeActors } from '../report/hit-context.js';
 import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';
 
 // The default report, for a responder to read and paste into a case file.
@@ -70,15 +70,6 @@ function portVerdict(match: Match): string {
   return `port seen ${match.port}, port match: ${match.portMatch === null ? 'unknown' : match.portMatch ? 'yes' : 'no'}`;
 }
 
-function who(context: HitContext): string {
-  const parts: string[] = [];
-  if (context.process) parts.push(`process ${context.process}`);
-  if (context.parentProcess) parts.push(`parent ${context.parentProcess}`);
-  if (context.user) parts.push(`user ${context.user}`);
-  if (context.action) parts.push(`action ${context.action}`);
-  return parts.join(', ');
-}
-
 interface HitStyle {
   c: ChalkInstance;
   mark?: string;
@@ -106,7 +97,7 @@ function addHit(page: Page, hit: Hit, report: Report, style: HitStyle): void {
     const verdict = match.field === null ? '' : `; ${portVerdict(match)}`;
     line(`IOC ${matchedIoc(match, report.iocs)} in ${where}${verdict}`, hit.suppressedBy === null ? (t) => c.red(t) : base);
   }
-  const roles = who(context);
+  const roles = describeActors(context);
   if (roles) line(roles);
   // the full path is in INPUTS when it has to be shortened here
   const suffix = `:${hit.line} (record ${hit.record})`;

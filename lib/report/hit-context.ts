@@ -86,3 +86,13 @@ export function contextOf(hit: Hit): HitContext {
   if (hit.malformed || hit.table === 'unknown') return {};
   return hitContext(projectionFields(hit.fields), hit.table);
 }
+
+/** Who did what, in words: `process perl, parent cron, user root, action ConnectionSuccess`. */
+export function describeActors(context: HitContext): string {
+  const parts: string[] = [];
+  if (context.process) parts.push(`process ${context.process}`);
+  if (context.parentProcess) parts.push(`parent ${context.parentProcess}`);
+  if (context.user) parts.push(`user ${context.user}`);
+  if (context.action) parts.push(`action ${context.action}`);
+  return parts.join(', ');
+}

@@ -1,5 +1,5 @@
 import type { Hit, HitContext, Report } from '../../report/report.js';
-import { contextOf } from '../../report/hit-context.js';
+import { contextOf, describeActors } from '../../report/hit-context.js';
 import { shown } from './escape.js';
 import { iocIndexOf, iocLabel } from './hit-iocs.js';
 
@@ -94,15 +94,6 @@ function connection(context: HitContext): string | undefined {
   return `${endpoint(context.sourceIp, context.sourcePort)} -> ${endpoint(context.destinationIp, context.destinationPort)}`;
 }
 
-function actors(context: HitContext): string {
-  const parts: string[] = [];
-  if (context.process) parts.push(`process ${context.process}`);
-  if (context.parentProcess) parts.push(`parent ${context.parentProcess}`);
-  if (context.user) parts.push(`user ${context.user}`);
-  if (context.action) parts.push(`action ${context.action}`);
-  return parts.join(', ');
-}
-
 function timeOf(hit: Hit): { ms: number | null; text: string | null } {
   const ms = hit.time === null ? NaN : Date.parse(hit.time);
   if (!Number.isNaN(ms)) return { ms, text: null };
@@ -160,7 +151,7 @@ export function hitData(report: Report): HitData {
       hit.line,
       hit.record,
       strings.maybe(connection(context)),
-      strings.maybe(actors(context)),
+      strings.maybe(describeActors(context)),
       hit.matches.length,
       ...matches,
     ];
