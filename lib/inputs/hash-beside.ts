@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../assets/assets.js';
+import { RING, type RingSetup } from './hash-ring.js';
 
 // The reading side of hashing on another core: a ring of shared buffers the
 // file is read into. A buffer is read into again only once the hashing thread
@@ -10,43 +11,38 @@ const SLOTS = 4;
 
 class HashBeside {
   private worker: Worker | null = null;
-  private readonly slots = Array.from({ length: SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES));
-  private readonly busy = new Array<boolean>(SLOTS).fill(false);
-  private readonly freed: Array<() => void> = [];
+  private readonly ring: RingSetup = {
+    buffers: Array.from({ length: SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES)),
+    control: new SharedArrayBuffer(4 * RING.words(SLOTS)),
+  };
+  private readonly state = new Int32Array(this.ring.control);
   private readonly digests = new Map<number, (digest: string | null) => void>();
   /** The hashing thread died: reading goes on, and the hashes it owed are reported as missing. */
   private failed = false;
   private next = 0;
   private nextId = 1;
-  private pending = 0;
 
   private get thread(): Worker {
     if (!this.worker) {
       const { script, options } = workerScript('hash-worker');
-      this.worker = new Worker(script, options);
-      this.worker.postMessage({ slots: this.slots });
-      this.worker.on('message', (message: { slot?: number; id?: number; digest?: string }) => {
-        if (message.slot !== undefined) {
-          this.busy[message.slot] = false;
-          this.freed.shift()?.();
-        } else {
-          this.digests.get(message.id!)?.(message.digest!);
-          this.digests.delete(message.id!);
-        }
-        this.pending--;
+      this.worker = new Worker(script, { ...options, workerData: this.ring });
+      this.worker.on('message', ({ id, digest }: { id: number; digest: string }) => {
+        this.digests.get(id)?.(digest);
+        this.digests.delete(id);
         // an idle hashing thread must not keep the process alive
-        if (this.pending === 0) this.worker?.unref();
+        if (this.digests.size === 0) this.worker?.unref();
       });
       this.worker.on('error', () => this.fail());
       this.worker.on('exit', () => this.fail());
+      this.worker.unref();
     }
     return this.worker;
   }
 
   private fail(): void {
     this.failed = true;
-    this.busy.fill(false);
-    for (const wake of this.freed.splice(0)) wake();
+    this.state.fill(RING.FREE);
+    for (let slot = 0; slot < SLOTS; slot++) Atomics.notify(this.state, RING.state(slot));
     for (const resolve of this.digests.values()) resolve(null);
     this.digests.clear();
   }
@@ -55,33 +51,47 @@ class HashBeside {
     return this.nextId++;
   }
 
-  /** The next buffer of the ring to read into, once the hashing thread is done with it. */
-  async buffer(): Promise<{ slot: number; bytes: Buffer }> {
+  /** The next slot of the ring, once the hashing thread is done with it. */
+  private async take(): Promise<number> {
     const slot = this.next;
-    while (this.busy[slot]) await new Promise<void>((resolve) => this.freed.push(resolve));
+    const at = RING.state(slot);
+    while (!this.failed && Atomics.load(this.state, at) !== RING.FREE) {
+      const waiting = Atomics.waitAsync(this.state, at, RING.FILLED);
+      if (waiting.async) await waiting.value;
+    }
     this.next = (slot + 1) % SLOTS;
-    return { slot, bytes: Buffer.from(this.slots[slot]) };
+    return slot;
   }
 
-  hash(id: number, slot: number, length: number): void {
+  /** The next buffer to read into; `fill` hands it to the hashing thread. */
+  async buffer(): Promise<{ slot: number; bytes: Buffer }> {
+    const slot = await this.take();
+    return { slot, bytes: Buffer.from(this.ring.buffers[slot]) };
+  }
+
+  fill(id: number, slot: number, length: number): void {
     if (this.failed) return;
-    this.busy[slot] = true;
-    this.send({ id, length, slot });
+    this.thread;
+    this.post(slot, id, length);
   }
 
   /** The file's SHA-256, or null when the hashing thread failed. */
-  digest(id: number): Promise<string | null> {
-    if (this.failed) return Promise.resolve(null);
+  async digest(id: number): Promise<string | null> {
+    if (this.failed) return null;
+    const slot = await this.take();
+    if (this.failed) return null;
     return new Promise((resolve) => {
       this.digests.set(id, resolve);
-      this.send({ id, done: true });
+      this.thread.ref();
+      this.post(slot, id, RING.DIGEST);
     });
   }
 
-  private send(message: object): void {
-    this.pending++;
-    this.thread.ref();
-    this.thread.postMessage(message);
+  private post(slot: number, id: number, length: number): void {
+    this.state[RING.id(slot)] = id;
+    this.state[RING.length(slot)] = length;
+    Atomics.store(this.state, RING.state(slot), RING.FILLED);
+    Atomics.notify(this.state, RING.state(slot));
   }
 }
 

@@ -47,11 +47,16 @@ export class Tally {
   update(chunk: Buffer): void {
     this.bytes += chunk.length;
     if (this.hash) this.hash.update(chunk);
-    else hashBeside.hash(this.besideId!, this.slot, chunk.length);
+    else hashBeside.fill(this.besideId!, this.slot, chunk.length);
     this.onBytes?.(chunk.length);
   }
 
   /** null when the hashing thread failed. */
+  /** The last buffer() was not read into (the end of the file): the hashing ring must still move past it. */
+  unused(): void {
+    if (this.besideId !== null) hashBeside.fill(this.besideId, this.slot, 0);
+  }
+
   digest(): Promise<string | null> {
     return this.hash ? Promise.resolve(this.hash.digest('hex')) : hashBeside.digest(this.besideId!);
   }
@@ -65,7 +70,12 @@ async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
   let position = (await handle.stat()).isFile() ? tally.bytes : null;
   const read = async (): Promise<Buffer | null> => {
     const buffer = await tally.buffer();
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    let bytesRead = 0;
+    try {
+      ({ bytesRead } = await handle.read(buffer, 0, buffer.length, position));
+    } finally {
+      if (bytesRead === 0) tally.unused();
+    }
     if (bytesRead === 0) return null;
     if (position !== null) position += bytesRead;
     const chunk = buffer.subarray(0, bytesRead);

@@ -1,5 +1,5 @@
 import { cleanChunk } from './clean-chunk.js';
-import { recordEndKernel } from './kernel/record-ends.js';
+import { recordEndKernel, type QuoteState } from './kernel/record-ends.js';
 import type { RawIocSearch, RawIocStream } from '../matcher/raw-text.js';
 
 // Where each CSV record starts and ends, found at the byte level before any
@@ -143,6 +143,7 @@ export class CsvFramer {
     let i = 0;
     let from = 0; // where the open record starts in this chunk (0 when it began earlier)
     let nl = -2; // the next line feed at or after i, once looked up (-1: none)
+    let lineFeeds: number | null = null; // in the chunk, when the kernel counted them
     if (this.heldSize === 0 && !this.oversize) this.begin(0);
     // IOC text begun in the previous chunk belongs to the record still open
     if (this.heldSize > 0 && this.candidates.length > 0 && this.candidates[0] < 0) this.heldMatters = true;
@@ -161,7 +162,8 @@ export class CsvFramer {
       }
       if (this.kernel) {
         // the rest of the chunk in one call; the kernel applies the same quote rules as the loop below
-        const state = { inQuotes: this.inQuotes, quotePending: this.quotePending, before: i > 0 ? chunk[i - 1] : this.heldSize === 0 ? LF : this.lastByte };
+        const start = i;
+        const state: QuoteState = { inQuotes: this.inQuotes, quotePending: this.quotePending, before: i > 0 ? chunk[i - 1] : this.heldSize === 0 ? LF : this.lastByte };
         const ends = this.kernel.find(i === 0 ? chunk : chunk.subarray(i), this.delimiter, state);
         for (let e = 0; e < ends.length; e++) {
           const end = i + ends[e] + 1;
@@ -171,6 +173,7 @@ export class CsvFramer {
         }
         this.inQuotes = state.inQuotes;
         this.quotePending = state.quotePending;
+        lineFeeds = (start > 0 ? countLf(chunk, 0, start) : 0) + (state.lineFeeds ?? 0);
         i = n;
         break;
       }
@@ -209,7 +212,7 @@ export class CsvFramer {
       from = i;
       this.begin(i);
     }
-    this.finishChunk(chunk, from);
+    this.finishChunk(chunk, from, lineFeeds);
   }
 
   /** A record may start at `at` in the current chunk. */
@@ -260,7 +263,7 @@ export class CsvFramer {
     this.inQuotes = false;
   }
 
-  private finishChunk(chunk: Buffer, from: number): void {
+  private finishChunk(chunk: Buffer, from: number, lineFeeds: number | null): void {
     const n = chunk.length;
     if (!this.oversize && from < n) {
       // the open record continues in the next chunk: keep its bytes so far
@@ -273,7 +276,7 @@ export class CsvFramer {
     if (n > 0) this.lastByte = chunk[n - 1];
     this.tail = Buffer.from(chunk.subarray(Math.max(0, n - this.search.overlap)));
     this.base += n;
-    this.baseLine += countLf(chunk);
+    this.baseLine += lineFeeds ?? countLf(chunk);
     if (this.oversize) return;
     const runaway = this.inQuotes && this.heldSize > 65536 && this.baseLine - this.startLine > MAX_QUOTED_LINES;
     if (this.heldSize > this.maxRecordBytes || runaway) this.overflow();

@@ -9,6 +9,8 @@ export interface QuoteState {
   quotePending: boolean;
   /** The byte before the chunk (a line feed at a record's start). */
   before: number;
+  /** Out: the line feeds in the chunk, quoted or not (for line numbers). */
+  lineFeeds?: number;
 }
 
 interface Exports {
@@ -17,6 +19,7 @@ interface Exports {
   inq: WebAssembly.Global;
   pending: WebAssembly.Global;
   before: WebAssembly.Global;
+  lfs: WebAssembly.Global;
 }
 
 const PAGE = 65536;
@@ -41,10 +44,12 @@ class RecordEndKernel {
     this.exports.inq.value = state.inQuotes ? 1 : 0;
     this.exports.pending.value = state.quotePending ? 1 : 0;
     this.exports.before.value = state.before;
+    this.exports.lfs.value = 0;
     const count = this.exports.recordEnds(0, chunk.length, outAt, delimiter);
     state.inQuotes = this.exports.inq.value === 1;
     state.quotePending = this.exports.pending.value === 1;
     state.before = this.exports.before.value as number;
+    state.lineFeeds = this.exports.lfs.value as number;
     return new Int32Array(memory.buffer, outAt, count);
   }
 }
