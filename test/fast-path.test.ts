@@ -126,6 +126,21 @@ describe('the fast path', () => {
     expect(comparable(fast)).to.deep.equal(comparable(full));
   });
 
+  it('finishes a command-line scan of a large file hashed on another core (nothing left pending)', () => {
+    // a wait on shared memory does not keep a process alive: the run must not end before its report
+    const line = JSON.stringify({ Timestamp: '2026-06-01T10:00:00Z', DeviceId: 'd', ActionType: 'ConnectionSuccess', RemoteIP: '20.1.2.3', RemotePort: 443, InitiatingProcessCommandLine: 'x'.repeat(900) });
+    const hit = JSON.stringify({ Timestamp: '2026-06-01T11:00:00Z', DeviceId: 'd', ActionType: 'ConnectionSuccess', RemoteIP: '179.43.139.84', RemotePort: 443 });
+    const dir = writeFiles({ 'large.jsonl': `${`${line}\n`.repeat(18000)}${hit}\n` });
+    for (let run = 0; run < 3; run++) {
+      const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'perlbot-hunt.js'), '--format', 'json', '--jobs', '1', join(dir, 'large.jsonl')], { encoding: 'utf8' });
+      expect(result.status, result.stderr).to.equal(1);
+      const report = JSON.parse(result.stdout) as Report;
+      expect(report.files[0].bytes).to.be.above(16 * 1024 * 1024);
+      expect(report.files[0].sha256).to.equal(createHash('sha256').update(readFileSync(join(dir, 'large.jsonl'))).digest('hex'));
+      expect(report.summary.hits).to.equal(1);
+    }
+  });
+
   it('gives the same report with files on several threads (--jobs) as on one', async () => {
     const one = await hunt([FIXTURES], { jobs: 1 });
     const three = await hunt([FIXTURES], { jobs: 3 });

@@ -21,6 +21,8 @@ class HashBeside {
   private failed = false;
   private next = 0;
   private nextId = 1;
+  /** Files opened and not yet digested: while there are any, the thread keeps the process alive (a pending Atomics.waitAsync does not). */
+  private open_ = 0;
 
   private get thread(): Worker {
     if (!this.worker) {
@@ -29,8 +31,7 @@ class HashBeside {
       this.worker.on('message', ({ id, digest }: { id: number; digest: string }) => {
         this.digests.get(id)?.(digest);
         this.digests.delete(id);
-        // an idle hashing thread must not keep the process alive
-        if (this.digests.size === 0) this.worker?.unref();
+        this.close();
       });
       this.worker.on('error', () => this.fail());
       this.worker.on('exit', () => this.fail());
@@ -48,7 +49,15 @@ class HashBeside {
   }
 
   open(): number {
+    this.open_++;
+    this.thread.ref();
     return this.nextId++;
+  }
+
+  private close(): void {
+    this.open_--;
+    // an idle hashing thread must not keep the process alive
+    if (this.open_ <= 0) this.worker?.unref();
   }
 
   /** The next slot of the ring, once the hashing thread is done with it. */
@@ -70,19 +79,18 @@ class HashBeside {
   }
 
   fill(id: number, slot: number, length: number): void {
-    if (this.failed) return;
-    this.thread;
-    this.post(slot, id, length);
+    if (!this.failed) this.post(slot, id, length);
   }
 
   /** The file's SHA-256, or null when the hashing thread failed. */
   async digest(id: number): Promise<string | null> {
-    if (this.failed) return null;
-    const slot = await this.take();
-    if (this.failed) return null;
+    const slot = this.failed ? 0 : await this.take();
+    if (this.failed) {
+      this.close();
+      return null;
+    }
     return new Promise((resolve) => {
       this.digests.set(id, resolve);
-      this.thread.ref();
       this.post(slot, id, RING.DIGEST);
     });
   }

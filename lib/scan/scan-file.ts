@@ -174,7 +174,9 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
   entry.records = Math.max(entry.records, counted);
   if (unlisted > 0) entry.errors.push({ line: null, message: `${unlisted} more errors in this file, not listed` });
   entry.bytes = tally.bytes;
-  entry.sha256 = tally.done || tally.bytes > 0 ? await tally.digest() : null;
+  // asked for even when nothing was read: it also tells the hashing thread this file is over
+  const digest = await tally.digest();
+  entry.sha256 = tally.done || tally.bytes > 0 ? digest : null;
   if (entry.sha256 === null && tally.bytes > 0) addError(null, 'the SHA-256 of this file could not be computed (the hashing thread failed)');
   entry.table = tables.size === 1 ? [...tables][0] : tables.size > 1 ? 'mixed' : (options.table ?? headerTable ?? 'unknown');
   if (entry.table === 'unknown' && entry.format !== null) {
