@@ -392,18 +392,31 @@ async function scalingScenario(ctx, o, md, results) {
     if (ts.length === 0) continue;
     let first = null;
     for (const t of ts) {
+      const rg = contenders.includes('rg') ? samples.get(`${t.key}|rg`) : null;
       for (const c of contenders) {
-        const s = summarize(samples.get(`${t.key}|${c}`), t.textBytes, null);
-        const perGiB = s.median / (t.textBytes / GiB);
-        if (c === 'perlbot-hunt' && first === null) first = perGiB;
-        const growth = c === 'perlbot-hunt' && first ? `${fmt((perGiB / first - 1) * 100, 1)} %` : '';
-        results.scaling.push({ file: t.label, contender: labelFor(c, t.label), perGiB, ...s });
-        rows.push([t.label, labelFor(c, t.label), fmt(s.median), fmt(perGiB), s.rss === null ? 'n/a' : fmt(s.rss / 1e6, 0), growth]);
+        const s = summarize(samples.get(`${t.key}|${c}`), t.textBytes, c === 'rg' ? null : rg);
+        const gib = t.textBytes / GiB;
+        const perGiB = s.median / gib;
+        const perGiBMin = s.min / gib;
+        if (c === 'perlbot-hunt' && first === null) first = { median: perGiB, min: perGiBMin };
+        const growth = (now, then) => (c === 'perlbot-hunt' && first ? `${fmt((now / then - 1) * 100, 1)} %` : '');
+        results.scaling.push({ file: t.label, contender: labelFor(c, t.label), perGiB, perGiBMin, ...s });
+        rows.push([
+          t.label,
+          labelFor(c, t.label),
+          fmt(s.median),
+          fmt(perGiB),
+          growth(perGiB, first?.median),
+          fmt(perGiBMin),
+          growth(perGiBMin, first?.min),
+          s.rss === null ? 'n/a' : fmt(s.rss / 1e6, 0),
+          c === 'rg' ? '1' : s.ratio === null ? 'n/a' : fmt(s.ratio),
+        ]);
       }
     }
   }
   md.push(`### Size scaling: ${sizes.map(formatSize).join(', ')}, ${o.rounds} rounds\n`);
-  md.push(table(['file', 'contender', 'median s', 's per GiB', 'peak RSS MB', 'per-GiB vs smallest'], rows));
+  md.push(table(['file', 'contender', 'median s', 's/GiB (median)', 'vs smallest', 's/GiB (min)', 'vs smallest', 'peak RSS MB', '× rg (paired)'], rows));
   md.push('');
 }
 
