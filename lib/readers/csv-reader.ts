@@ -2,9 +2,9 @@ import { isUtf8 } from 'node:buffer';
 import { parse, type CsvError } from 'csv-parse';
 import { CsvFramer, type FramedRecord } from './csv-framer.js';
 import { CsvLayout, NOT_UTF8, type SourceRecord } from './source-record.js';
+import type { ReaderContext } from './reader-context.js';
 
 const HAS_NUL = 'NUL bytes inside the record (damaged data)';
-import type { ReaderContext } from './reader-context.js';
 
 // CSV exports: the framer finds each record's bytes and starting line, then
 // csv-parse's streaming parser splits the record into fields. The parser only
