@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { FIXTURES, ROOT, hunt, writeFiles } from './helpers.js';
-import { RECORD_ENDS_WASM } from '../lib/readers/kernel/record-ends-wasm.js';
+import { SCAN_KERNEL_WASM } from '../lib/kernel/scan-kernel-wasm.js';
+import { scanKernel } from '../lib/kernel/scan-kernel.js';
 import type { Report } from '../lib/report/report.js';
 
 // The fast path (records with no IOC text counted, not parsed) must give the
@@ -98,10 +99,25 @@ describe('the fast path', () => {
     }
   });
 
+  it('finds IOC text candidates in WebAssembly exactly where a native search does', () => {
+    const kernel = scanKernel()!;
+    const text = Buffer.alloc(70000, 0x61);
+    const planted = [0, 15, 31, 4083, 4096, 33333, 69970];
+    for (const at of planted) text.write(at % 2 ? '179.43.139.84' : '179.43.139.86', at, 'latin1');
+    text.write('179.', 40000, 'latin1'); // the anchor alone is no candidate
+    text.write('179.43.139.8', 69988, 'latin1'); // may go on in the next chunk: a candidate
+    const expected: number[] = [];
+    for (let at = text.indexOf('179.'); at >= 0; at = text.indexOf('179.', at + 1)) expected.push(at);
+    expect(kernel.anchors(text, Buffer.from('179.'))).to.deep.equal(expected);
+    // the search the fast path runs on every chunk
+    const search = new RawIocSearch(builtinIocSet());
+    expect(search.candidates(text, Buffer.alloc(0))).to.deep.equal([...planted, 69988]);
+  });
+
   it('keeps the assembled kernel in step with its source (npm run build:kernel)', async () => {
-    const { assemble } = (await import(join(ROOT, 'lib', 'readers', 'kernel', 'assemble.mjs'))) as { assemble(path: string): Promise<Buffer> };
-    const built = await assemble(join(ROOT, 'lib', 'readers', 'kernel', 'record-ends.wat'));
-    expect(built.toString('base64')).to.equal(RECORD_ENDS_WASM);
+    const { assemble } = (await import(join(ROOT, 'lib', 'kernel', 'assemble.mjs'))) as { assemble(path: string): Promise<Buffer> };
+    const built = await assemble(join(ROOT, 'lib', 'kernel', 'scan-kernel.wat'));
+    expect(built.toString('base64')).to.equal(SCAN_KERNEL_WASM);
   });
 
   it('falls back to JavaScript where WebAssembly is off (node --jitless), with the same report', () => {

@@ -1,5 +1,5 @@
 import { cleanChunk } from './clean-chunk.js';
-import { recordEndKernel, type QuoteState } from './kernel/record-ends.js';
+import { scanKernel, type QuoteState } from '../kernel/scan-kernel.js';
 import type { RawIocSearch, RawIocStream } from '../matcher/raw-text.js';
 
 // Where each CSV record starts and ends, found at the byte level before any
@@ -95,7 +95,7 @@ export class CsvFramer {
   private oversize: RawIocStream | null = null;
   private ordinal = 0;
   private readonly out: FramedRecord[] = [];
-  private readonly kernel: ReturnType<typeof recordEndKernel>;
+  private readonly kernel: ReturnType<typeof scanKernel>;
 
   constructor(
     private readonly delimiter: number,
@@ -104,7 +104,7 @@ export class CsvFramer {
   ) {
     this.everyRecord = options.everyRecord;
     this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
-    this.kernel = options.kernel === false ? null : recordEndKernel();
+    this.kernel = options.kernel === false ? null : scanKernel();
   }
 
   /** Data records framed so far (the header is not one). */

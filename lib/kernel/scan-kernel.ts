@@ -1,8 +1,9 @@
-import { RECORD_ENDS_WASM } from './record-ends-wasm.js';
+import { SCAN_KERNEL_WASM } from './scan-kernel-wasm.js';
 
-// The WebAssembly side of the CSV framer (see record-ends.wat): given a chunk
-// and the quote state before it, the offsets of the line feeds that end
-// records, and the quote state after it.
+// The scan's WebAssembly SIMD kernels (see scan-kernel.wat): for the CSV
+// framer, given a chunk and the quote state before it, the offsets of the
+// line feeds that end records and the quote state after it; for the IOC
+// candidate search, where a 4-byte anchor starts.
 
 export interface QuoteState {
   inQuotes: boolean;
@@ -16,6 +17,7 @@ export interface QuoteState {
 interface Exports {
   memory: WebAssembly.Memory;
   recordEnds(src: number, len: number, out: number, delimiter: number): number;
+  quadPositions(src: number, len: number, out: number, quad: number): number;
   inq: WebAssembly.Global;
   pending: WebAssembly.Global;
   before: WebAssembly.Global;
@@ -24,23 +26,37 @@ interface Exports {
 
 const PAGE = 65536;
 
-class RecordEndKernel {
+class ScanKernel {
   private readonly exports: Exports;
 
   constructor() {
-    const module = new WebAssembly.Module(Buffer.from(RECORD_ENDS_WASM, 'base64'));
+    const module = new WebAssembly.Module(Buffer.from(SCAN_KERNEL_WASM, 'base64'));
     this.exports = new WebAssembly.Instance(module).exports as unknown as Exports;
+  }
+
+  /** Copy `chunk` in (zero-padded) and make room for one i32 per byte after it; returns where that room starts. */
+  private load(chunk: Buffer): number {
+    const { memory } = this.exports;
+    const outAt = (chunk.length + 32 + 3) & ~3;
+    const needed = outAt + chunk.length * 4 + 16;
+    if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    const bytes = new Uint8Array(memory.buffer);
+    bytes.set(chunk, 0);
+    bytes.fill(0, chunk.length, chunk.length + 32);
+    return outAt;
+  }
+
+  /** Where the 4-byte `anchor` starts in `chunk` (offsets within it, ascending). A copy: the memory is reused. */
+  anchors(chunk: Buffer, anchor: Buffer): number[] {
+    const outAt = this.load(chunk);
+    const count = this.exports.quadPositions(0, chunk.length, outAt, anchor.readInt32LE(0));
+    return Array.from(new Int32Array(this.exports.memory.buffer, outAt, count));
   }
 
   /** Record-ending line feeds in `chunk` (offsets within it); `state` is read and updated. */
   find(chunk: Buffer, delimiter: number, state: QuoteState): Int32Array {
     const { memory } = this.exports;
-    const outAt = (chunk.length + 16 + 3) & ~3;
-    const needed = outAt + chunk.length * 4 + 16;
-    if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
-    const bytes = new Uint8Array(memory.buffer);
-    bytes.set(chunk, 0);
-    bytes.fill(0, chunk.length, chunk.length + 16);
+    const outAt = this.load(chunk);
     this.exports.inq.value = state.inQuotes ? 1 : 0;
     this.exports.pending.value = state.quotePending ? 1 : 0;
     this.exports.before.value = state.before;
@@ -54,13 +70,13 @@ class RecordEndKernel {
   }
 }
 
-let kernel: RecordEndKernel | null | undefined;
+let kernel: ScanKernel | null | undefined;
 
 /** The kernel, or null where WebAssembly SIMD is not available (`node --jitless`): the framer then scans in JavaScript. */
-export function recordEndKernel(): RecordEndKernel | null {
+export function scanKernel(): ScanKernel | null {
   if (kernel === undefined) {
     try {
-      kernel = new RecordEndKernel();
+      kernel = new ScanKernel();
     } catch {
       kernel = null;
     }

@@ -1,4 +1,4 @@
-;; record-ends: where CSV records end, at SIMD speed.
+;; The scan's two SIMD kernels. record-ends: where CSV records end.
 ;;
 ;; Finds every line feed that ends a record (one outside a quoted field) in
 ;; memory[src, src+len) and writes its offset (relative to src) to `out` as
@@ -79,5 +79,39 @@
         (br $blocks)))
     (if (i32.gt_u (local.get $len) (i32.const 0))
       (then (global.set $before (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $len) (i32.const 1)))))))
+    (local.get $k))
+;; quadPositions: where a 4-byte text (`quad`, little-endian) starts in
+;; memory[src, src+len), written to `out` as i32 offsets, in order. It is the
+;; candidate search for IOC text: the anchor is the first four bytes the IOC
+;; IPs share (`179.`), found 16 positions at a time. Reads up to 19 bytes past
+;; len: the caller zero-fills them.
+  (func (export "quadPositions") (param $src i32) (param $len i32) (param $out i32) (param $quad i32) (result i32)
+    (local $i i32) (local $k i32) (local $m i32) (local $p i32) (local $at i32)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    (local.set $b0 (i8x16.splat (local.get $quad)))
+    (local.set $b1 (i8x16.splat (i32.shr_u (local.get $quad) (i32.const 8))))
+    (local.set $b2 (i8x16.splat (i32.shr_u (local.get $quad) (i32.const 16))))
+    (local.set $b3 (i8x16.splat (i32.shr_u (local.get $quad) (i32.const 24))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+        (local.set $at (i32.add (local.get $src) (local.get $i)))
+        (local.set $m (i8x16.bitmask (v128.and
+          (v128.and (i8x16.eq (v128.load (local.get $at)) (local.get $b0))
+                    (i8x16.eq (v128.load offset=1 (local.get $at)) (local.get $b1)))
+          (v128.and (i8x16.eq (v128.load offset=2 (local.get $at)) (local.get $b2))
+                    (i8x16.eq (v128.load offset=3 (local.get $at)) (local.get $b3))))))
+        (block $bits_done
+          (loop $bits
+            (br_if $bits_done (i32.eqz (local.get $m)))
+            (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
+            (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+            (if (i32.le_u (i32.add (local.get $p) (i32.const 4)) (local.get $len))
+              (then
+                (i32.store (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2))) (local.get $p))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))))
+            (br $bits)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $blocks)))
     (local.get $k))
 )
