@@ -14,7 +14,6 @@ import type { Report } from '../lib/report/report.js';
 /** The repository root (tests run from dist/test). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = join(ROOT, 'fixtures');
-export const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'real');
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'perlbot-hunt-test-'));

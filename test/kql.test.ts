@@ -17,7 +17,8 @@ import { AFTER_BACKSLASH, AUTHORITY, BEFORE_AT, DIRECTORY_OR_EXE, HOST, KQL_FUNC
 // and for meaning: its regular expressions, run in JavaScript, must agree
 // with the scan's own address reading and comparisons.
 
-const SHARED = join(ROOT, '..', 'shared');
+// copies of ../shared (see test/data/shared/README.md): a clean clone tests without it
+const SHARED = join(ROOT, 'test', 'data', 'shared');
 const SEED = readFileSync(join(SHARED, 'seed', '000_43e30bc436e7448f.txt'), 'utf8');
 const THREATFOX_CSV = join(ROOT, 'test', 'data', 'threatfox', 'recent.csv');
 
