@@ -91,6 +91,16 @@ describe('which records are hits', () => {
     ]);
   });
 
+  it('reads a bare null or - as an empty value', async () => {
+    const dir = writeFiles({
+      'dash.csv': [DNE_HEADER, dneRow({ ...dneBase, DeviceName: '-', RemoteIP: '179.43.139.84', RemotePort: 'null', ActionType: 'null' }), dneRow({ ...dneBase, RemoteIP: '-', LocalIP: 'null' })].join('\n'),
+    });
+    const report = await hunt([dir]);
+    expect(report.hits).to.have.length(1);
+    expect(report.hits[0].fields).to.include({ DeviceName: null, RemotePort: null, ActionType: null });
+    expect(report.hits[0].matches).to.deep.equal([{ field: 'RemoteIP', ip: '179.43.139.84', port: null, portMatch: null }]);
+  });
+
   it('--kql-parity watches only the KQL fields, with exact equality', async () => {
     const dir = writeFiles({
       'parity.csv': [
