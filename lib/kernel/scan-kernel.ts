@@ -12,6 +12,8 @@ export interface QuoteState {
   before: number;
   /** Out: the line feeds in the chunk, quoted or not (for line numbers). */
   lineFeeds?: number;
+  /** In and out: delimiters outside quotes so far in the record still open. */
+  fields: number;
 }
 
 interface Exports {
@@ -22,6 +24,7 @@ interface Exports {
   pending: WebAssembly.Global;
   before: WebAssembly.Global;
   lfs: WebAssembly.Global;
+  fields: WebAssembly.Global;
 }
 
 const PAGE = 65536;
@@ -38,7 +41,7 @@ class ScanKernel {
   private load(chunk: Buffer): number {
     const { memory } = this.exports;
     const outAt = (chunk.length + 32 + 3) & ~3;
-    const needed = outAt + chunk.length * 4 + 16;
+    const needed = outAt + chunk.length * 8 + 16;
     if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
     const bytes = new Uint8Array(memory.buffer);
     bytes.set(chunk, 0);
@@ -53,7 +56,10 @@ class ScanKernel {
     return Array.from(new Int32Array(this.exports.memory.buffer, outAt, count));
   }
 
-  /** Record-ending line feeds in `chunk` (offsets within it); `state` is read and updated. */
+  /**
+   * Record-ending line feeds in `chunk` as pairs: [offset within it, the
+   * record's field count, ...]; `state` is read and updated.
+   */
   find(chunk: Buffer, delimiter: number, state: QuoteState): Int32Array {
     const { memory } = this.exports;
     const outAt = this.load(chunk);
@@ -61,12 +67,14 @@ class ScanKernel {
     this.exports.pending.value = state.quotePending ? 1 : 0;
     this.exports.before.value = state.before;
     this.exports.lfs.value = 0;
+    this.exports.fields.value = state.fields;
     const count = this.exports.recordEnds(0, chunk.length, outAt, delimiter);
     state.inQuotes = this.exports.inq.value === 1;
     state.quotePending = this.exports.pending.value === 1;
     state.before = this.exports.before.value as number;
     state.lineFeeds = this.exports.lfs.value as number;
-    return new Int32Array(memory.buffer, outAt, count);
+    state.fields = this.exports.fields.value as number;
+    return new Int32Array(memory.buffer, outAt, count * 2);
   }
 }
 

@@ -15,6 +15,12 @@
 ;;            meaning, "" or a close, depends on the next chunk's first byte)
 ;;   before   the byte before src (10 at a record start)
 ;;   lfs      line feeds seen (all of them, also inside quotes), for line numbers
+;;   fields   delimiters outside quotes so far in the record still open
+;; For each record end it writes two i32: the line feed's offset and the
+;; record's field count (delimiters outside quotes, plus one), so a ragged row
+;; is known without parsing it. Delimiters are never walked one by one: per
+;; 16 bytes, those between two quote or line-feed events are counted with
+;; popcnt, when that stretch is outside quotes.
 ;; The caller zero-fills 16 bytes after len (zero never matches).
 (module
   (memory (export "memory") 1)
@@ -22,12 +28,15 @@
   (global $pending (export "pending") (mut i32) (i32.const 0))
   (global $before (export "before") (mut i32) (i32.const 10))
   (global $lfs (export "lfs") (mut i32) (i32.const 0))
+  (global $fields (export "fields") (mut i32) (i32.const 0))
 
   (func (export "recordEnds") (param $src i32) (param $len i32) (param $out i32) (param $delim i32) (result i32)
     (local $i i32) (local $k i32) (local $m i32) (local $lfm i32) (local $p i32) (local $b i32)
     (local $skip i32) (local $v v128) (local $quote v128) (local $lf v128)
+    (local $dv v128) (local $dm i32) (local $r i32) (local $cut i32)
     (local.set $quote (i8x16.splat (i32.const 0x22)))
     (local.set $lf (i8x16.splat (i32.const 0x0a)))
+    (local.set $dv (i8x16.splat (local.get $delim)))
     (local.set $skip (i32.const -1))
     ;; a quote left undecided by the previous chunk
     (if (global.get $pending)
@@ -45,11 +54,20 @@
         (global.set $lfs (i32.add (global.get $lfs) (i32.popcnt (local.get $lfm))))
         (local.set $m (i32.or (local.get $lfm)
           (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $quote)))))
+        (local.set $dm (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $dv))))
+        (local.set $cut (i32.const 0))
         (block $bits_done
           (loop $bits
             (br_if $bits_done (i32.eqz (local.get $m)))
-            (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
+            (local.set $r (i32.ctz (local.get $m)))
+            (local.set $p (i32.add (local.get $i) (local.get $r)))
             (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+            ;; delimiters since the last event, when that stretch was outside quotes
+            (if (i32.eqz (global.get $inq))
+              (then (global.set $fields (i32.add (global.get $fields) (i32.popcnt (i32.and (local.get $dm)
+                (i32.xor (i32.sub (i32.shl (i32.const 1) (local.get $r)) (i32.const 1))
+                         (i32.sub (i32.shl (i32.const 1) (local.get $cut)) (i32.const 1)))))))))
+            (local.set $cut (i32.add (local.get $r) (i32.const 1)))
             (block $next
               ;; the second quote of a "" pair
               (br_if $next (i32.eq (local.get $p) (local.get $skip)))
@@ -65,7 +83,10 @@
                   (br $next)))
               (if (i32.eq (local.get $b) (i32.const 0x0a))
                 (then
-                  (i32.store (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2))) (local.get $p))
+                  (i32.store (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 3))) (local.get $p))
+                  (i32.store offset=4 (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 3)))
+                    (i32.add (global.get $fields) (i32.const 1)))
+                  (global.set $fields (i32.const 0))
                   (local.set $k (i32.add (local.get $k) (i32.const 1)))
                   (br $next)))
               ;; a quote outside quotes opens a field only at a field's start
@@ -75,6 +96,10 @@
               (if (i32.or (i32.eq (local.get $b) (local.get $delim)) (i32.eq (local.get $b) (i32.const 0x0a)))
                 (then (global.set $inq (i32.const 1)))))
             (br $bits)))
+        ;; delimiters after the block's last event (none past len: the padding is zero)
+        (if (i32.eqz (global.get $inq))
+          (then (global.set $fields (i32.add (global.get $fields) (i32.popcnt (i32.and (local.get $dm)
+            (i32.xor (i32.const 0xffff) (i32.sub (i32.shl (i32.const 1) (local.get $cut)) (i32.const 1)))))))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $blocks)))
     (if (i32.gt_u (local.get $len) (i32.const 0))

@@ -96,6 +96,9 @@ export class CsvFramer {
   private ordinal = 0;
   private readonly out: FramedRecord[] = [];
   private readonly kernel: ReturnType<typeof scanKernel>;
+  /** Field counts from the kernel: the header's, and the open record's so far. A record with another count is ragged and always handed over. */
+  private headerFields: number | null = null;
+  private fieldsSoFar = 0;
 
   constructor(
     private readonly delimiter: number,
@@ -127,7 +130,7 @@ export class CsvFramer {
     } else if (this.heldSize > 0) {
       this.quotePending = false;
       this.inQuotes = false;
-      this.close(Buffer.alloc(0), 0);
+      this.close(Buffer.alloc(0), 0, 0, this.kernel ? this.fieldsSoFar + 1 : undefined);
     }
     return this.out.splice(0);
   }
@@ -163,14 +166,16 @@ export class CsvFramer {
       if (this.kernel) {
         // the rest of the chunk in one call; the kernel applies the same quote rules as the loop below
         const start = i;
-        const state: QuoteState = { inQuotes: this.inQuotes, quotePending: this.quotePending, before: i > 0 ? chunk[i - 1] : this.heldSize === 0 ? LF : this.lastByte };
+        const fresh = i > 0 || this.heldSize === 0;
+        const state: QuoteState = { inQuotes: this.inQuotes, quotePending: this.quotePending, before: fresh && i === 0 ? LF : i > 0 ? chunk[i - 1] : this.lastByte, fields: fresh ? 0 : this.fieldsSoFar };
         const ends = this.kernel.find(i === 0 ? chunk : chunk.subarray(i), this.delimiter, state);
-        for (let e = 0; e < ends.length; e++) {
+        for (let e = 0; e < ends.length; e += 2) {
           const end = i + ends[e] + 1;
-          this.close(chunk, from, end);
+          this.close(chunk, from, end, ends[e + 1]);
           from = end;
           this.begin(end);
         }
+        this.fieldsSoFar = state.fields;
         this.inQuotes = state.inQuotes;
         this.quotePending = state.quotePending;
         lineFeeds = (start > 0 ? countLf(chunk, 0, start) : 0) + (state.lineFeeds ?? 0);
@@ -247,12 +252,14 @@ export class CsvFramer {
   }
 
   /** The record open since `this.start` ends at chunk[to); its part in this chunk begins at `from`. */
-  private close(chunk: Buffer, from: number, to = 0): void {
+  private close(chunk: Buffer, from: number, to = 0, fields?: number): void {
     const whole = this.heldSize === 0;
     if (whole && isBlank(chunk, from, to)) return;
     if (!whole && to - from === 0 && this.held.every((part) => isBlank(part, 0, part.length))) return;
     this.ordinal++;
-    const matters = this.everyRecord || this.ordinal === 1 || this.damaged || this.heldMatters || this.candidateIn(from, to);
+    if (this.ordinal === 1 && fields !== undefined) this.headerFields = fields;
+    const ragged = fields !== undefined && this.headerFields !== null && fields !== this.headerFields;
+    const matters = this.everyRecord || this.ordinal === 1 || ragged || this.damaged || this.heldMatters || this.candidateIn(from, to);
     if (matters) {
       const line = whole ? this.lineAt(from) : this.startLine;
       const bytes = whole ? Buffer.from(chunk.subarray(from, to)) : Buffer.concat([...this.held, chunk.subarray(from, to)]);
