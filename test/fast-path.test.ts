@@ -169,15 +169,15 @@ describe('the fast path', () => {
     expect(comparable(three)).to.deep.equal(comparable(one));
   });
 
-  it('lists a ragged CSV row with no IOC text (the kernel counts fields), but not an invalid JSON line with none (--full-parse does)', async () => {
+  it('lists a ragged CSV row and a cut JSON line with no IOC text, but not a whole-looking invalid JSON line (--full-parse does)', async () => {
     const csv = 'TimeGenerated,DeviceVendor,SourceIP,DestinationIP\n2026-06-01T00:00:00Z,V,10.0.0.1,10.0.0.2\n2026-06-01T00:00:00Z,V,10.0.0.1\n"2026-06-01","a,b",10.0.0.1,"x""y"\n';
-    const jsonl = '{"RemoteIP":"10.0.0.1","ActionType":"ConnectionSuccess"}\n{"RemoteIP": \n{"RemoteIP":"10.0.0.2","ActionType":"ConnectionSuccess"}\n';
+    const jsonl = '{"RemoteIP":"10.0.0.1","ActionType":"ConnectionSuccess"}\n{"RemoteIP": \n{"RemoteIP":"10.0.0.2","ActionType":"ConnectionSuccess",}\n{"RemoteIP":"10.0.0.3"}\r\n';
     const dir = writeFiles({ 'r.csv': csv, 'e.jsonl': jsonl });
     const fast = await hunt([join(dir, 'r.csv'), join(dir, 'e.jsonl')]);
     const full = await hunt([join(dir, 'r.csv'), join(dir, 'e.jsonl')], { fullParse: true });
     const errors = (report: Report) => report.files.map((f) => [f.path.split('/').pop(), f.records, f.errors.map((e) => e.line)]);
-    expect(errors(full)).to.deep.equal([['r.csv', 3, [3]], ['e.jsonl', 3, [2]]]);
-    expect(errors(fast)).to.deep.equal([['r.csv', 3, [3]], ['e.jsonl', 3, []]]);
+    expect(errors(full)).to.deep.equal([['r.csv', 3, [3]], ['e.jsonl', 4, [2, 3]]]);
+    expect(errors(fast)).to.deep.equal([['r.csv', 3, [3]], ['e.jsonl', 4, [2]]]);
   });
 
 });

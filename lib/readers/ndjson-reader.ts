@@ -7,6 +7,19 @@ import { cleanChunk } from './clean-chunk.js';
 
 const LF = 0x0a;
 
+/**
+ * A line the fast path may count without parsing: blank, or shaped like one
+ * whole object (`{` … `}`). A cut, split or merged line is not, so it is
+ * parsed, and listed when it is broken, even with no IOC text in it.
+ */
+function looksWhole(bytes: Buffer, from: number, to: number): boolean {
+  let first = from;
+  while (first < to && (bytes[first] === 0x20 || bytes[first] === 0x09)) first++;
+  let last = to - 1;
+  while (last >= first && (bytes[last] === 0x0d || bytes[last] === 0x20 || bytes[last] === 0x09)) last--;
+  return last < first || (bytes[first] === 0x7b && bytes[last] === 0x7d);
+}
+
 function isBlank(bytes: Buffer, from = 0, to = bytes.length): boolean {
   for (let i = from; i < to; i++) {
     const byte = bytes[i];
@@ -58,7 +71,7 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
         lineStart = offset + from;
         if (skim && index > 0) {
           while (next < candidates.length && candidates[next] < from) next++;
-          if (next >= candidates.length || candidates[next] > nl) {
+          if ((next >= candidates.length || candidates[next] > nl) && looksWhole(chunk, from, nl)) {
             line++;
             if (!isBlank(chunk, from, nl)) index++;
             from = nl + 1;
