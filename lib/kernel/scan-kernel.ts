@@ -31,6 +31,7 @@ const PAGE = 65536;
 
 class ScanKernel {
   private readonly exports: Exports;
+  private loaded: Buffer | null = null;
 
   constructor() {
     const module = new WebAssembly.Module(Buffer.from(SCAN_KERNEL_WASM, 'base64'));
@@ -41,6 +42,10 @@ class ScanKernel {
   private load(chunk: Buffer): number {
     const { memory } = this.exports;
     const outAt = (chunk.length + 32 + 3) & ~3;
+    // the framer asks for candidates and then record ends of the same chunk
+    // object: one copy in serves both (every read makes a new chunk object)
+    if (this.loaded === chunk) return outAt;
+    this.loaded = chunk;
     const needed = outAt + chunk.length * 8 + 16;
     if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
     const bytes = new Uint8Array(memory.buffer);
