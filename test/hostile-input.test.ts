@@ -139,6 +139,13 @@ describe('encodings and odd content', () => {
     expect(report.summary.hits).to.equal(1);
   });
 
+  it('says an empty file is empty, not of an unknown table', () => {
+    const dir = writeFiles({ 'empty.csv': '' });
+    const run = runCli(['--format', 'json', dir]);
+    expect(run.status).to.equal(0);
+    expect(run.stderr).to.match(/empty\.csv: empty file: nothing to search/);
+  });
+
   it('counts no records and no errors in an empty file or a header-only file', async () => {
     const report = await hunt([writeFiles({ 'empty.csv': '', 'header.csv': `${DNE_HEADER}\r\n` })]);
     expect(report.files.map((f) => [f.records, f.errors.length, f.table])).to.deep.equal([[0, 0, 'unknown'], [0, 0, 'DeviceNetworkEvents']]);

@@ -7,11 +7,13 @@ import type { RawIocSearch, RawIocStream } from '../matcher/raw-text.js';
 // broken record from swallowing the rest of a file: an unclosed quote costs
 // one line, not everything after it, and no record can grow past a bound.
 //
-// It is also the fast path: the scan jumps between quotes and line feeds with
-// native searches, and only records that may matter leave the framer with
-// their bytes (the header, records holding IOC text, records in a chunk that
-// is not clean UTF-8). The others are counted, never copied or parsed. Line
-// numbers are worked out only for the records that leave.
+// It is also the fast path: record ends (and each record's field count) come
+// from the WebAssembly kernel, 16 bytes at a time, or else from a loop that
+// jumps between quotes and line feeds with native searches. Only records that
+// may matter leave the framer with their bytes (the header, records holding
+// IOC text, ragged records, records in a chunk that is not clean UTF-8). The
+// others are counted, never copied or parsed. Line numbers are worked out
+// only for the records that leave.
 //
 // Quote rules follow RFC 4180 as csv-parse (relax_quotes) reads them: a quote
 // opens a quoted field only at the start of a field; inside one, `""` is a

@@ -180,7 +180,7 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
   if (entry.sha256 === null && tally.bytes > 0) addError(null, 'the SHA-256 of this file could not be computed (the hashing thread failed)');
   entry.table = tables.size === 1 ? [...tables][0] : tables.size > 1 ? 'mixed' : (options.table ?? headerTable ?? 'unknown');
   if (entry.table === 'unknown' && entry.format !== null) {
-    sink.warning(path, 'neither CommonSecurityLog nor DeviceNetworkEvents (use --table to force one); its records were counted, not searched');
+    sink.warning(path, entry.bytes === 0 ? 'empty file: nothing to search' : 'neither CommonSecurityLog nor DeviceNetworkEvents (use --table to force one); its records were counted, not searched');
   }
   sink.file(entry);
 }
