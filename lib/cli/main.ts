@@ -17,6 +17,7 @@ import { runRecord } from '../report/run-record.js';
 import { AtomicOutput, isOneOfInputs } from '../report/atomic-output.js';
 import { ProgressSink } from '../progress/progress-sink.js';
 import { exitStatus, EXIT } from './exit-status.js';
+import { errnoText } from '../inputs/errno-text.js';
 import { emitQueries } from './emit-command.js';
 import { mergeMain } from './merge-command.js';
 
@@ -73,13 +74,9 @@ function wantsProgress(options: ScanOptions): boolean {
   return !options.quiet && process.stderr.isTTY === true;
 }
 
+/** Why --output FILE cannot be written. */
 function reason(error: unknown): string {
-  const err = error as NodeJS.ErrnoException;
-  if (err?.code === 'ENOENT') return 'its folder does not exist';
-  if (err?.code === 'EACCES' || err?.code === 'EPERM') return 'permission denied';
-  if (err?.code === 'EISDIR') return 'it is a directory';
-  if (err?.code === 'ENOTDIR') return 'part of its folder path is a file';
-  return err instanceof Error ? err.message : String(error);
+  return errnoText(error, { ENOENT: 'its folder does not exist', EISDIR: 'it is a directory', ENOTDIR: 'part of its folder path is a file' });
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,6 +1,7 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import fg from 'fast-glob';
+import { errnoText } from './errno-text.js';
 
 // From what the user named to the list of files to scan (CONTRACT.md §1).
 // A sweep must not silently skip evidence: hidden files and folders are
@@ -23,21 +24,6 @@ const EXPORT_NAME = /\.(csv|tsv|json|jsonl|ndjson)(\.gz)?$/i;
 
 export function isExportName(name: string): boolean {
   return EXPORT_NAME.test(name);
-}
-
-function describe(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
 }
 
 class Walker {
@@ -68,7 +54,7 @@ class Walker {
     try {
       real = await realpath(dir);
     } catch (error) {
-      this.files.push({ path: dir, error: describe(error) });
+      this.files.push({ path: dir, error: errnoText(error) });
       return;
     }
     if (ancestors.includes(real)) {
@@ -82,7 +68,7 @@ class Walker {
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
-      this.files.push({ path: dir, error: `cannot list directory: ${describe(error)}` });
+      this.files.push({ path: dir, error: `cannot list directory: ${errnoText(error)}` });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -96,7 +82,7 @@ class Walker {
         try {
           target = await stat(path);
         } catch (error) {
-          if (isExportName(entry.name)) this.files.push({ path, error: `broken symbolic link: ${describe(error)}` });
+          if (isExportName(entry.name)) this.files.push({ path, error: `broken symbolic link: ${errnoText(error)}` });
           continue;
         }
         if (target.isDirectory()) await this.walk(path, inside);
@@ -128,7 +114,7 @@ export async function discoverInputs(paths: readonly string[]): Promise<Discover
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') missing++;
       const linkInfo = await lstat(path).catch(() => null);
-      walker.files.push({ path, error: linkInfo?.isSymbolicLink() ? `broken symbolic link: ${describe(error)}` : describe(error) });
+      walker.files.push({ path, error: linkInfo?.isSymbolicLink() ? `broken symbolic link: ${errnoText(error)}` : errnoText(error) });
       continue;
     }
     if (info.isDirectory()) await walker.walk(path, []);

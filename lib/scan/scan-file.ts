@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { errnoText } from '../inputs/errno-text.js';
 import type { FileEntry, FileTable, Hit, TableName } from '../report/report.js';
 import type { ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
@@ -65,10 +66,7 @@ function describeFailure(error: unknown): string {
   if (err?.code === 'Z_DATA_ERROR' || err?.code === 'Z_BUF_ERROR' || err?.code === 'ERR_STREAM_PREMATURE_CLOSE') {
     return `gzip data is corrupt or cut short (${err.message}); records after this point could not be read`;
   }
-  if (err?.code === 'ENOENT') return 'no such file or directory (it vanished before it could be read)';
-  if (err?.code === 'EACCES' || err?.code === 'EPERM') return 'permission denied';
-  if (err?.code === 'EISDIR') return 'is a directory';
-  return err instanceof Error ? err.message : String(error);
+  return errnoText(error, { ENOENT: 'no such file or directory (it vanished before it could be read)' });
 }
 
 /** Past this many errors in one file, the rest are counted in one closing entry, so a garbage file cannot fill memory. */
