@@ -23,16 +23,21 @@ export function formatOfShape(shape: ContentShape): FileFormat {
 export class Tally {
   bytes = 0;
   done = false;
-  private readonly hash: Hash | null;
-  private readonly besideId: number | null;
+  private hash: Hash | null = null;
+  private besideId: number | null = null;
   private slot = -1;
 
   constructor(
     private readonly onBytes?: (count: number) => void,
-    beside = false,
-  ) {
-    this.hash = beside ? null : createHash('sha256');
-    this.besideId = beside ? hashBeside.open() : null;
+    /** false inside a file worker, where the other core is busy with another file. */
+    private readonly besideAllowed = false,
+  ) {}
+
+  /** The file is open (size 0 for a pipe): where its hash is worked out is chosen once, here. */
+  begin(size: number): void {
+    if (this.hash || this.besideId !== null) return;
+    if (this.besideAllowed && size >= HASH_BESIDE_BYTES) this.besideId = hashBeside.open();
+    else this.hash = createHash('sha256');
   }
 
   /** Where to read the next chunk. Its memory may be reused a few chunks later: readers copy what they keep. */
@@ -51,23 +56,30 @@ export class Tally {
     this.onBytes?.(chunk.length);
   }
 
-  /** null when the hashing thread failed. */
   /** The last buffer() was not read into (the end of the file): the hashing ring must still move past it. */
   unused(): void {
     if (this.besideId !== null) hashBeside.fill(this.besideId, this.slot, 0);
   }
 
+  /** null when the hashing thread failed. */
   digest(): Promise<string | null> {
-    return this.hash ? Promise.resolve(this.hash.digest('hex')) : hashBeside.digest(this.besideId!);
+    if (this.besideId !== null) return hashBeside.digest(this.besideId);
+    this.hash ??= createHash('sha256');
+    return Promise.resolve(this.hash.digest('hex'));
   }
 }
 
 const CHUNK_SIZE = SLOT_BYTES;
 
+/** Files this large are hashed on another core; for smaller ones starting the thread costs more than it saves. */
+const HASH_BESIDE_BYTES = 16 * 1024 * 1024;
+
 async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
+  const info = await handle.stat();
+  tally.begin(info.isFile() ? info.size : 0);
   // a FIFO cannot seek: read it where it stands; a file from where the tally got to
-  let position = (await handle.stat()).isFile() ? tally.bytes : null;
+  let position = info.isFile() ? tally.bytes : null;
   const read = async (): Promise<Buffer | null> => {
     const buffer = await tally.buffer();
     let bytesRead = 0;

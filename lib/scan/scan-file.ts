@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { errnoText } from '../inputs/errno-text.js';
 import type { FileEntry, FileTable, Hit, TableName } from '../report/report.js';
 import type { ScanOptions } from '../options/scan-options.js';
@@ -29,8 +28,6 @@ export interface ScanContext {
   hashBeside: boolean;
 }
 
-/** Files this large are hashed on another core; for smaller ones starting the thread costs more than it saves. */
-const HASH_BESIDE_BYTES = 16 * 1024 * 1024;
 
 function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, context: ReaderContext): AsyncIterable<SourceRecord> {
   switch (shape) {
@@ -75,8 +72,7 @@ export const MAX_ERRORS_LISTED = 1000;
 export async function scanFile(path: string, context: ScanContext, sink: ScanSink): Promise<void> {
   const { options, matcher } = context;
   const entry: FileEntry = { path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [] };
-  const size = context.hashBeside ? await stat(path).then((s) => (s.isFile() ? s.size : 0), () => 0) : 0;
-  const tally = new Tally(sink.bytesRead?.bind(sink), size >= HASH_BESIDE_BYTES);
+  const tally = new Tally(sink.bytesRead?.bind(sink), context.hashBeside);
   const tables = new Set<FileTable>();
   let headerTable: TableName | null = null;
   let lastLine = 1;
