@@ -102,6 +102,13 @@ describe('the perlbot-hunt command', () => {
     expect(run.status).to.equal(1);
   });
 
+  it('honours no ignore file: a sweep must not skip evidence', () => {
+    const dir = writeFiles({ '.gitignore': '*.csv\n', '.ignore': '*\n', '.rgignore': '*\n', 'logs/a.csv': hitCsv });
+    const report = JSON.parse(runCli(['--format', 'json', dir]).stdout) as Report;
+    expect(report.files.map((f) => f.path.slice(dir.length + 1))).to.deep.equal(['logs/a.csv']);
+    expect(report.summary.hits).to.equal(1);
+  });
+
   it('scans a file named explicitly whatever its extension, sniffing its content', () => {
     const dir = writeFiles({ 'evidence.txt': hitCsv, 'events.log': JSON.stringify({ RemoteIP: '179.43.139.86', ActionType: 'ConnectionSuccess', Timestamp: '2026-01-01T00:00:00Z' }) });
     const report = JSON.parse(runCli(['--format', 'json', join(dir, 'evidence.txt'), join(dir, 'events.log')]).stdout) as Report;

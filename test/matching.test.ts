@@ -117,6 +117,25 @@ describe('which records are hits', () => {
     expect(parity.hits.map((h) => h.record)).to.deep.equal([1]);
   });
 
+  it('--kql-parity reports no raw-text hit from a malformed record, and still lists its error', async () => {
+    const dir = writeFiles({
+      'p.csv': [DNE_HEADER, dneRow({ ...dneBase, RemoteIP: '179.43.139.84', RemotePort: '443' }), '2026-06-01T10:00:00Z,d,web-01,179.43.139.86'].join('\n'),
+    });
+    const full = await hunt([dir]);
+    const parity = await hunt([dir], { kqlParity: true });
+    expect(full.hits.map((h) => h.malformed).sort()).to.deep.equal([false, true]);
+    expect(parity.hits.map((h) => h.malformed)).to.deep.equal([false]);
+    expect(parity.summary.errors).to.equal(1);
+  });
+
+  it('--table wins over a Type naming another table', async () => {
+    const line = JSON.stringify({ Type: 'CommonSecurityLog', Timestamp: '2026-01-01T00:00:00Z', RemoteIP: '179.43.139.84', RemotePort: 443, ActionType: 'ConnectionSuccess' });
+    const dir = writeFiles({ 't.jsonl': line });
+    expect((await hunt([dir])).hits).to.deep.equal([]);
+    const forced = await hunt([dir], { table: 'DeviceNetworkEvents' });
+    expect(forced.hits.map((h) => [h.table, h.matches[0].field])).to.deep.equal([['DeviceNetworkEvents', 'RemoteIP']]);
+  });
+
   it('--table forces the table of a file whose header proves nothing', async () => {
     const dir = writeFiles({ 'bare.csv': 'RemoteIP,RemotePort\n179.43.139.84,443\n' });
     expect((await hunt([dir])).summary.hits).to.equal(0);
