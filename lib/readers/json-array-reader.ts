@@ -21,7 +21,7 @@ const CLOSE_BRACE = 0x7d;
 const COMMA = 0x2c;
 
 function isSpace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09 || byte === 0xef || byte === 0xbb || byte === 0xbf;
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
 type Phase = 'before' | 'between' | 'element' | 'after';
