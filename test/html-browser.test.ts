@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { runCli, tempDir, writeFiles } from './helpers.js';
 import { launch, openReport, requireBrowser, type Browser } from './browser.js';
 import { printHtml } from '../lib/printers/html/html-printer.js';
-import { iocLabel } from '../lib/printers/html/hit-iocs.js';
+import { iocLabel } from '../lib/report/hit-iocs.js';
 import type { Hit, Report } from '../lib/report/report.js';
 
 // Issue 8: the HTML report opened from a file:// URL in headless chromium,

@@ -7,7 +7,7 @@ import { normalizeOptions } from '../lib/options/scan-options.js';
 import { printHtml } from '../lib/printers/html/html-printer.js';
 import { escapeMarkup, htmlText, jsonForScript, shown } from '../lib/printers/html/escape.js';
 import { hitData, NONE, type HitData } from '../lib/printers/html/hit-data.js';
-import { iocLabel } from '../lib/printers/html/hit-iocs.js';
+import { iocLabel } from '../lib/report/hit-iocs.js';
 import { CLIENT_SCRIPT } from '../lib/printers/html/client-script.js';
 import { MAX_SERIES, timeline } from '../lib/printers/html/timeline.js';
 import type { Hit, Report } from '../lib/report/report.js';

@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { FileEntry, Hit, HitContext, IocEntry, IocSetRecord, Match, Report } from '../report/report.js';
 import { contextOf, describeActors } from '../report/hit-context.js';
+import { iocIndexOf, iocLabel } from '../report/hit-iocs.js';
 import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';
 
 // The default report, for a responder to read and paste into a case file.
@@ -48,15 +49,10 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
 
-function iocLabel(ioc: { ip: string; port: number | null }): string {
-  return ioc.port === null ? `${ioc.ip} (any port)` : `${ioc.ip}:${ioc.port}`;
-}
-
 /** The IOC a match counts for, as `ip:port`. */
 function matchedIoc(match: Match, iocs: readonly IocEntry[]): string {
-  const candidates = iocs.filter((i) => i.ip === match.ip);
-  const ioc = candidates.find((i) => i.port !== null && i.port === match.port) ?? candidates[0];
-  return ioc ? iocLabel(ioc) : match.ip;
+  const at = iocIndexOf(match, iocs);
+  return at >= 0 ? iocLabel(iocs[at]) : match.ip;
 }
 
 function endpoint(ip: string | undefined, port: string | undefined): string {

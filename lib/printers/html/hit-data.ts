@@ -1,7 +1,7 @@
 import type { Hit, HitContext, Report } from '../../report/report.js';
 import { contextOf, describeActors } from '../../report/hit-context.js';
 import { shown } from './escape.js';
-import { iocIndexOf, iocLabel } from './hit-iocs.js';
+import { iocIndexOf, iocLabel } from '../../report/hit-iocs.js';
 
 // The hits as the page's script reads them, from a `<script
 // type="application/json">`. A scan can have 100,000 hits and the page must

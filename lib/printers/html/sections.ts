@@ -2,7 +2,7 @@ import type { FileEntry, Hit, Report } from '../../report/report.js';
 import { byteSize, count } from '../text-layout.js';
 import { escapeMarkup, htmlText } from './escape.js';
 import type { HitData, Tally } from './hit-data.js';
-import { iocLabel } from './hit-iocs.js';
+import { iocLabel } from '../../report/hit-iocs.js';
 
 // The parts of the page written as plain HTML, readable with the script
 // blocked: the text report's header and summary, hits per device, errors and

@@ -1,6 +1,6 @@
 import type { Report } from '../../report/report.js';
 import { escapeMarkup, htmlText } from './escape.js';
-import { iocLabel, iocsOfHit } from './hit-iocs.js';
+import { iocLabel, iocsOfHit } from '../../report/hit-iocs.js';
 import { count } from '../text-layout.js';
 
 // Hits over time, drawn as inline SVG on the server side: it shows without

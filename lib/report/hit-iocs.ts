@@ -1,4 +1,4 @@
-import type { Hit, IocEntry, Match } from '../../report/report.js';
+import type { Hit, IocEntry, Match } from './report.js';
 
 // Which IOC in force a match counts for, read back from the report alone:
 // the IOC with the match's IP and its port, else the first with that IP
