@@ -29,7 +29,7 @@ export class Tally {
 
   constructor(
     private readonly onBytes?: (count: number) => void,
-    /** false inside a file worker, where the other core is busy with another file. */
+    /** false when `--jobs` leaves no thread spare for hashing. */
     private readonly besideAllowed = false,
   ) {}
 
@@ -194,9 +194,11 @@ export function sniffShape(head: Buffer): ContentShape {
  */
 function looksBinary(head: Buffer): boolean {
   if (head.length === 0) return false;
+  // native search between NULs: a byte-by-byte loop over a 1 MiB head cost ~9 ms a file
+  const enough = head.length / 10;
   let nul = 0;
-  for (const byte of head) if (byte === 0) nul++;
-  return nul / head.length > 0.1;
+  for (let at = head.indexOf(0); at !== -1 && nul <= enough; at = head.indexOf(0, at + 1)) nul++;
+  return nul > enough;
 }
 
 export interface OpenedInput {
