@@ -154,7 +154,7 @@ describe('the fast path', () => {
     const hit = JSON.stringify({ Timestamp: '2026-06-01T11:00:00Z', DeviceId: 'd', ActionType: 'ConnectionSuccess', RemoteIP: '179.43.139.84', RemotePort: 443 });
     const dir = writeFiles({ 'large.jsonl': `${`${line}\n`.repeat(18000)}${hit}\n` });
     for (let run = 0; run < 3; run++) {
-      const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'perlbot-hunt.js'), '--format', 'json', '--jobs', '1', join(dir, 'large.jsonl')], { encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'perlbot-hunt.js'), '--format', 'json', '--jobs', '2', join(dir, 'large.jsonl')], { encoding: 'utf8' });
       expect(result.status, result.stderr).to.equal(1);
       const report = JSON.parse(result.stdout) as Report;
       expect(report.files[0].bytes).to.be.above(16 * 1024 * 1024);

@@ -7,7 +7,7 @@ import { RING, type RingSetup } from './hash-ring.js';
 // has hashed it; readers copy whatever they keep beyond a chunk.
 
 export const SLOT_BYTES = 1 << 20;
-const SLOTS = 4;
+export const SLOTS = 4;
 
 class HashBeside {
   private worker: Worker | null = null;

@@ -75,8 +75,8 @@ function instant(name: string, value: unknown): number | null {
 }
 
 function jobCount(value: unknown): number {
-  // each file scan already keeps two cores busy (the scan, and hashing beside it)
-  if (value === undefined || value === null) return Math.max(1, Math.floor(availableParallelism() / 2));
+  // threads at once, hashing threads included (scan/thread-plan.ts)
+  if (value === undefined || value === null) return Math.max(1, availableParallelism());
   const jobs = Number(value);
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, not "${String(value)}"`);
   return jobs;

@@ -21,9 +21,9 @@ export interface WorkerSetup {
 const setup = workerData as WorkerSetup;
 const iocs = new IocSet(setup.iocs.iocs, setup.iocs.provenance);
 const exclusions = new ExclusionSet(setup.exclusions.rules, setup.exclusions.fields, setup.exclusions.origin, setup.exclusions.provenance);
-const context = { options: setup.options, iocs, exclusions, matcher: new RecordMatcher(iocs, setup.options.kqlParity), search: new RawIocSearch(iocs), hashBeside: true };
+const context = { options: setup.options, iocs, exclusions, matcher: new RecordMatcher(iocs, setup.options.kqlParity), search: new RawIocSearch(iocs), hashBeside: false };
 
-parentPort!.on('message', async ({ index, path }: FileJob) => {
+parentPort!.on('message', async ({ index, path, hashBeside }: FileJob) => {
   const post = (event: WorkerEvent) => parentPort!.postMessage(event);
   const sink: ScanSink = {
     hit: (hit, found) => post({ index, kind: 'hit', hit, iocs: found.map((ioc) => iocs.iocs.indexOf(ioc)) }),
@@ -31,6 +31,6 @@ parentPort!.on('message', async ({ index, path }: FileJob) => {
     warning: (path, message) => post({ index, kind: 'warning', path, message }),
     bytesRead: (count) => post({ index, kind: 'bytes', count }),
   };
-  await scanFile(path, context, sink);
+  await scanFile(path, { ...context, hashBeside }, sink);
   post({ index, kind: 'done' });
 });

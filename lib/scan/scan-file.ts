@@ -24,7 +24,7 @@ export interface ScanContext {
   matcher: RecordMatcher;
   exclusions: ExclusionSet;
   search: RawIocSearch;
-  /** Hash large files on another core (not inside a file worker: the other core is busy with another file). */
+  /** Hash large files on a thread of their own (when `--jobs` leaves one spare: thread-plan.ts). */
   hashBeside: boolean;
 }
 

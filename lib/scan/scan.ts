@@ -7,6 +7,7 @@ import { RawIocSearch } from '../matcher/raw-text.js';
 import type { ScanSink } from '../sink/scan-sink.js';
 import { scanFile } from './scan-file.js';
 import { scanInParallel } from './parallel-scan.js';
+import { oneAtATime, planFiles } from './thread-plan.js';
 import type { FileEntry } from '../report/report.js';
 
 export interface ScanOutcome {
@@ -21,10 +22,12 @@ export async function scan(options: ScanOptions, iocs: IocSet, exclusions: Exclu
   const discovery = await discoverInputs(options.paths);
   const readable = discovery.files.filter((f) => f.error === undefined);
   sink.inputs?.(readable.map((f) => f.path));
-  const context = { options, iocs, exclusions, matcher: new RecordMatcher(iocs, options.kqlParity), search: new RawIocSearch(iocs), hashBeside: true };
+  const context = { options, iocs, exclusions, matcher: new RecordMatcher(iocs, options.kqlParity), search: new RawIocSearch(iocs), hashBeside: options.jobs >= 2 };
   const unreadable = (path: string, message: string): FileEntry => ({ path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message }] });
-  if (options.jobs > 1 && readable.length > 1) {
-    await scanInParallel(discovery.files.map((f) => (f.error === undefined ? f.path : unreadable(f.path, f.error))), context, sink, options.jobs);
+  const plans = await planFiles(options.jobs, readable.map((f) => f.path));
+  if (!oneAtATime(options.jobs, plans)) {
+    let next = 0;
+    await scanInParallel(discovery.files.map((f) => (f.error === undefined ? plans[next++] : unreadable(f.path, f.error))), context, sink, options.jobs);
   } else {
     for (const input of discovery.files) {
       if (input.error !== undefined) sink.file(unreadable(input.path, input.error));
