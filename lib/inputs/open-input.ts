@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
-import { hashBeside, SLOT_BYTES, SLOTS } from './hash-beside.js';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { hashBeside, SLOT_BYTES, SLOTS, type BesideFile } from './hash-beside.js';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { FileFormat } from '../report/report.js';
@@ -17,60 +17,75 @@ export function formatOfShape(shape: ContentShape): FileFormat {
 
 /**
  * Byte count and SHA-256 of the file as stored, taken from the very chunks
- * the scan reads. For a large file the hashing runs on another core (the
- * chunks are read into shared memory both threads see); otherwise here.
+ * the scan reads. A large file is read and hashed by another thread while
+ * the scan reads the same shared buffers (hash-beside.ts); otherwise both
+ * happen here.
  */
 export class Tally {
   bytes = 0;
   done = false;
   private hash: Hash | null = null;
-  private besideId: number | null = null;
-  private slot = -1;
+  private beside: BesideFile | null = null;
+  private handle: FileHandle | null = null;
   private readonly buffers: Buffer[] = [];
   private turn = -1;
 
   constructor(
     private readonly onBytes?: (count: number) => void,
-    /** false when `--jobs` leaves no thread spare for hashing. */
+    /** false when `--jobs` leaves no thread spare (scan/thread-plan.ts). */
     private readonly besideAllowed = false,
   ) {}
 
-  /** The file is open (size 0 for a pipe): where its hash is worked out is chosen once, here. */
-  begin(size: number): void {
-    if (this.hash || this.besideId !== null) return;
-    if (this.besideAllowed && size >= HASH_BESIDE_BYTES) this.besideId = hashBeside.open();
-    else this.hash = createHash('sha256');
-  }
-
-  /** Where to read the next chunk. Its memory may be reused a few chunks later: readers copy what they keep. */
-  async buffer(): Promise<Buffer> {
-    if (this.besideId === null) {
-      // the same few buffers in turn, as the hashing ring does: a fresh 1 MiB
-      // a chunk left ~20 MB more garbage around than the ring
-      this.turn = (this.turn + 1) % BUFFERS;
-      return (this.buffers[this.turn] ??= Buffer.allocUnsafeSlow(CHUNK_SIZE));
+  /** The file is open: where it is read and hashed is chosen once, here, from its own fstat. */
+  begin(handle: FileHandle, isFile: boolean, size: number): BesideFile | null {
+    if (this.hash || this.beside) return null;
+    if (this.besideAllowed && isFile && size >= HASH_BESIDE_BYTES && !hashBeside.failed) {
+      this.handle = handle;
+      this.beside = hashBeside.start(handle.fd, this.bytes);
+      return this.beside;
     }
-    const { slot, bytes } = await hashBeside.buffer();
-    this.slot = slot;
-    return bytes;
+    this.hash = createHash('sha256');
+    return null;
   }
 
-  /** `chunk` was just read into the last buffer(). */
+  /** Where to read the next chunk here: the same few buffers in turn (readers copy what they keep beyond a chunk). */
+  buffer(): Buffer {
+    this.turn = (this.turn + 1) % BUFFERS;
+    return (this.buffers[this.turn] ??= Buffer.allocUnsafeSlow(CHUNK_SIZE));
+  }
+
+  /** `chunk` was just read (here or by the other thread). */
   update(chunk: Buffer): void {
     this.bytes += chunk.length;
-    if (this.hash) this.hash.update(chunk);
-    else hashBeside.fill(this.besideId!, this.slot, chunk.length);
+    this.hash?.update(chunk);
     this.onBytes?.(chunk.length);
   }
 
-  /** The last buffer() was not read into (the end of the file): the hashing ring must still move past it. */
-  unused(): void {
-    if (this.besideId !== null) hashBeside.fill(this.besideId, this.slot, 0);
+  /**
+   * Reads what the scan left of a file the other thread reads, to its end
+   * (so its hash covers all of it), then closes it. Nothing to do otherwise.
+   */
+  async finishBeside(): Promise<void> {
+    if (!this.beside || !this.handle) return;
+    try {
+      for (let chunk = await this.beside.next(); chunk !== null; chunk = await this.beside.next()) this.update(chunk);
+      this.done = !this.beside.failed;
+    } catch {
+      // the scan reports why the file could not be read
+    } finally {
+      const handle = this.handle;
+      this.handle = null;
+      await handle.close();
+    }
   }
 
-  /** null when the hashing thread failed. */
+  get besideStarted(): boolean {
+    return this.beside !== null;
+  }
+
+  /** null when the other thread failed. */
   digest(): Promise<string | null> {
-    if (this.besideId !== null) return hashBeside.digest(this.besideId);
+    if (this.beside) return hashBeside.digest(this.beside.id);
     this.hash ??= createHash('sha256');
     return Promise.resolve(this.hash.digest('hex'));
   }
@@ -79,23 +94,28 @@ export class Tally {
 const CHUNK_SIZE = SLOT_BYTES;
 const BUFFERS = SLOTS;
 
-/** Files this large are hashed on another core; for smaller ones starting the thread costs more than it saves. */
+/** Files this large are read and hashed on another thread; for smaller ones starting it costs more than it saves. */
 export const HASH_BESIDE_BYTES = 16 * 1024 * 1024;
 
 async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
   const info = await handle.stat();
-  tally.begin(info.isFile() ? info.size : 0);
+  const beside = tally.begin(handle, info.isFile(), info.size);
+  if (beside) {
+    // the other thread reads ahead; the handle is closed by finishBeside, even when the scan stops early
+    for (let chunk = await beside.next(); chunk !== null; chunk = await beside.next()) {
+      tally.update(chunk);
+      yield chunk;
+    }
+    tally.done = true;
+    await tally.finishBeside();
+    return;
+  }
   // a FIFO cannot seek: read it where it stands; a file from where the tally got to
   let position = info.isFile() ? tally.bytes : null;
   const read = async (): Promise<Buffer | null> => {
-    const buffer = await tally.buffer();
-    let bytesRead = 0;
-    try {
-      ({ bytesRead } = await handle.read(buffer, 0, buffer.length, position));
-    } finally {
-      if (bytesRead === 0) tally.unused();
-    }
+    const buffer = tally.buffer();
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) return null;
     if (position !== null) position += bytesRead;
     const chunk = buffer.subarray(0, bytesRead);
@@ -124,6 +144,7 @@ async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
  * always describes the whole file.
  */
 export async function finishTally(path: string, tally: Tally): Promise<void> {
+  if (tally.besideStarted) return tally.finishBeside();
   if (tally.done) return;
   try {
     // a pipe cannot be read a second time: what it gave is all there is
