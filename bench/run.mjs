@@ -391,6 +391,8 @@ async function scalingScenario(ctx, o, md, results) {
     const ts = targets.filter((t) => t.kind === kind);
     if (ts.length === 0) continue;
     let first = null;
+    // seconds and GiB of the next smaller size, per contender: the marginal cost, start-up taken out
+    const previous = new Map();
     for (const t of ts) {
       const rg = contenders.includes('rg') ? samples.get(`${t.key}|rg`) : null;
       for (const c of contenders) {
@@ -400,7 +402,10 @@ async function scalingScenario(ctx, o, md, results) {
         const perGiBMin = s.min / gib;
         if (c === 'perlbot-hunt' && first === null) first = { median: perGiB, min: perGiBMin };
         const growth = (now, then) => (c === 'perlbot-hunt' && first ? `${fmt((now / then - 1) * 100, 1)} %` : '');
-        results.scaling.push({ file: t.label, contender: labelFor(c, t.label), perGiB, perGiBMin, ...s });
+        const before = previous.get(c);
+        const marginal = before ? (s.median - before.seconds) / (gib - before.gib) : null;
+        previous.set(c, { seconds: s.median, gib });
+        results.scaling.push({ file: t.label, contender: labelFor(c, t.label), perGiB, perGiBMin, marginalPerGiB: marginal, ...s });
         rows.push([
           t.label,
           labelFor(c, t.label),
@@ -409,6 +414,7 @@ async function scalingScenario(ctx, o, md, results) {
           growth(perGiB, first?.median),
           fmt(perGiBMin),
           growth(perGiBMin, first?.min),
+          marginal === null ? '' : fmt(marginal),
           s.rss === null ? 'n/a' : fmt(s.rss / 1e6, 0),
           c === 'rg' ? '1' : s.ratio === null ? 'n/a' : fmt(s.ratio),
         ]);
@@ -416,7 +422,7 @@ async function scalingScenario(ctx, o, md, results) {
     }
   }
   md.push(`### Size scaling: ${sizes.map(formatSize).join(', ')}, ${o.rounds} rounds\n`);
-  md.push(table(['file', 'contender', 'median s', 's/GiB (median)', 'vs smallest', 's/GiB (min)', 'vs smallest', 'peak RSS MB', '× rg (paired)'], rows));
+  md.push(table(['file', 'contender', 'median s', 's/GiB (median)', 'vs smallest', 's/GiB (min)', 'vs smallest', 'marginal s/GiB (from the size before)', 'peak RSS MB', '× rg (paired)'], rows));
   md.push('');
 }
 

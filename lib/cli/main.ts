@@ -8,18 +8,12 @@ import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { exclusionsFor, ExclusionFileError } from '../exclusions/exclusion-file.js';
 import { ReportBuilder } from '../sink/report-builder.js';
 import { scan } from '../scan/scan.js';
-import { printJson, printNdjson } from '../printers/json-printer.js';
-import { printCsv } from '../printers/csv-printer.js';
-import { printText } from '../printers/text-printer.js';
-import { printHtml } from '../printers/html/html-printer.js';
 import type { Report } from '../report/report.js';
 import { runRecord } from '../report/run-record.js';
 import { AtomicOutput, isOneOfInputs } from '../report/atomic-output.js';
 import { ProgressSink } from '../progress/progress-sink.js';
 import { exitStatus, EXIT } from './exit-status.js';
 import { errnoText } from '../inputs/errno-text.js';
-import { emitQueries } from './emit-command.js';
-import { mergeMain } from './merge-command.js';
 
 export function toolVersion(): string {
   return packageVersion();
@@ -53,21 +47,22 @@ function useColor(options: Pick<ScanOptions, 'color' | 'output'>): boolean {
   return process.stdout.isTTY === true;
 }
 
-function render(report: Report, options: Pick<ScanOptions, 'format' | 'color' | 'output'>): string {
+// Printers and subcommands load when asked for: start-up is paid on every
+// run, and most runs print one format and never merge or emit.
+async function render(report: Report, options: Pick<ScanOptions, 'format' | 'color' | 'output'>): Promise<string> {
   switch (options.format) {
     case 'json':
-      return printJson(report);
+      return (await import('../printers/json-printer.js')).printJson(report);
     case 'ndjson':
-      return printNdjson(report);
+      return (await import('../printers/json-printer.js')).printNdjson(report);
     case 'csv':
-      return printCsv(report);
+      return (await import('../printers/csv-printer.js')).printCsv(report);
     case 'text':
-      return printText(report, useColor(options));
+      return (await import('../printers/text-printer.js')).printText(report, useColor(options));
     case 'html':
-      return printHtml(report);
+      return (await import('../printers/html/html-printer.js')).printHtml(report);
   }
 }
-
 
 /** Progress only for a person watching: never into a pipe or a file, never with --quiet. */
 function wantsProgress(options: ScanOptions): boolean {
@@ -82,7 +77,7 @@ function reason(error: unknown): string {
 export async function main(argv: string[]): Promise<number> {
   const version = toolVersion();
   // a subcommand; to scan a path named `merge`, write ./merge
-  if (argv[0] === 'merge') return mergeMain(argv.slice(1), version, render);
+  if (argv[0] === 'merge') return (await import('./merge-command.js')).mergeMain(argv.slice(1), version, render);
   let options: ScanOptions;
   try {
     const args = parseArgv(argv, version);
@@ -116,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.nothingScanned;
   }
 
-  if (options.emit === 'kql') return emitQueries({ toolVersion: version, options, iocs, exclusions });
+  if (options.emit === 'kql') return (await import('./emit-command.js')).emitQueries({ toolVersion: version, options, iocs, exclusions });
 
   // --output is opened before scanning, so a bad destination costs no scan time
   let output: AtomicOutput | null = null;
@@ -144,7 +139,7 @@ export async function main(argv: string[]): Promise<number> {
       for (const w of builder.warnings) process.stderr.write(`perlbot-hunt: warning: ${w.path}: ${w.message}\n`);
     }
     const report: Report = { ...builder.build(), run: runRecord(options, iocs, exclusions, process.cwd()) };
-    const text = render(report, options);
+    const text = await render(report, options);
     if (output === null) {
       await writeStdout(text);
       return exitStatus(report);

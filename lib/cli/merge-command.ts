@@ -12,7 +12,7 @@ import { exitStatus, EXIT } from './exit-status.js';
 // machines, as one report in any output format. Exit status as for a scan,
 // read from the merged report.
 
-type Render = (report: Report, options: Pick<MergeOptions, 'format' | 'color' | 'output'>) => string;
+type Render = (report: Report, options: Pick<MergeOptions, 'format' | 'color' | 'output'>) => Promise<string>;
 
 function parseMergeArgv(argv: string[], version: string) {
   const parser = yargs(argv)
@@ -50,7 +50,7 @@ export async function mergeMain(argv: string[], version: string, render: Render)
     if (versions.length > 1) process.stderr.write(`perlbot-hunt merge: note: the reports were made by perlbot-hunt ${versions.join(', ')}\n`);
   }
 
-  const text = render(merged, options);
+  const text = await render(merged, options);
   if (options.output === null) {
     await writeStdout(text);
     return exitStatus(merged);
