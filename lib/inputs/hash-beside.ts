@@ -1,26 +1,27 @@
 import { getSystemErrorName } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../assets/assets.js';
-import { RING, type RingSetup } from './hash-ring.js';
+import { Ring, RING } from './hash-ring.js';
 
-// The scan's side of a large file read and hashed on another thread
-// (hash-worker.ts): a ring of shared buffers the other thread reads the file
-// into and hashes, while the scan reads the same bytes. Readers copy
-// whatever they keep beyond a chunk.
+// The scan's side of a large file hashed on another thread (hash-worker.ts):
+// the file is read into a ring of shared buffers (hash-ring.ts) by that
+// thread, or by the scan when it would otherwise wait, and both threads look
+// at the same bytes. Readers copy whatever they keep beyond a chunk.
 
 export const SLOT_BYTES = 1 << 20;
 export const SLOTS = 8;
 /** Chunks the scan holds before giving the oldest back: a reader may still look at the one before the current. */
 const HELD = 2;
+/** A safety net only: every change that matters bumps EVENTS. */
+const NAP_MS = 50;
 
 class HashBeside {
   private worker: Worker | null = null;
-  private readonly ring: RingSetup = {
+  readonly ring = new Ring({
     buffers: Array.from({ length: SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES)),
     control: new SharedArrayBuffer(4 * RING.words(SLOTS)),
     position: new SharedArrayBuffer(8),
-  };
-  readonly state = new Int32Array(this.ring.control);
+  });
   private readonly digests = new Map<number, (digest: string | null) => void>();
   private readonly arrived = new Map<number, string>();
   /** The other thread died: what it owed is reported as unreadable and unhashed. */
@@ -34,7 +35,7 @@ class HashBeside {
   private get thread(): Worker {
     if (!this.worker) {
       const { script, options } = workerScript('hash-worker');
-      this.worker = new Worker(script, { ...options, workerData: this.ring });
+      this.worker = new Worker(script, { ...options, workerData: this.ring.setup });
       this.worker.on('message', ({ id, digest }: { id: number; digest: string }) => {
         const resolve = this.digests.get(id);
         if (resolve) {
@@ -54,36 +55,21 @@ class HashBeside {
 
   private fail(): void {
     this.failed = true;
-    for (let slot = 0; slot < SLOTS; slot++) Atomics.notify(this.state, RING.seq(slot));
+    this.ring.bump();
     for (const resolve of this.digests.values()) resolve(null);
     this.digests.clear();
   }
 
   /** Hands the file open as `fd` over to be read from `from` to its end. */
   start(fd: number, from: number): BesideFile {
-    const thread = this.thread;
+    this.thread.ref();
     this.open_++;
-    thread.ref();
     const id = this.nextId++;
     const first = this.nextSeq;
-    new Float64Array(this.ring.position)[0] = from;
-    this.state[RING.REQUEST_FD] = fd;
-    this.state[RING.REQUEST_ID] = id;
-    this.state[RING.REQUEST_FIRST] = first;
-    Atomics.add(this.state, RING.REQUEST, 1);
-    Atomics.notify(this.state, RING.REQUEST);
+    this.ring.request(fd, id, first, from);
     return new BesideFile(this, id, first, (seq) => {
       this.nextSeq = seq;
     });
-  }
-
-  buffer(slot: number, length: number): Buffer {
-    return Buffer.from(this.ring.buffers[slot], 0, length);
-  }
-
-  release(slot: number): void {
-    Atomics.sub(this.state, RING.users(slot), 1);
-    Atomics.notify(this.state, RING.users(slot));
   }
 
   /** The file's SHA-256 once all of it was read, or null when the other thread failed. */
@@ -112,7 +98,7 @@ export class BesideFile {
   failed = false;
 
   constructor(
-    private readonly ring: HashBeside,
+    private readonly owner: HashBeside,
     readonly id: number,
     private seq: number,
     private readonly onEnd: (nextSeq: number) => void,
@@ -121,27 +107,31 @@ export class BesideFile {
   /** The next chunk (valid until two more were asked for), or null at the end. Throws when a read failed. */
   async next(): Promise<Buffer | null> {
     if (this.ended) return null;
-    while (this.held.length >= HELD) this.ring.release(this.held.shift()!);
-    const slot = this.seq % SLOTS;
-    const at = RING.seq(slot);
-    for (let seen = Atomics.load(this.ring.state, at); seen !== this.seq; seen = Atomics.load(this.ring.state, at)) {
-      if (this.ring.failed) return this.end(new Error('the thread reading and hashing this file failed'));
-      const waiting = Atomics.waitAsync(this.ring.state, at, seen);
+    const { ring } = this.owner;
+    while (this.held.length >= HELD) ring.release(this.held.shift()!);
+    for (;;) {
+      const events = Atomics.load(ring.state, RING.EVENTS);
+      if (ring.published(this.seq)) break;
+      if (this.owner.failed) return this.end(new Error('the thread hashing this file failed'));
+      // rather than wait for a read, read here
+      if (ring.tryRead()) continue;
+      const waiting = Atomics.waitAsync(ring.state, RING.EVENTS, events, NAP_MS);
       if (waiting.async) await waiting.value;
     }
-    const length = Atomics.load(this.ring.state, RING.length(slot));
-    this.seq++;
+    const seq = this.seq++;
+    const slot = ring.slotOf(seq);
+    const length = Atomics.load(ring.state, RING.length(slot));
     if (length <= 0) {
-      this.ring.release(slot);
+      ring.release(seq);
       return this.end(length < 0 ? readError(length) : null);
     }
-    this.held.push(slot);
-    return this.ring.buffer(slot, length);
+    this.held.push(seq);
+    return Buffer.from(ring.views[slot].buffer, 0, length);
   }
 
   private end(error: Error | null): null {
     this.ended = true;
-    for (const slot of this.held) this.ring.release(slot);
+    for (const seq of this.held) this.owner.ring.release(seq);
     this.held = [];
     this.onEnd(this.seq);
     if (error) {

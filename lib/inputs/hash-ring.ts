@@ -1,30 +1,129 @@
+import { readSync } from 'node:fs';
+
 /**
- * The shared control words between the scan and the thread that reads and
- * hashes for it. Int32 words: a request mailbox, then three words a slot.
+ * The shared memory between the scan and the thread that hashes a large file
+ * for it (hash-worker.ts, hash-beside.ts): a ring of chunk buffers and Int32
+ * control words.
  *
- * The reading thread reads chunk n of a file into slot n % slots, sets the
- * slot's `users` to 2 (the scan and the hash), then its `seq` to n; the scan
- * waits for `seq`, and each side takes one off `users` when done with the
- * bytes. A slot is read into again only when `users` is 0.
+ * Chunk n of a file goes into slot n % slots. Whichever thread is free reads
+ * the next chunk, one read at a time (READ_LOCK): the hashing thread when it
+ * has caught up with the hash, the scan when it would otherwise wait. So a
+ * scan slower than the hash never reads, and a faster one never waits for a
+ * read. A chunk is published with `users` 2 (the scan and the hash), then
+ * its `seq` set to n; each side takes one off `users` when done, and the slot
+ * is read into again only at 0. Each publish and release bumps EVENTS, which
+ * both sides sleep on.
  */
 export const RING = {
-  /** Bumped for each file handed over (the reading thread waits on it). */
+  /** Bumped for each file handed over (the hashing thread waits on it). */
   REQUEST: 0,
   REQUEST_FD: 1,
   REQUEST_ID: 2,
-  /** The chunk number of the file's first chunk: chunk numbers run on across files. */
+  /** The chunk number of the file's first chunk: chunk numbers run on across files, from 1. */
   REQUEST_FIRST: 3,
-  seq: (slot: number) => 4 + slot * 3,
-  users: (slot: number) => 5 + slot * 3,
+  EVENTS: 4,
+  READ_LOCK: 5,
+  /** The next chunk to read. */
+  READ_NEXT: 6,
+  /** 1 once the end of the file (or a failed read) was published: nothing more is read. */
+  READ_END: 7,
+  seq: (slot: number) => 8 + slot * 3,
+  users: (slot: number) => 9 + slot * 3,
   /** Bytes in the slot; 0 at the end of the file; a negative errno when the read failed. */
-  length: (slot: number) => 6 + slot * 3,
-  words: (slots: number) => 4 + slots * 3,
+  length: (slot: number) => 10 + slot * 3,
+  words: (slots: number) => 8 + slots * 3,
 };
 
 export interface RingSetup {
   buffers: SharedArrayBuffer[];
   /** Int32 words, RING's layout. */
   control: SharedArrayBuffer;
-  /** Float64: where in the file the request starts. */
+  /** Float64: where in the file its first chunk starts. */
   position: SharedArrayBuffer;
+}
+
+/** Both threads' view of the ring. */
+export class Ring {
+  readonly state: Int32Array;
+  readonly views: Uint8Array[];
+  private readonly start: Float64Array;
+
+  constructor(readonly setup: RingSetup) {
+    this.state = new Int32Array(setup.control);
+    this.views = setup.buffers.map((b) => new Uint8Array(b));
+    this.start = new Float64Array(setup.position);
+  }
+
+  slotOf(seq: number): number {
+    return seq % this.views.length;
+  }
+
+  published(seq: number): boolean {
+    return Atomics.load(this.state, RING.seq(this.slotOf(seq))) === seq;
+  }
+
+  /** Something changed: wake whoever sleeps on EVENTS. */
+  bump(): void {
+    Atomics.add(this.state, RING.EVENTS, 1);
+    Atomics.notify(this.state, RING.EVENTS);
+  }
+
+  /** One side is done with chunk `seq`'s bytes. */
+  release(seq: number): void {
+    Atomics.sub(this.state, RING.users(this.slotOf(seq)), 1);
+    this.bump();
+  }
+
+  /** The scan's side: a new file, to be read from `from` to its end, its chunks numbered from `first`. */
+  request(fd: number, id: number, first: number, from: number): void {
+    const { state } = this;
+    state[RING.REQUEST_FD] = fd;
+    state[RING.REQUEST_ID] = id;
+    state[RING.REQUEST_FIRST] = first;
+    this.start[0] = from;
+    Atomics.store(state, RING.READ_NEXT, first);
+    // last: a reader that sees the file open sees all of the above
+    Atomics.store(state, RING.READ_END, 0);
+    Atomics.add(state, RING.REQUEST, 1);
+    Atomics.notify(state, RING.REQUEST);
+  }
+
+  /**
+   * Reads the next chunk into its slot, unless another thread is reading,
+   * the slot is still in use or the file is over. Every chunk but the last
+   * is a full slot, so a chunk's place in the file follows from its number.
+   */
+  tryRead(): boolean {
+    const { state } = this;
+    if (Atomics.load(state, RING.READ_END) !== 0) return false;
+    if (Atomics.compareExchange(state, RING.READ_LOCK, 0, 1) !== 0) return false;
+    let read = false;
+    try {
+      if (Atomics.load(state, RING.READ_END) !== 0) return false;
+      const seq = Atomics.load(state, RING.READ_NEXT);
+      const slot = this.slotOf(seq);
+      if (Atomics.load(state, RING.users(slot)) !== 0) return false;
+      const view = this.views[slot];
+      const at = this.start[0] + (seq - state[RING.REQUEST_FIRST]) * view.length;
+      let length = 0;
+      try {
+        for (let n = -1; length < view.length && n !== 0; length += n) n = readSync(state[RING.REQUEST_FD], view, length, view.length - length, at + length);
+      } catch (error) {
+        const errno = (error as { errno?: number }).errno;
+        length = typeof errno === 'number' && errno < 0 ? errno : -5;
+      }
+      Atomics.store(state, RING.length(slot), length);
+      // the end (or a failed read) is the scan's alone: the hash stops there
+      Atomics.store(state, RING.users(slot), length > 0 ? 2 : 1);
+      Atomics.store(state, RING.seq(slot), seq);
+      Atomics.store(state, RING.READ_NEXT, seq + 1);
+      if (length <= 0) Atomics.store(state, RING.READ_END, 1);
+      read = true;
+      return true;
+    } finally {
+      Atomics.store(state, RING.READ_LOCK, 0);
+      // only news wakes the other side: a bump on every try kept both spinning
+      if (read) this.bump();
+    }
+  }
 }
