@@ -107,7 +107,6 @@ async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
       tally.update(chunk);
       yield chunk;
     }
-    tally.done = true;
     await tally.finishBeside();
     return;
   }

@@ -15,6 +15,8 @@ export interface FilePlan {
 }
 
 export async function planFiles(jobs: number, paths: readonly string[]): Promise<FilePlan[]> {
+  // one thread, or one file: nothing to share out, no sizes to look up
+  if (jobs < 2 || paths.length <= 1) return paths.map((path) => ({ path, threads: 1 }));
   // a size that cannot be read now is found out (and reported) by the scan itself
   const sizes = await Promise.all(paths.map((path) => stat(path).then((info) => info.size, () => 0)));
   return paths.map((path, i) => ({ path, threads: jobs >= 2 && sizes[i] >= HASH_BESIDE_BYTES ? 2 : 1 }));
