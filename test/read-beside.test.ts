@@ -4,6 +4,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CSL_HEADER, hunt, tempDir } from './helpers.js';
+import { normalizeOptions } from '../lib/options/scan-options.js';
+import { builtinIocSet } from '../lib/matcher/ioc-set.js';
+import { exclusionsFor } from '../lib/exclusions/exclusion-file.js';
+import { ReportBuilder } from '../lib/sink/report-builder.js';
+import { scan } from '../lib/scan/scan.js';
+import { hashBeside } from '../lib/inputs/hash-beside.js';
+import type { ScanSink } from '../lib/sink/scan-sink.js';
+import type { Report } from '../lib/report/report.js';
 
 // Files of 16 MiB or more are read and hashed by a second thread while the
 // scan reads the same shared buffers. Whatever the scan does with a file
@@ -67,5 +75,44 @@ describe('large files read and hashed on a second thread', function () {
     expect(report.files.map((f) => [f.bytes, f.sha256])).to.deep.equal([cut, after].map((p) => [readFileSync(p).length, sha256(p)]));
     expect(report.files[0].errors.map((e) => e.message).join(' ')).to.match(/gzip data is corrupt or cut short/);
     expect(report.hits.map((h) => [h.file, h.matches[0].ip])).to.deep.equal([[cut, '179.43.139.84'], [after, '179.43.139.86'], [after, '179.43.139.86']]);
+  });
+
+  it('reads all of a file whose hashing thread dies part way: every hit found, the SHA-256 said to be missing, the next file hashed by a new thread', async () => {
+    const dir = tempDir();
+    const first = join(dir, 'a.csv');
+    const second = join(dir, 'b.csv');
+    writeFileSync(first, largeCsv(20 * MiB, '179.43.139.84'));
+    writeFileSync(second, largeCsv(17 * MiB, '179.43.139.86'));
+    const iocs = builtinIocSet();
+    const options = normalizeOptions({ paths: [first, second], format: 'json', jobs: 2 });
+    const exclusions = exclusionsFor(options.exclusions);
+    const builder = new ReportBuilder('test', iocs, exclusions.entries);
+    let read = 0;
+    let killed = false;
+    const sink: ScanSink = {
+      hit: (hit, found) => builder.hit(hit, found),
+      file: (entry) => builder.file(entry),
+      warning: (path, message) => builder.warning(path, message),
+      bytesRead(count) {
+        read += count;
+        // as if the thread had crashed, a few MiB into the first file
+        if (!killed && read > 4 * MiB) {
+          killed = true;
+          void hashBeside.killThread();
+        }
+      },
+    };
+    await scan(options, iocs, exclusions, sink);
+    const report: Report = builder.build();
+    expect(killed).to.equal(true);
+    const [a, b] = report.files;
+    expect([a.bytes, a.sha256, a.errors.map((e) => e.message)]).to.deep.equal([readFileSync(first).length, null, ['the SHA-256 of this file could not be computed (the hashing thread failed)']]);
+    expect([b.bytes, b.sha256, b.errors]).to.deep.equal([readFileSync(second).length, sha256(second), []]);
+    const lines = (path: string) => readFileSync(path, 'latin1').split('\n').length - 2;
+    expect([a.records, b.records]).to.deep.equal([lines(first), lines(second)]);
+    expect(report.hits.map((h) => [h.file, h.record, h.matches[0].ip])).to.deep.equal([
+      [first, a.records / 2, '179.43.139.84'], [first, a.records, '179.43.139.84'],
+      [second, b.records / 2, '179.43.139.86'], [second, b.records, '179.43.139.86'],
+    ]);
   });
 });

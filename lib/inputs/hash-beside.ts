@@ -15,64 +15,57 @@ const HELD = 2;
 /** A safety net only: every change that matters bumps EVENTS. */
 const NAP_MS = 50;
 
-class HashBeside {
-  private worker: Worker | null = null;
+/** The hashing thread died while a file was being read: the scan reads the rest itself, unhashed. */
+export class HashThreadFailed extends Error {}
+
+/** One hashing thread and its ring. Should it die, the next large file gets a new one. */
+class HashThread {
   readonly ring = new Ring({
     buffers: Array.from({ length: SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES)),
     control: new SharedArrayBuffer(4 * RING.words(SLOTS)),
     position: new SharedArrayBuffer(8),
   });
+  private readonly worker: Worker;
   private readonly digests = new Map<number, (digest: string | null) => void>();
   private readonly arrived = new Map<number, string>();
-  /** The other thread died: what it owed is reported as unreadable and unhashed. */
   failed = false;
-  /** Chunk numbers run on across files, from 1, so a slot never shows a number still to come. */
-  private nextSeq = 1;
-  private nextId = 1;
   /** Files started and not yet digested: while there are any, the thread keeps the process alive (a pending Atomics.waitAsync does not). */
   private open_ = 0;
 
-  private get thread(): Worker {
-    if (!this.worker) {
-      const { script, options } = workerScript('hash-worker');
-      this.worker = new Worker(script, { ...options, workerData: this.ring.setup });
-      this.worker.on('message', ({ id, digest }: { id: number; digest: string }) => {
-        const resolve = this.digests.get(id);
-        if (resolve) {
-          this.digests.delete(id);
-          this.close();
-          resolve(digest);
-        } else {
-          this.arrived.set(id, digest);
-        }
-      });
-      this.worker.on('error', () => this.fail());
-      this.worker.on('exit', () => this.fail());
-      this.worker.unref();
-    }
-    return this.worker;
+  constructor() {
+    const { script, options } = workerScript('hash-worker');
+    this.worker = new Worker(script, { ...options, workerData: this.ring.setup });
+    this.worker.on('message', ({ id, digest }: { id: number; digest: string }) => {
+      const resolve = this.digests.get(id);
+      if (!resolve) {
+        this.arrived.set(id, digest);
+        return;
+      }
+      this.digests.delete(id);
+      this.close();
+      resolve(digest);
+    });
+    this.worker.on('error', () => this.fail());
+    this.worker.on('exit', () => this.fail());
+    this.worker.unref();
   }
 
   private fail(): void {
+    if (this.failed) return;
     this.failed = true;
     this.ring.bump();
     for (const resolve of this.digests.values()) resolve(null);
     this.digests.clear();
   }
 
-  /** Hands the file open as `fd` over to be read from `from` to its end. */
-  start(fd: number, from: number): BesideFile {
-    this.thread.ref();
+  start(fd: number, from: number, id: number, first: number, onEnd: (nextSeq: number) => void): BesideFile {
+    this.worker.ref();
     this.open_++;
-    const id = this.nextId++;
-    const first = this.nextSeq;
     this.ring.request(fd, id, first, from);
-    return new BesideFile(this, id, first, (seq) => {
-      this.nextSeq = seq;
-    });
+    return new BesideFile(this, id, first, onEnd);
   }
 
-  /** The file's SHA-256 once all of it was read, or null when the other thread failed. */
+  /** The file's SHA-256 once all of it was read, or null when the thread failed. */
   digest(id: number): Promise<string | null> {
     const digest = this.arrived.get(id);
     if (digest !== undefined || this.failed) {
@@ -86,11 +79,36 @@ class HashBeside {
   private close(): void {
     this.open_--;
     // an idle thread must not keep the process alive
-    if (this.open_ <= 0) this.worker?.unref();
+    if (this.open_ <= 0) this.worker.unref();
+  }
+
+  /** For the tests' fault injection only: the thread dies as if it had crashed. */
+  kill(): Promise<number> {
+    return this.worker.terminate();
   }
 }
 
-/** One file as the other thread reads it: its chunks in order, then the end. */
+class HashBeside {
+  private thread: HashThread | null = null;
+  /** Chunk numbers run on across files, from 1, so a slot never shows a number still to come. */
+  private nextSeq = 1;
+  private nextId = 1;
+
+  /** Hands the file open as `fd` over to be read from `from` to its end. */
+  start(fd: number, from: number): BesideFile {
+    if (!this.thread || this.thread.failed) this.thread = new HashThread();
+    return this.thread.start(fd, from, this.nextId++, this.nextSeq, (seq) => {
+      this.nextSeq = seq;
+    });
+  }
+
+  /** For the tests' fault injection only. */
+  killThread(): Promise<number> | undefined {
+    return this.thread?.kill();
+  }
+}
+
+/** One file as it is read into the ring: its chunks in order, then the end. */
 export class BesideFile {
   private held: number[] = [];
   private ended = false;
@@ -98,21 +116,21 @@ export class BesideFile {
   failed = false;
 
   constructor(
-    private readonly owner: HashBeside,
-    readonly id: number,
+    private readonly thread: HashThread,
+    private readonly id: number,
     private seq: number,
     private readonly onEnd: (nextSeq: number) => void,
   ) {}
 
-  /** The next chunk (valid until two more were asked for), or null at the end. Throws when a read failed. */
+  /** The next chunk (valid until two more were asked for), or null at the end. Throws when a read failed, or HashThreadFailed. */
   async next(): Promise<Buffer | null> {
     if (this.ended) return null;
-    const { ring } = this.owner;
+    const { ring } = this.thread;
     while (this.held.length >= HELD) ring.release(this.held.shift()!);
     for (;;) {
       const events = Atomics.load(ring.state, RING.EVENTS);
       if (ring.published(this.seq)) break;
-      if (this.owner.failed) return this.end(new Error('the thread hashing this file failed'));
+      if (this.thread.failed) return this.end(new HashThreadFailed('the hashing thread failed'));
       // rather than wait for a read, read here
       if (ring.tryRead()) continue;
       const waiting = Atomics.waitAsync(ring.state, RING.EVENTS, events, NAP_MS);
@@ -129,9 +147,14 @@ export class BesideFile {
     return Buffer.from(ring.views[slot].buffer, 0, length);
   }
 
+  /** The SHA-256 of all of the file, or null when the hashing thread failed. */
+  digest(): Promise<string | null> {
+    return this.thread.digest(this.id);
+  }
+
   private end(error: Error | null): null {
     this.ended = true;
-    for (const seq of this.held) this.owner.ring.release(seq);
+    for (const seq of this.held) this.thread.ring.release(seq);
     this.held = [];
     this.onEnd(this.seq);
     if (error) {
@@ -140,7 +163,6 @@ export class BesideFile {
     }
     return null;
   }
-
 }
 
 function readError(errno: number): Error {

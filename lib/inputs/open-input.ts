@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { hashBeside, SLOT_BYTES, SLOTS, type BesideFile } from './hash-beside.js';
+import { hashBeside, HashThreadFailed, SLOT_BYTES, SLOTS, type BesideFile } from './hash-beside.js';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { FileFormat } from '../report/report.js';
@@ -39,7 +39,7 @@ export class Tally {
   /** The file is open: where it is read and hashed is chosen once, here, from its own fstat. */
   begin(handle: FileHandle, isFile: boolean, size: number): BesideFile | null {
     if (this.hash || this.beside) return null;
-    if (this.besideAllowed && isFile && size >= HASH_BESIDE_BYTES && !hashBeside.failed) {
+    if (this.besideAllowed && isFile && size >= HASH_BESIDE_BYTES) {
       this.handle = handle;
       this.beside = hashBeside.start(handle.fd, this.bytes);
       return this.beside;
@@ -66,12 +66,13 @@ export class Tally {
    * (so its hash covers all of it), then closes it. Nothing to do otherwise.
    */
   async finishBeside(): Promise<void> {
-    if (!this.beside || !this.handle) return;
+    if (!this.beside || !this.handle || this.besideLost) return;
     try {
       for (let chunk = await this.beside.next(); chunk !== null; chunk = await this.beside.next()) this.update(chunk);
       this.done = !this.beside.failed;
-    } catch {
-      // the scan reports why the file could not be read
+    } catch (error) {
+      // the rest is read again by finishTally; a failed read the scan reports itself
+      if (error instanceof HashThreadFailed) this.besideLost = true;
     } finally {
       const handle = this.handle;
       this.handle = null;
@@ -79,13 +80,17 @@ export class Tally {
     }
   }
 
-  get besideStarted(): boolean {
-    return this.beside !== null;
+  /** The hashing thread died part way: the rest is read here, and the file's SHA-256 is reported missing. */
+  besideLost = false;
+
+  /** Whether the rest of the file is for finishBeside (not for reading again here). */
+  get besideReading(): boolean {
+    return this.beside !== null && !this.besideLost;
   }
 
   /** null when the other thread failed. */
   digest(): Promise<string | null> {
-    if (this.beside) return hashBeside.digest(this.beside.id);
+    if (this.beside) return this.beside.digest();
     this.hash ??= createHash('sha256');
     return Promise.resolve(this.hash.digest('hex'));
   }
@@ -103,12 +108,18 @@ async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
   const beside = tally.begin(handle, info.isFile(), info.size);
   if (beside) {
     // the other thread reads ahead; the handle is closed by finishBeside, even when the scan stops early
-    for (let chunk = await beside.next(); chunk !== null; chunk = await beside.next()) {
-      tally.update(chunk);
-      yield chunk;
+    try {
+      for (let chunk = await beside.next(); chunk !== null; chunk = await beside.next()) {
+        tally.update(chunk);
+        yield chunk;
+      }
+      await tally.finishBeside();
+      return;
+    } catch (error) {
+      if (!(error instanceof HashThreadFailed)) throw error;
+      // nothing is lost but the hash: the rest is read below, from where the ring stopped
+      tally.besideLost = true;
     }
-    await tally.finishBeside();
-    return;
   }
   // a FIFO cannot seek: read it where it stands; a file from where the tally got to
   let position = info.isFile() ? tally.bytes : null;
@@ -143,8 +154,8 @@ async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
  * always describes the whole file.
  */
 export async function finishTally(path: string, tally: Tally): Promise<void> {
-  if (tally.besideStarted) return tally.finishBeside();
-  if (tally.done) return;
+  if (tally.besideReading) await tally.finishBeside();
+  if (tally.done || tally.besideReading) return;
   try {
     // a pipe cannot be read a second time: what it gave is all there is
     if (!(await stat(path)).isFile()) return;
