@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { hashBeside, HashThreadFailed, SLOT_BYTES, SLOTS, type BesideFile } from './hash-beside.js';
+import { hashBeside, HashThreadFailed, SLOT_BYTES, type BesideFile } from './hash-beside.js';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { FileFormat } from '../report/report.js';
@@ -27,8 +27,6 @@ export class Tally {
   private hash: Hash | null = null;
   private beside: BesideFile | null = null;
   private handle: FileHandle | null = null;
-  private readonly buffers: Buffer[] = [];
-  private turn = -1;
 
   constructor(
     private readonly onBytes?: (count: number) => void,
@@ -48,10 +46,15 @@ export class Tally {
     return null;
   }
 
-  /** Where to read the next chunk here: the same few buffers in turn (readers copy what they keep beyond a chunk). */
+  /**
+   * Where to read the next chunk here: the same few buffers in turn
+   * (readers copy what they keep beyond a chunk), shared by every file this
+   * thread reads, one after another: fresh buffers for each file of a sweep
+   * were garbage that held memory until a collection came.
+   */
   buffer(): Buffer {
-    this.turn = (this.turn + 1) % BUFFERS;
-    return (this.buffers[this.turn] ??= Buffer.allocUnsafeSlow(CHUNK_SIZE));
+    turn = (turn + 1) % BUFFERS;
+    return (buffers[turn] ??= Buffer.allocUnsafeSlow(CHUNK_SIZE));
   }
 
   /** `chunk` was just read (here or by the other thread). */
@@ -97,7 +100,9 @@ export class Tally {
 }
 
 const CHUNK_SIZE = SLOT_BYTES;
-const BUFFERS = SLOTS;
+const BUFFERS = 4;
+const buffers: Buffer[] = [];
+let turn = -1;
 
 /** Files this large are read and hashed on another thread; for smaller ones starting it costs more than it saves. */
 export const HASH_BESIDE_BYTES = 16 * 1024 * 1024;
