@@ -27,6 +27,8 @@ export class Tally {
   private hash: Hash | null = null;
   private beside: BesideFile | null = null;
   private handle: FileHandle | null = null;
+  /** The hashing thread died part way: the rest is read here, and the file's SHA-256 is reported missing. */
+  besideLost = false;
 
   constructor(
     private readonly onBytes?: (count: number) => void,
@@ -44,17 +46,6 @@ export class Tally {
     }
     this.hash = createHash('sha256');
     return null;
-  }
-
-  /**
-   * Where to read the next chunk here: the same few buffers in turn
-   * (readers copy what they keep beyond a chunk), shared by every file this
-   * thread reads, one after another: fresh buffers for each file of a sweep
-   * were garbage that held memory until a collection came.
-   */
-  buffer(): Buffer {
-    turn = (turn + 1) % BUFFERS;
-    return (buffers[turn] ??= Buffer.allocUnsafeSlow(CHUNK_SIZE));
   }
 
   /** `chunk` was just read (here or by the other thread). */
@@ -83,9 +74,6 @@ export class Tally {
     }
   }
 
-  /** The hashing thread died part way: the rest is read here, and the file's SHA-256 is reported missing. */
-  besideLost = false;
-
   /** Whether the rest of the file is for finishBeside (not for reading again here). */
   get besideReading(): boolean {
     return this.beside !== null && !this.besideLost;
@@ -103,6 +91,17 @@ const CHUNK_SIZE = SLOT_BYTES;
 const BUFFERS = 4;
 const buffers: Buffer[] = [];
 let turn = -1;
+
+/**
+ * Where to read the next chunk on this thread: the same few buffers in turn
+ * (readers copy what they keep beyond a chunk), shared by every file the
+ * thread reads, one after another: fresh buffers for each file of a sweep
+ * were garbage that held memory until a collection came.
+ */
+function readBuffer(): Buffer {
+  turn = (turn + 1) % BUFFERS;
+  return (buffers[turn] ??= Buffer.allocUnsafeSlow(CHUNK_SIZE));
+}
 
 /** Files this large are read and hashed on another thread; for smaller ones starting it costs more than it saves. */
 export const HASH_BESIDE_BYTES = 16 * 1024 * 1024;
@@ -129,7 +128,7 @@ async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
   // a FIFO cannot seek: read it where it stands; a file from where the tally got to
   let position = info.isFile() ? tally.bytes : null;
   const read = async (): Promise<Buffer | null> => {
-    const buffer = tally.buffer();
+    const buffer = readBuffer();
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) return null;
     if (position !== null) position += bytesRead;

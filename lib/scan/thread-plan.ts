@@ -19,7 +19,7 @@ export async function planFiles(jobs: number, paths: readonly string[]): Promise
   if (jobs < 2 || paths.length <= 1) return paths.map((path) => ({ path, threads: 1 }));
   // a size that cannot be read now is found out (and reported) by the scan itself
   const sizes = await Promise.all(paths.map((path) => stat(path).then((info) => info.size, () => 0)));
-  return paths.map((path, i) => ({ path, threads: jobs >= 2 && sizes[i] >= HASH_BESIDE_BYTES ? 2 : 1 }));
+  return paths.map((path, i) => ({ path, threads: sizes[i] >= HASH_BESIDE_BYTES ? 2 : 1 }));
 }
 
 /**
