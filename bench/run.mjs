@@ -3,7 +3,7 @@
 //
 //   node bench/run.mjs [--size 1GiB] [--rounds 5] [--seed 1] [--files csv,ndjson,csv.gz,ndjson.gz]
 //                      [--contenders perlbot-hunt,rg,naive] [--hunt PATH] [--no-build]
-//                      [--scaling 256MiB,1GiB,4GiB] [--jobs-test] [--jobs-size 512MiB] [--skip-main]
+//                      [--scaling 256MiB,1GiB,4GiB] [--jobs-test] [--jobs-size 512MiB] [--jobs-files 2] [--skip-main]
 //                      [--data-dir bench/data] [--markdown-out FILE] [--json-out FILE]
 //
 // Every contender runs on the same files in one run, round-robin (the order rotates each
@@ -43,6 +43,7 @@ function parseArgs(argv) {
     jobsTest: false,
     skipMain: false,
     jobsSize: 512 * 1024 ** 2,
+    jobsFiles: 2,
     dataDir: DEFAULT_DATA_DIR,
     markdownOut: null,
     jsonOut: null,
@@ -78,6 +79,7 @@ function parseArgs(argv) {
       case '--jobs-test': o.jobsTest = true; break;
       case '--skip-main': o.skipMain = true; break;
       case '--jobs-size': o.jobsSize = parseSize(value()); break;
+      case '--jobs-files': o.jobsFiles = Number(value()); if (!Number.isInteger(o.jobsFiles) || o.jobsFiles < 1) throw new BenchFailure('--jobs-files needs a whole number of files'); break;
       case '--data-dir': o.dataDir = resolve(value()); break;
       case '--markdown-out': o.markdownOut = resolve(value()); break;
       case '--json-out': o.jsonOut = resolve(value()); break;
@@ -434,9 +436,9 @@ async function jobsScenario(ctx, o, md, results) {
     md.push(`### Multi-file (--jobs)\n\n${note}\n`);
     return;
   }
-  const a = await ensureDataset({ size: o.jobsSize, seed: o.seed, dataDir: o.dataDir, log });
-  const b = await ensureDataset({ size: o.jobsSize, seed: o.seed + 1, dataDir: o.dataDir, log });
-  const expected = [a, b].map((m) => {
+  const datasets = [];
+  for (let i = 0; i < o.jobsFiles; i++) datasets.push(await ensureDataset({ size: o.jobsSize, seed: o.seed + i, dataDir: o.dataDir, log }));
+  const expected = datasets.map((m) => {
     const entry = m.files.find((x) => x.name === FILE_NAMES.csv);
     const path = join(m.dir, entry.name);
     return { path, entry, hits: JSON.parse(readFileSync(join(m.dir, entry.expectedHits), 'utf8')) };
@@ -445,13 +447,14 @@ async function jobsScenario(ctx, o, md, results) {
   for (const p of paths) await warm(p);
   const textBytes = expected.reduce((n, e) => n + e.entry.textBytes, 0);
   const base = { paths, textBytes, expected };
+  const files = `${o.jobsFiles} × ${formatSize(o.jobsSize)} CSV`;
   const targets = [
-    { ...base, key: 'default', label: `2 × ${formatSize(o.jobsSize)} CSV, default jobs` },
-    { ...base, key: 'jobs1', label: `2 × ${formatSize(o.jobsSize)} CSV, --jobs 1` },
+    { ...base, key: 'default', label: `${files}, default jobs` },
+    { ...base, key: 'jobs1', label: `${files}, --jobs 1` },
   ];
   const saved = ctx.hunt;
   const samples = new Map(targets.map((t) => [t.key, []]));
-  log(`jobs-test: 2 files, default vs --jobs 1, ${o.rounds} round(s)`);
+  log(`jobs-test: ${files}, default vs --jobs 1, ${o.rounds} round(s)`);
   for (let round = 0; round < o.rounds; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const t of order) {
@@ -468,7 +471,7 @@ async function jobsScenario(ctx, o, md, results) {
   const one = summarize(samples.get('jobs1'), textBytes, null);
   const speedup = median(samples.get('default').map((s, i) => samples.get('jobs1')[i].seconds / s.seconds));
   results.jobs = { default: d, jobs1: one, speedup };
-  md.push(`### Multi-file: 2 × ${formatSize(o.jobsSize)} CSV, ${o.rounds} rounds\n`);
+  md.push(`### Multi-file: ${files}, ${o.rounds} rounds\n`);
   md.push(table(['run', 'contender', 'median s', 'MB/s', 'peak RSS MB', 'speed-up (paired)'], [
     [targets[1].label, 'perlbot-hunt', fmt(one.median), fmt(one.mbps, 1), one.rss === null ? 'n/a' : fmt(one.rss / 1e6, 0), '1'],
     [targets[0].label, 'perlbot-hunt', fmt(d.median), fmt(d.mbps, 1), d.rss === null ? 'n/a' : fmt(d.rss / 1e6, 0), fmt(speedup)],

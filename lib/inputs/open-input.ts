@@ -186,7 +186,8 @@ async function peek(source: AsyncIterator<Buffer>): Promise<{ head: Buffer; rest
     parts.push(next.value);
     size += next.value.length;
   }
-  const head = Buffer.concat(parts);
+  // one read is the usual case: no copy (the buffer is not read into again before the reader takes it)
+  const head = parts.length === 1 ? parts[0] : Buffer.concat(parts);
   async function* rest(): AsyncGenerator<Buffer> {
     if (head.length > 0) yield head;
     if (finished) return;
