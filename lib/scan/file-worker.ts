@@ -5,9 +5,8 @@ import { ExclusionSet, type ExclusionRule, type FieldDefinition } from '../exclu
 import { RecordMatcher } from '../matcher/match-record.js';
 import { RawIocSearch } from '../matcher/raw-text.js';
 import type { SetProvenance } from '../report/report.js';
-import type { ScanSink } from '../sink/scan-sink.js';
 import { scanFile } from './scan-file.js';
-import type { FileJob, WorkerEvent } from './parallel-scan.js';
+import { eventSink, type FileJob, type WorkerEvent } from './parallel-scan.js';
 
 // One file at a time on this thread, everything it finds posted back to the
 // main thread, which hands it to the real sink in the order of the inputs.
@@ -25,12 +24,6 @@ const context = { options: setup.options, iocs, exclusions, matcher: new RecordM
 
 parentPort!.on('message', async ({ index, path, hashBeside }: FileJob) => {
   const post = (event: WorkerEvent) => parentPort!.postMessage(event);
-  const sink: ScanSink = {
-    hit: (hit, found) => post({ index, kind: 'hit', hit, iocs: found.map((ioc) => iocs.iocs.indexOf(ioc)) }),
-    file: (entry) => post({ index, kind: 'file', entry }),
-    warning: (path, message) => post({ index, kind: 'warning', path, message }),
-    bytesRead: (count) => post({ index, kind: 'bytes', count }),
-  };
-  await scanFile(path, { ...context, hashBeside }, sink);
+  await scanFile(path, { ...context, hashBeside }, eventSink(index, iocs.iocs, post));
   post({ index, kind: 'done' });
 });

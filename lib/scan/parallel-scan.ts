@@ -2,12 +2,14 @@ import { Worker } from 'node:worker_threads';
 import { workerScript } from '../assets/assets.js';
 import type { FileEntry, Hit } from '../report/report.js';
 import type { ScanSink } from '../sink/scan-sink.js';
-import type { ScanContext } from './scan-file.js';
+import { scanFile, type ScanContext } from './scan-file.js';
+import type { Ioc } from '../matcher/ioc-set.js';
 import type { WorkerSetup } from './file-worker.js';
 import type { FilePlan } from './thread-plan.js';
 
-// Several files at once, one per worker thread, within the `--jobs` thread
-// budget (thread-plan.ts: a large file takes two, its scan and its hash).
+// Several files at once, one per thread (the main thread and worker
+// threads), within the `--jobs` thread budget (thread-plan.ts: a large file
+// takes two, its scan and its hash).
 // What the workers find reaches the sink in input order, so the report does
 // not depend on which thread finished first.
 
@@ -18,12 +20,27 @@ export interface FileJob {
   hashBeside: boolean;
 }
 
+/** Scans one file at a time: the main thread itself, or a worker thread. */
+interface Runner {
+  start(job: FileJob): void;
+}
+
 export type WorkerEvent =
   | { index: number; kind: 'hit'; hit: Hit; iocs: number[] }
   | { index: number; kind: 'file'; entry: FileEntry }
   | { index: number; kind: 'warning'; path: string; message: string }
   | { index: number; kind: 'bytes'; count: number }
   | { index: number; kind: 'done' };
+
+/** A sink that turns what one file's scan finds into events (a worker posts them to the main thread). */
+export function eventSink(index: number, iocs: readonly Ioc[], post: (event: WorkerEvent) => void): ScanSink {
+  return {
+    hit: (hit, found) => post({ index, kind: 'hit', hit, iocs: found.map((ioc) => iocs.indexOf(ioc)) }),
+    file: (entry) => post({ index, kind: 'file', entry }),
+    warning: (path, message) => post({ index, kind: 'warning', path, message }),
+    bytesRead: (count) => post({ index, kind: 'bytes', count }),
+  };
+}
 
 /** `inputs[i]` is a file to scan, or a ready entry (a path that could not be read). */
 export async function scanInParallel(inputs: Array<FilePlan | FileEntry>, context: ScanContext, sink: ScanSink, jobs: number): Promise<void> {
@@ -55,43 +72,52 @@ export async function scanInParallel(inputs: Array<FilePlan | FileEntry>, contex
 
   const queue = inputs.flatMap((input, index) => (planned(input) ? [{ index, path: input.path, threads: input.threads }] : []));
   const workers: Worker[] = [];
-  const idle: Worker[] = [];
-  const threadsOf = new Map<Worker, number>();
+  const threadsOf = new Map<Runner, number>();
   let free = jobs;
 
   await new Promise<void>((resolve, reject) => {
-    const spawn = (): Worker => {
+    const heard = (runner: Runner, event: WorkerEvent) => {
+      if (event.kind === 'bytes') {
+        sink.bytesRead?.(event.count);
+        return;
+      }
+      if (event.kind !== 'done') {
+        const list = held.get(event.index) ?? [];
+        list.push(event);
+        held.set(event.index, list);
+        return;
+      }
+      done.add(event.index);
+      free += threadsOf.get(runner)!;
+      idle.push(runner);
+      flush();
+      pump();
+    };
+    // the main thread scans too: one thread of the budget, and no worker to start for it
+    const local: Runner = {
+      start(job) {
+        const post = (event: WorkerEvent) => heard(local, event);
+        void scanFile(job.path, { ...context, hashBeside: job.hashBeside }, eventSink(job.index, context.iocs.iocs, post)).then(() => post({ index: job.index, kind: 'done' }), reject);
+      },
+    };
+    const idle: Runner[] = [local];
+    const spawn = (): Runner => {
       const { script, options } = workerScript('file-worker');
       const worker = new Worker(script, { ...options, workerData: setup });
-      worker.on('message', (event: WorkerEvent) => {
-        if (event.kind === 'bytes') {
-          sink.bytesRead?.(event.count);
-          return;
-        }
-        if (event.kind !== 'done') {
-          const list = held.get(event.index) ?? [];
-          list.push(event);
-          held.set(event.index, list);
-          return;
-        }
-        done.add(event.index);
-        free += threadsOf.get(worker)!;
-        idle.push(worker);
-        flush();
-        pump();
-      });
+      const runner: Runner = { start: (job) => worker.postMessage(job) };
+      worker.on('message', (event: WorkerEvent) => heard(runner, event));
       worker.on('error', reject);
       workers.push(worker);
-      return worker;
+      return runner;
     };
     // in input order: a large file waits for its two threads rather than being overtaken
     const pump = () => {
       while (queue.length > 0 && queue[0].threads <= free) {
         const { index, path, threads } = queue.shift()!;
         free -= threads;
-        const worker = idle.pop() ?? spawn();
-        threadsOf.set(worker, threads);
-        worker.postMessage({ index, path, hashBeside: threads === 2 } satisfies FileJob);
+        const runner = idle.pop() ?? spawn();
+        threadsOf.set(runner, threads);
+        runner.start({ index, path, hashBeside: threads === 2 });
       }
       if (queue.length === 0 && free === jobs) void Promise.all(workers.map((w) => w.terminate())).then(() => resolve());
     };
