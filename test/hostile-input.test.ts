@@ -56,6 +56,23 @@ describe('broken CSV records', () => {
     expect(activeIps(report)).to.deep.equal(['179.43.139.84']);
   });
 
+  it('reports IOC text that damaged quoting shifted out of its column, instead of dropping it (--kql-parity: the error only)', async () => {
+    // found by the damage property with another seed: a stray CR and quote
+    // before the date, and the row cut short, leave the right field count
+    // with the IOC under DestinationPort, a column no rule watches
+    const header = 'TimeGenerated [UTC],DeviceVendor,DeviceProduct,DeviceAction,Activity,SourceIP,SourcePort,DestinationIP,DestinationPort,Message';
+    const shifted = '\r"6/1/2026, 1:00:00.000 PM",Fortinet,FortiGate,accept,traffic,10.1.1.0,40000,179.43.139.84,44';
+    const nearMiss = '"6/1/2026, 2:00:00.000 PM",Fortinet,FortiGate,accept,traffic,10.1.1.0,40000,10.0.0.9,443,179.43.139.86 in a message';
+    const path = join(writeFiles({ 'q.csv': `${header}\r\n${nearMiss}\r\n${shifted}` }), 'q.csv');
+    const message = 'a quote inside an unquoted field (damaged quoting): the fields after it may be shifted, so the IOC text in this record was not matched to a column';
+    const report = await hunt([path]);
+    expect(errorsOf(report)).to.deep.equal([[3, message]]);
+    expect(report.hits.map((h) => [h.line, h.malformed, h.matches.map((m) => m.ip)])).to.deep.equal([[3, true, ['179.43.139.84']]]);
+    const parity = await hunt([path], { kqlParity: true });
+    expect(errorsOf(parity)).to.deep.equal([[3, message]]);
+    expect(parity.hits).to.deep.equal([]);
+  });
+
   it('reports bytes that are not UTF-8 on their line and reads the other records', async () => {
     const text = Buffer.concat([Buffer.from(`${CSL_HEADER}\n${good('179.43.139.84')}\n`), Buffer.from('2026-06-01T10:00:00Z,Fortinet,FortiGate,accept,caf\xe9,10.0.0.5,1,179.43.139.86,443,,,,,\n', 'latin1'), Buffer.from(`${other}\n`)]);
     const report = await hunt([writeFiles({ 'l.csv': text })]);

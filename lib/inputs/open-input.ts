@@ -252,10 +252,13 @@ export interface OpenedInput {
   shape: ContentShape;
   /** The decoded content (gunzipped, UTF-8). */
   content: AsyncIterable<Buffer>;
+  /** Reading stops here (content that will not be read): the file is closed now, not when memory is collected. */
+  close(): Promise<void>;
 }
 
 export async function openInput(path: string, tally: Tally): Promise<OpenedInput> {
-  const raw = await peek(fileChunks(path, tally)[Symbol.asyncIterator]());
+  const chunks = fileChunks(path, tally);
+  const raw = await peek(chunks);
   const compressed = raw.head.length >= 2 && raw.head[0] === 0x1f && raw.head[1] === 0x8b;
   let content: AsyncIterable<Buffer> = compressed ? gunzip(raw.rest) : raw.rest;
   let decoded = await peek(content[Symbol.asyncIterator]());
@@ -264,5 +267,8 @@ export async function openInput(path: string, tally: Tally): Promise<OpenedInput
     content = utf16ToUtf8(decoded.rest, bom[0] === 0xff ? 'utf-16le' : 'utf-16be');
     decoded = await peek(content[Symbol.asyncIterator]());
   }
-  return { compressed, binary: looksBinary(decoded.head), shape: sniffShape(decoded.head), content: decoded.rest };
+  const close = async () => {
+    await chunks.return(undefined);
+  };
+  return { compressed, binary: looksBinary(decoded.head), shape: sniffShape(decoded.head), content: decoded.rest, close };
 }

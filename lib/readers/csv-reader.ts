@@ -99,11 +99,35 @@ class FieldSplitter {
   }
 }
 
+const STRAY_QUOTE = 'a quote inside an unquoted field (damaged quoting): the fields after it may be shifted, so the IOC text in this record was not matched to a column';
+
+/**
+ * A quote outside a quoted field that does not open one (it is not at a
+ * field's start): csv-parse reads it as text (relax_quotes), the way the
+ * framer does, but well-formed exports never have one, and damage that
+ * makes one can shift every column after it.
+ */
+function strayQuote(bytes: Buffer, delimiter: number): boolean {
+  let inQuotes = false;
+  for (let at = bytes.indexOf(0x22); at !== -1; at = bytes.indexOf(0x22, at + 1)) {
+    if (inQuotes) {
+      if (bytes[at + 1] === 0x22) at++;
+      else inQuotes = false;
+    } else if (at === 0 || bytes[at - 1] === delimiter || bytes[at - 1] === 0x0a) {
+      inQuotes = true;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+
 export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderContext): AsyncGenerator<SourceRecord> {
   let framer: CsvFramer | null = null;
   let splitter: FieldSplitter | null = null;
   let layout: CsvLayout | null = null;
   let typed = false;
+  let delimiterCode = 0x2c;
 
   function* deliver(done: Array<[FramedRecord, Parsed]>): Generator<SourceRecord> {
     for (const [framed, parsed] of done) {
@@ -131,7 +155,9 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
         yield { ...at, fields: null, problem, rawIps: context.search.find(framed.bytes!) };
       } else {
         const fields = layout.fields(parsed.cells);
-        yield { ...at, fields, declaredTable: typed ? fields.get('type') : null };
+        const rawIps = strayQuote(framed.bytes!, delimiterCode) ? context.search.find(framed.bytes!) : null;
+        const suspect = rawIps && rawIps.size > 0 ? { problem: STRAY_QUOTE, rawIps } : undefined;
+        yield { ...at, fields, declaredTable: typed ? fields.get('type') : null, ...(suspect && { suspect }) };
       }
     }
   }
@@ -148,6 +174,7 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
     for await (const chunk of content) {
       if (!framer) {
         const delimiter = detectDelimiter(chunk);
+        delimiterCode = delimiter.charCodeAt(0);
         framer = new CsvFramer(delimiter.charCodeAt(0), context.search, { everyRecord: context.everyRecord });
         splitter = new FieldSplitter(delimiter);
       }

@@ -25,6 +25,13 @@ export interface SourceRecord {
   problem?: string;
   /** The IOC IPs found in the raw bytes of a record that could not be parsed. */
   rawIps?: Set<string>;
+  /**
+   * A record that parsed, but whose raw text gives reason to doubt its
+   * columns (a CSV quote inside an unquoted field: damage can shift every
+   * column after it), with the IOC IPs its raw bytes hold. Should no watched
+   * field match, it is reported as a malformed record rather than dropped.
+   */
+  suspect?: { problem: string; rawIps: Set<string> };
 }
 
 export const NOT_UTF8 = 'bytes that are not valid UTF-8 (re-saved in another encoding, or damaged)';

@@ -132,7 +132,11 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
     if (table === null) return;
     const spec = TABLES[table];
     const matches = matcher.match(fields, spec);
-    if (matches.length === 0) return;
+    if (matches.length === 0) {
+      // IOC text in a record whose columns are in doubt: reported, not dropped
+      if (record.suspect) malformed({ ...record, problem: record.suspect.problem, rawIps: record.suspect.rawIps });
+      return;
+    }
     const when = recordTime(fields, spec);
     if (!inWindow(when.time)) return;
     const hit: Hit = {
@@ -149,6 +153,7 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
     entry.compressed = opened.compressed;
     if (opened.binary) {
       addError(null, 'binary data (mostly NUL bytes), not a CSV or JSON export: not read');
+      await opened.close();
     } else {
       entry.format = formatOfShape(opened.shape);
       for await (const record of readerFor(opened.shape, opened.content, readerContext)) {
