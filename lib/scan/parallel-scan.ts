@@ -9,9 +9,9 @@ import type { FilePlan } from './thread-plan.js';
 
 // Several files at once, one per thread (the main thread and worker
 // threads), within the `--jobs` thread budget (thread-plan.ts: a large file
-// takes two, its scan and its hash).
-// What the workers find reaches the sink in input order, so the report does
-// not depend on which thread finished first.
+// takes two, its scan and its hash). What each thread finds reaches the
+// sink in input order, so the report does not depend on which thread
+// finished first.
 
 export interface FileJob {
   index: number;
