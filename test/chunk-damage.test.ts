@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
-import { hunt, tempDir } from './helpers.js';
+import { hunt, propertySettings, tempDir } from './helpers.js';
 import type { Report } from '../lib/report/report.js';
 
 // The fast path (records without IOC text counted, not parsed) against the
@@ -88,8 +88,7 @@ async function bothPaths(name: string, bytes: Buffer): Promise<{ fast: Report; f
   }
 }
 
-// a fixed seed in CI; PROPERTY_SEED and PROPERTY_RUNS explore further by hand
-const settings = { numRuns: Number(process.env.PROPERTY_RUNS ?? 25), seed: Number(process.env.PROPERTY_SEED ?? 20261128), endOnFailure: true };
+const settings = propertySettings(25);
 
 describe('damage at read-chunk edges (property-based): the fast path against the reference', function () {
   this.timeout(300_000);

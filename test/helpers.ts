@@ -60,3 +60,8 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = R
 /** A CommonSecurityLog CSV line set with just the columns a test needs. */
 export const CSL_HEADER = 'TimeGenerated,DeviceVendor,DeviceProduct,DeviceAction,Activity,SourceIP,SourcePort,DestinationIP,DestinationPort,SourceTranslatedAddress,SourceTranslatedPort,DestinationTranslatedAddress,DestinationTranslatedPort,Message';
 export const DNE_HEADER = 'Timestamp,DeviceId,DeviceName,ActionType,RemoteIP,RemotePort,RemoteUrl,LocalIP,LocalPort,InitiatingProcessFileName,InitiatingProcessCommandLine,AdditionalFields';
+
+/** fast-check settings: a fixed seed in CI; PROPERTY_SEED and PROPERTY_RUNS explore further by hand. */
+export function propertySettings(runs: number): { numRuns: number; seed: number; endOnFailure: boolean } {
+  return { numRuns: Number(process.env.PROPERTY_RUNS ?? runs), seed: Number(process.env.PROPERTY_SEED ?? 20261128), endOnFailure: true };
+}

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
-import { hunt, tempDir } from './helpers.js';
+import { hunt, propertySettings, tempDir } from './helpers.js';
 
 // Property: whatever damage an export takes (cut anywhere, a slice duplicated,
 // quotes, newlines, NULs or invalid bytes inserted), the scan never throws, and
@@ -107,8 +107,7 @@ async function reported(name: string, bytes: Buffer): Promise<Set<string>> {
   }
 }
 
-// fixed seed in CI; PROPERTY_SEED and PROPERTY_RUNS explore further by hand
-const settings = { numRuns: Number(process.env.PROPERTY_RUNS ?? 150), seed: Number(process.env.PROPERTY_SEED ?? 20261128), endOnFailure: true };
+const settings = propertySettings(150);
 
 describe('damaged exports (property-based)', function () {
   this.timeout(120000);
