@@ -43,6 +43,8 @@ export interface FramedRecord {
   broken?: string;
   /** For a broken record: the IOC IPs found in its raw bytes. */
   rawIps?: Set<string>;
+  /** IOC text may start in it (the chunk's candidate search says so, or it spans chunks): worth a closer look. */
+  iocText?: boolean;
 }
 
 export interface FramerOptions {
@@ -261,11 +263,14 @@ export class CsvFramer {
     this.ordinal++;
     if (this.ordinal === 1 && fields !== undefined) this.headerFields = fields;
     const ragged = fields !== undefined && this.headerFields !== null && fields !== this.headerFields;
-    const matters = this.everyRecord || this.ordinal === 1 || ragged || this.damaged || this.heldMatters || this.candidateIn(from, to);
+    const candidate = this.candidateIn(from, to);
+    const matters = this.everyRecord || this.ordinal === 1 || ragged || this.damaged || this.heldMatters || candidate;
+    // a record spanning chunks counts as holding IOC text: rare, and its earlier parts were searched apart
+    const iocText = candidate || !whole;
     if (matters) {
       const line = whole ? this.lineAt(from) : this.startLine;
       const bytes = whole ? Buffer.from(chunk.subarray(from, to)) : Buffer.concat([...this.held, chunk.subarray(from, to)]);
-      this.out.push({ ordinal: this.ordinal, offset: this.start, line, bytes });
+      this.out.push({ ordinal: this.ordinal, offset: this.start, line, bytes, iocText });
     }
     this.held = [];
     this.heldSize = 0;

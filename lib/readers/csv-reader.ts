@@ -155,7 +155,8 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
         yield { ...at, fields: null, problem, rawIps: context.search.find(framed.bytes!) };
       } else {
         const fields = layout.fields(parsed.cells);
-        const rawIps = strayQuote(framed.bytes!, delimiterCode) ? context.search.find(framed.bytes!) : null;
+        // only where the framer's candidate search saw IOC text: no second search of every record
+        const rawIps = framed.iocText && strayQuote(framed.bytes!, delimiterCode) ? context.search.find(framed.bytes!) : null;
         const suspect = rawIps && rawIps.size > 0 ? { problem: STRAY_QUOTE, rawIps } : undefined;
         yield { ...at, fields, declaredTable: typed ? fields.get('type') : null, ...(suspect && { suspect }) };
       }
