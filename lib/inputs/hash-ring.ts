@@ -27,12 +27,17 @@ export const RING = {
   READ_NEXT: 6,
   /** 1 once the end of the file (or a failed read) was published: nothing more is read. */
   READ_END: 7,
-  seq: (slot: number) => 8 + slot * 3,
-  users: (slot: number) => 9 + slot * 3,
+  /** A read failed after part of a chunk was read: that part was published, and this negative errno is the next chunk. */
+  READ_FAILED: 8,
+  seq: (slot: number) => 9 + slot * 3,
+  users: (slot: number) => 10 + slot * 3,
   /** Bytes in the slot; 0 at the end of the file; a negative errno when the read failed. */
-  length: (slot: number) => 10 + slot * 3,
-  words: (slots: number) => 8 + slots * 3,
+  length: (slot: number) => 11 + slot * 3,
+  words: (slots: number) => 9 + slots * 3,
 };
+
+/** `fs.readSync`'s shape (tests put a failing disk in its place). */
+export type ReadAt = (fd: number, buffer: Uint8Array, offset: number, length: number, position: number) => number;
 
 export interface RingSetup {
   buffers: SharedArrayBuffer[];
@@ -48,7 +53,10 @@ export class Ring {
   readonly views: Uint8Array[];
   private readonly start: Float64Array;
 
-  constructor(readonly setup: RingSetup) {
+  constructor(
+    readonly setup: RingSetup,
+    private readonly readAt: ReadAt = readSync,
+  ) {
     this.state = new Int32Array(setup.control);
     this.views = setup.buffers.map((b) => new Uint8Array(b));
     this.start = new Float64Array(setup.position);
@@ -80,6 +88,7 @@ export class Ring {
     state[RING.REQUEST_FD] = fd;
     state[RING.REQUEST_ID] = id;
     state[RING.REQUEST_FIRST] = first;
+    state[RING.READ_FAILED] = 0;
     this.start[0] = from;
     Atomics.store(state, RING.READ_NEXT, first);
     // last: a reader that sees the file open sees all of the above
@@ -105,12 +114,17 @@ export class Ring {
       if (Atomics.load(state, RING.users(slot)) !== 0) return false;
       const view = this.views[slot];
       const at = this.start[0] + (seq - state[RING.REQUEST_FIRST]) * view.length;
-      let length = 0;
-      try {
-        for (let n = -1; length < view.length && n !== 0; length += n) n = readSync(state[RING.REQUEST_FD], view, length, view.length - length, at + length);
-      } catch (error) {
-        const errno = (error as { errno?: number }).errno;
-        length = typeof errno === 'number' && errno < 0 ? errno : -5;
+      let length = state[RING.READ_FAILED];
+      if (length === 0) {
+        try {
+          for (let n = -1; length < view.length && n !== 0; length += n) n = this.readAt(state[RING.REQUEST_FD], view, length, view.length - length, at + length);
+        } catch (error) {
+          const errno = (error as { errno?: number }).errno;
+          const failed = typeof errno === 'number' && errno < 0 ? errno : -5;
+          // a disk failing part way through a chunk (a bad sector) leaves the bytes before it to scan and hash
+          if (length > 0) state[RING.READ_FAILED] = failed;
+          else length = failed;
+        }
       }
       Atomics.store(state, RING.length(slot), length);
       // the end (or a failed read) is the scan's alone: the hash stops there

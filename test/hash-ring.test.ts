@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import { Ring, RING, type ReadAt } from '../lib/inputs/hash-ring.js';
+
+// The ring a large file is read into (hash-ring.ts), on a disk that fails
+// part way: a bad sector makes a read come back short, and the read after it
+// fail. What was read before the failure is evidence: it is handed to the
+// scan and the hash, and the failure comes after it.
+
+const SLOT = 16;
+
+function ringOn(disk: Buffer, badFrom: number): Ring {
+  const readAt: ReadAt = (_fd, buffer, offset, length, position) => {
+    if (position >= badFrom) throw Object.assign(new Error('EIO: i/o error, read'), { errno: -5, code: 'EIO' });
+    const end = Math.min(position + length, badFrom, disk.length);
+    buffer.set(disk.subarray(position, end), offset);
+    return Math.max(0, end - position);
+  };
+  const ring = new Ring(
+    {
+      buffers: Array.from({ length: 4 }, () => new SharedArrayBuffer(SLOT)),
+      control: new SharedArrayBuffer(4 * RING.words(4)),
+      position: new SharedArrayBuffer(8),
+    },
+    readAt,
+  );
+  ring.request(3, 1, 1, 0);
+  return ring;
+}
+
+/** Each chunk's bytes (latin1) or, for a failed read, its negative errno; read and given back until the end. */
+function chunks(ring: Ring, first = 1): Array<string | number> {
+  const seen: Array<string | number> = [];
+  for (let seq = first; ring.tryRead(); seq++) {
+    expect(ring.published(seq), `chunk ${seq} published`).to.equal(true);
+    const slot = ring.slotOf(seq);
+    const length = ring.state[RING.length(slot)];
+    seen.push(length < 0 ? length : Buffer.from(ring.views[slot].subarray(0, length)).toString('latin1'));
+    // the scan is done with it, and the hash too (the end, or a failure, is the scan's alone)
+    ring.release(seq);
+    if (length > 0) ring.release(seq);
+  }
+  return seen;
+}
+
+describe('the ring a large file is read into', () => {
+  const disk = Buffer.from('0123456789abcdef' + 'ghijklmnopqrstuv' + 'wxyzWXYZ', 'latin1');
+
+  it('reads a whole file in slot-sized chunks, then its end', () => {
+    expect(chunks(ringOn(disk, Infinity))).to.deep.equal(['0123456789abcdef', 'ghijklmnopqrstuv', 'wxyzWXYZ', '']);
+  });
+
+  it('hands on the bytes read before a bad sector, then the failed read', () => {
+    // bytes 16 to 19 read, then the disk fails at 20 in the middle of the second chunk
+    expect(chunks(ringOn(disk, 20))).to.deep.equal(['0123456789abcdef', 'ghij', -5]);
+  });
+
+  it('gives the failed read alone when nothing of the chunk could be read', () => {
+    expect(chunks(ringOn(disk, 16))).to.deep.equal(['0123456789abcdef', -5]);
+  });
+
+  it('starts the next file without the last one\'s failure', () => {
+    const ring = ringOn(disk, 20);
+    expect(chunks(ring)).to.have.length(3);
+    ring.request(3, 2, 4, 0);
+    // the same bad disk again, read from the start: not the failure left over
+    expect(chunks(ring, 4)).to.deep.equal(['0123456789abcdef', 'ghij', -5]);
+  });
+});
