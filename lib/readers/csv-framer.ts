@@ -1,4 +1,4 @@
-import { cleanChunk } from './clean-chunk.js';
+import { CleanChunks } from './clean-chunk.js';
 import { scanKernel, type QuoteState } from '../kernel/scan-kernel.js';
 import type { RawIocSearch, RawIocStream } from '../matcher/raw-text.js';
 
@@ -82,6 +82,7 @@ export class CsvFramer {
   private candidates: number[] = [];
   private nextCandidate = 0;
   private damaged = false;
+  private readonly cleanChunks = new CleanChunks();
   private tail: Buffer = Buffer.alloc(0);
 
   /** The open record: where it started, and its bytes from earlier chunks. */
@@ -126,6 +127,8 @@ export class CsvFramer {
 
   /** The end of the text: a record still open is either the last record or an unclosed quote. */
   end(): FramedRecord[] {
+    // a character cut off by the end of the text is in the record still open
+    this.damaged ||= this.cleanChunks.cut;
     if (this.oversize) {
       this.finishOversize();
     } else if (this.inQuotes && !this.quotePending) {
@@ -139,13 +142,14 @@ export class CsvFramer {
     return this.out.splice(0);
   }
 
-  private scan(chunk: Buffer): void {
+  /** `again`: bytes already scanned once, framed again after an unclosed quote. */
+  private scan(chunk: Buffer, again = false): void {
     this.chunk = chunk;
     this.cursor = 0;
     this.cursorLine = this.baseLine;
     this.candidates = this.search.candidates(chunk, this.tail);
     this.nextCandidate = 0;
-    this.damaged = !cleanChunk(chunk);
+    this.damaged = !(again ? this.cleanChunks.cleanAgain(chunk) : this.cleanChunks.clean(chunk));
     const n = chunk.length;
     let i = 0;
     let from = 0; // where the open record starts in this chunk (0 when it began earlier)
@@ -323,7 +327,7 @@ export class CsvFramer {
     this.tail = Buffer.alloc(0);
     this.base = this.start + first.length;
     this.baseLine = this.startLine + (nl < 0 ? 0 : 1);
-    if (rest.length > 0) this.scan(Buffer.from(rest));
+    if (rest.length > 0) this.scan(Buffer.from(rest), true);
   }
 
   private overflow(): void {

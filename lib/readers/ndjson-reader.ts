@@ -3,7 +3,7 @@ import { malformed, recordFromJson } from './json-record.js';
 import { MAX_RECORD_BYTES } from './csv-framer.js';
 import type { ReaderContext } from './reader-context.js';
 import { BoundedBytes, tooLargeProblem } from './bounded-bytes.js';
-import { cleanChunk } from './clean-chunk.js';
+import { CleanChunks } from './clean-chunk.js';
 
 const LF = 0x0a;
 
@@ -37,6 +37,7 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
   const keys = new JsonKeyCache();
   /** The line still open at the end of a chunk. */
   const held = new BoundedBytes(context.search, maxRecordBytes);
+  const cleanChunks = new CleanChunks();
   let lineStart = 0;
   let offset = 0;
   let line = 0;
@@ -63,7 +64,8 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
     let from = 0;
     // The fast path: a whole line in a clean chunk with no IOC text in it is
     // counted, not parsed (the first record is always parsed: it names the table).
-    const skim = !context.everyRecord && cleanChunk(chunk);
+    const clean = cleanChunks.clean(chunk);
+    const skim = !context.everyRecord && clean;
     const candidates = skim ? context.search.candidates(chunk, Buffer.alloc(0)) : [];
     let next = 0;
     for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, from)) {
