@@ -86,6 +86,16 @@ describe('the perlbot-hunt command', () => {
     }
   });
 
+  it('names the --jobs value as typed when it is not a thread count', () => {
+    const dir = writeFiles({ 'a.csv': hitCsv });
+    for (const value of ['abc', '', '0', '65', '1.5', '0x4']) {
+      const run = runCli(['--jobs', value, dir]);
+      expect(run.status, value).to.equal(2);
+      expect(run.stderr, value).to.include(`--jobs must be a whole number from 1 to 64, not "${value}"`);
+    }
+    expect(runCli(['--jobs', '3', '--format', 'json', dir]).status).to.equal(1);
+  });
+
   it('walks hidden folders, follows a symlink once and reports a loop instead of hanging', () => {
     const dir = writeFiles({ '.hidden/deep/a.csv': hitCsv, 'notes.txt': hitCsv, 'b.csv.gz': hitCsv });
     symlinkSync(dir, join(dir, '.hidden', 'loop'));

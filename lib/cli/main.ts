@@ -27,7 +27,7 @@ function parseArgv(argv: string[], version: string) {
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
     .option('kql-parity', { type: 'boolean', default: false, describe: "watch only the KQL's own fields, exact string equality" })
     .option('full-parse', { type: 'boolean', default: false, describe: 'parse every record, not only those holding IOC text (slower; also lists malformed records without IOC text)' })
-    .option('jobs', { alias: 'j', type: 'number', describe: 'threads at work at once, hashing included: files scanned side by side, or one file beside its hash (default: all cores; 1: one core)' })
+    .option('jobs', { alias: 'j', type: 'string', describe: 'threads at work at once, hashing included: files scanned side by side, or one file beside its hash (default: all cores; 1: one core)' })
     .option('table', { type: 'string', describe: 'read every file as this table (CommonSecurityLog or DeviceNetworkEvents)' })
     .option('since', { type: 'string', describe: 'keep hits at or after this ISO 8601 time' })
     .option('until', { type: 'string', describe: 'keep hits before this ISO 8601 time' })

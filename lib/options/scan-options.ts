@@ -74,11 +74,15 @@ function instant(name: string, value: unknown): number | null {
   return ms;
 }
 
+/** The most threads `--jobs` may ask for, and the default on a machine with more cores. */
+const MAX_JOBS = 64;
+
 function jobCount(value: unknown): number {
   // threads at once, hashing threads included (scan/thread-plan.ts)
-  if (value === undefined || value === null) return Math.max(1, availableParallelism());
-  const jobs = Number(value);
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, not "${String(value)}"`);
+  if (value === undefined || value === null) return Math.min(MAX_JOBS, Math.max(1, availableParallelism()));
+  const text = String(value).trim();
+  const jobs = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(jobs >= 1 && jobs <= MAX_JOBS)) throw new UsageError(`--jobs must be a whole number from 1 to ${MAX_JOBS}, not "${String(value)}"`);
   return jobs;
 }
 
