@@ -275,7 +275,8 @@ function csvCell(value) {
   return `"${s.includes('"') ? s.replace(/"/g, '""') : s}"`;
 }
 
-function cslHeader() {
+/** The CommonSecurityLog export's header line, BOM and CRLF included (also the bench's start-up file). */
+export function cslHeader() {
   return '\ufeff' + CSL_COLUMNS.map((name) => (CSL_DATETIME.has(name) ? `"${name} [UTC]"` : csvCell(name))).join(',') + CRLF;
 }
 

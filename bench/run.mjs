@@ -17,7 +17,7 @@ import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeF
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_DATA_DIR, ensureDataset, formatSize, parseSize } from './generate.mjs';
+import { cslHeader, DEFAULT_DATA_DIR, ensureDataset, formatSize, parseSize } from './generate.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH_DIR, '..');
@@ -473,7 +473,7 @@ async function jobsScenario(ctx, o, md, results) {
   const one = summarize(samples.get('jobs1'), textBytes, null);
   const speedup = median(samples.get('default').map((s, i) => samples.get('jobs1')[i].seconds / s.seconds));
   const cpuOf = (key) => (samples.get(key).every((s) => s.cpu !== null) ? median(samples.get(key).map((s) => s.cpu)) : null);
-  const bound = await parallelBound(ctx, o, paths[0], cpuOf('default'), one.median);
+  const bound = await parallelBound(ctx, o, cpuOf('default'), one.median);
   results.jobs = { default: d, jobs1: one, speedup, cpu: { default: cpuOf('default'), jobs1: cpuOf('jobs1') }, bound };
   md.push(`### Multi-file: ${files}, ${o.rounds} rounds\n`);
   const cpuCell = (key) => (cpuOf(key) === null ? 'n/a' : fmt(cpuOf(key)));
@@ -496,13 +496,12 @@ async function jobsScenario(ctx, o, md, results) {
 /**
  * The fastest the default run could be on this machine, from its own CPU
  * time: start-up (one thread), then the rest shared by every core with none
- * idle. Start-up is timed on a CSV holding only the first file's header.
+ * idle. Start-up is timed on a CSV holding only the generator's header.
  */
-async function parallelBound(ctx, o, firstPath, defaultCpu, jobs1Median) {
+async function parallelBound(ctx, o, defaultCpu, jobs1Median) {
   if (defaultCpu === null) return null;
-  const header = readFileSync(firstPath).subarray(0, 1 << 16).toString('latin1').split('\n')[0];
   const tiny = join(ctx.scratch, 'CommonSecurityLog-header-only.csv');
-  writeFileSync(tiny, `${header}\n`);
+  writeFileSync(tiny, cslHeader());
   const runs = [];
   for (let round = 0; round < Math.max(o.rounds, 5); round++) {
     const r = await measure(['node', ctx.hunt, '--format', 'json', '--output', ctx.huntOut, '--quiet', tiny], ctx.scratch);
