@@ -64,8 +64,8 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
     let from = 0;
     // The fast path: a whole line in a clean chunk with no IOC text in it is
     // counted, not parsed (the first record is always parsed: it names the table).
-    const clean = cleanChunks.clean(chunk);
-    const skim = !context.everyRecord && clean;
+    // (everyRecord holds for the whole file, so the check follows every chunk or none)
+    const skim = !context.everyRecord && cleanChunks.clean(chunk);
     const candidates = skim ? context.search.candidates(chunk, Buffer.alloc(0)) : [];
     let next = 0;
     for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, from)) {
