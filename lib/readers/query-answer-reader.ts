@@ -26,6 +26,7 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const UNICODE_ESCAPE = Buffer.from('\\u');
 
 function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
@@ -127,8 +128,8 @@ export async function* readQueryAnswer(content: AsyncIterable<Buffer>, context: 
     const bytes = taken.bytes;
     if (layout === null) return malformed(at, 'a row before the answer\'s column list: its columns are unknown', context.search.find(bytes));
     // The fast path counts a row it can prove holds no IOC: clean UTF-8, no
-    // escape that could spell an address in other bytes, no IOC text.
-    if (!context.everyRecord && !bytes.includes(BACKSLASH) && !bytes.includes(0) && isUtf8(bytes) && context.search.find(bytes).size === 0) return null;
+    // `\u` escape (the one JSON escape that can spell a digit or a dot), no IOC text.
+    if (!context.everyRecord && !bytes.includes(UNICODE_ESCAPE) && !bytes.includes(0) && isUtf8(bytes) && context.search.find(bytes).size === 0) return null;
     if (!isUtf8(bytes)) return malformed(at, NOT_UTF8, context.search.find(bytes));
     let cells: unknown;
     try {
