@@ -104,15 +104,16 @@ export function parseAddressPort(text: string): { kind: 'ipv4' | 'ipv6'; value: 
 function parseRange(text: string): { address: ipaddr.IPv4 | ipaddr.IPv6; prefix: number } | null {
   const m = /^([^/]+)\/(\d{1,3})$/.exec(text.trim());
   if (!m) return null;
-  const ip = canonicalIp(m[1]);
   const prefix = Number(m[2]);
-  if (!ip) return null;
-  // a range written on an IPv4-mapped address (`::ffff:198.51.100.0/120`) is that IPv4 range
-  const mapped = ip.kind === 'ipv4' && m[1].includes(':');
-  const bits = mapped ? prefix - 96 : prefix;
-  const max = ip.kind === 'ipv4' ? 32 : 128;
-  if (bits < 0 || bits > max) return null;
-  return { address: ipaddr.parse(ip.value), prefix: bits };
+  const v4 = canonicalIpv4(m[1]);
+  if (v4 !== null) return prefix <= 32 ? { address: ipaddr.IPv4.parse(v4), prefix } : null;
+  const bare = m[1].replace(/%[^%]*$/, '');
+  if (!bare.includes(':') || !ipaddr.IPv6.isValid(bare) || prefix > 128) return null;
+  const address = ipaddr.IPv6.parse(bare);
+  // a range inside the IPv4-mapped block (`::ffff:198.51.100.0/120`) is that IPv4 range,
+  // as a mapped address is its IPv4 address
+  if (address.isIPv4MappedAddress() && prefix >= 96) return { address: address.toIPv4Address(), prefix: prefix - 96 };
+  return { address, prefix };
 }
 
 /** A CIDR range as `network/prefix` (host bits cleared, IPv6 in RFC 5952 form); null when not one. */
