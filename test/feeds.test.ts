@@ -205,6 +205,14 @@ describe('IOC feeds', () => {
       expect(all.notices[0]).to.contain('used as asked: 2 to_ids false');
     });
 
+    it('reads an object of 300 000 attributes (a large feed is no crash)', () => {
+      const attribute = { type: 'ip-dst', value: '192.0.2.1', to_ids: false };
+      const dir = writeFiles({ 'big.json': JSON.stringify({ Event: { Attribute: [{ type: 'ip-dst', value: '192.0.2.2' }], Object: [{ Attribute: Array(300000).fill(attribute) }] } }) });
+      const loaded = load([join(dir, 'big.json')]);
+      expect(matcher(loaded)).to.deep.equal(['192.0.2.2:*']);
+      expect(loaded.set.provenance.files![0].notUsed).to.deep.equal({ 'to_ids false': 300000 });
+    });
+
     it('reads a list of events and a REST answer ({"response": [...]}) alike', () => {
       const event = {
         info: 'e',
@@ -330,6 +338,12 @@ describe('IOC feeds', () => {
       const all = runCli(['--iocs', join(dir, 'event.json'), '--all-attributes', logs]);
       expect(all.status, all.stderr).to.equal(1);
       expect(all.stderr).to.contain('used as asked: 1 to_ids false');
+    });
+
+    it('the text report lists what each feed set aside, and why', () => {
+      const run = runCli(['--iocs', feed('stix-bundle.json'), '--format', 'text', '--no-color', logWith('192.0.2.1')]);
+      expect(run.status, run.stderr).to.equal(0);
+      expect(run.stdout.replace(/\s+/g, ' ')).to.contain('not used: 1 revoked, 2 pattern part not supported, 1 pattern not supported, 1 pattern type not stix');
     });
 
     it('control characters from an IOC file never reach the terminal', () => {

@@ -4,8 +4,9 @@ import { builtinIocSet, IocSet, type Ioc } from '../matcher/ioc-set.js';
 import type { IocFileRecord, IocSetRecord } from '../report/report.js';
 import type { ScanOptions } from '../options/scan-options.js';
 import { classifyIoc } from './classify-ioc.js';
-import type { Indicator, IndicatorMeta } from './indicator.js';
-import { IocFileFatal, type IocFileOptions, type IocRow, type ParsedIocFile } from './ioc-rows.js';
+import type { Indicator } from './indicator.js';
+import { builtinIndicators, metaOf, tallyBy } from './indicator-list.js';
+import { IocFileFatal, type IocFileOptions, type ParsedIocFile } from './ioc-rows.js';
 import { looksLikeMispCsv, parseMispCsv } from './misp-csv.js';
 import { looksLikeThreatFoxCsv, parseThreatFoxCsv } from './threatfox-csv.js';
 import { parseIocJson } from './threatfox-json.js';
@@ -152,39 +153,6 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
     throw new IocFileFatal(`no IOC these tables can be searched for yet (IPv6 addresses are read and counted, not matched): ${records.map(describe).join('; ')}`);
   }
   return { iocs, indicators, records, asideWarnings };
-}
-
-function tallyBy(reasons: string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const reason of reasons) counts[reason] = (counts[reason] ?? 0) + 1;
-  return counts;
-}
-
-function metaOf(row: IocRow): IndicatorMeta {
-  return {
-    threatType: row.threatType,
-    malware: row.malware,
-    confidence: row.confidence,
-    firstSeen: row.firstSeen,
-    lastSeen: row.lastSeen ?? null,
-    validFrom: row.validFrom ?? null,
-    validUntil: row.validUntil ?? null,
-    labels: row.labels ?? [],
-    name: row.name ?? null,
-    sourceId: row.sourceId ?? null,
-  };
-}
-
-/** The built-in set as indicators: its two IPv4 ip:port IOCs. */
-function builtinIndicators(iocs: readonly Ioc[]): Indicator[] {
-  return iocs.map((ioc) => ({
-    kind: 'ipv4',
-    value: ioc.ip,
-    port: ioc.port,
-    ...metaOf({ line: 0, value: ioc.value, type: 'ip:port', threatType: ioc.threatType, malware: ioc.malware, confidence: ioc.confidence, firstSeen: ioc.firstSeen }),
-    sourceFile: 'built-in',
-    line: 0,
-  }));
 }
 
 /** The IOCs the options ask for. Throws IocFileFatal (message names file and line) when none can be used. */

@@ -42,7 +42,8 @@ export function parseMispJson(doc: unknown, source: string, options: IocFileOpti
     const info = typeof event.info === 'string' ? emptyToNull(event.info) : null;
     const eventTags = tagNames(event.Tag);
     const attributes: unknown[] = Array.isArray(event.Attribute) ? [...event.Attribute] : [];
-    if (Array.isArray(event.Object)) for (const object of event.Object) if (isObject(object) && Array.isArray(object.Attribute)) attributes.push(...object.Attribute);
+    // one by one: spreading a feed's array into push() overflows the stack on a large object
+    if (Array.isArray(event.Object)) for (const object of event.Object) if (isObject(object) && Array.isArray(object.Attribute)) for (const a of object.Attribute) attributes.push(a);
     for (const attribute of attributes) {
       const uuid = isObject(attribute) && typeof attribute.uuid === 'string' ? attribute.uuid : null;
       const offset = uuid === null ? undefined : offsets.get(uuid);
