@@ -49,15 +49,24 @@ export function parseStixBundle(doc: Json, source: string): ParsedIocFile {
     const id = text(o.id);
     const offset = id === null ? undefined : offsets.get(id);
     const line = offset === undefined ? null : lineAt(offset);
-    const aside = (reason: string, detail: string | null) => setAside.push({ line, reason, id: id ?? `object ${index + 1}`, detail });
-    if (o.revoked === true) return aside('revoked', null);
-    if (o.pattern_type !== 'stix') return aside('pattern type not stix', `pattern_type ${JSON.stringify(o.pattern_type ?? null)}`);
+    const aside = (reason: string, detail: string | null): void => void setAside.push({ line, reason, id: id ?? `object ${index + 1}`, detail });
+    if (o.revoked === true) {
+      aside('revoked', null);
+      return;
+    }
+    if (o.pattern_type !== 'stix') {
+      aside('pattern type not stix', `pattern_type ${JSON.stringify(o.pattern_type ?? null)}`);
+      return;
+    }
     if (typeof o.pattern !== 'string') {
       errors.push({ line, message: `indicator ${id ?? `object ${index + 1}`}: no pattern` });
       return;
     }
     const reading = readStixPattern(o.pattern);
-    if ('error' in reading) return aside('pattern not supported', `${reading.error}: ${shown(o.pattern)}`);
+    if ('error' in reading) {
+      aside('pattern not supported', `${reading.error}: ${shown(o.pattern)}`);
+      return;
+    }
     for (const part of reading.notUsed) aside('pattern part not supported', shown(part));
     const types = labelsOf(o.indicator_types);
     for (const ioc of reading.iocs) {
