@@ -8,7 +8,7 @@ export interface ReaderContext {
    * Parse every record (the reference path). Otherwise a reader may count
    * records it can prove hold no IOC text without parsing them.
    */
-  everyRecord: boolean;
+  fullParse: boolean;
   header?(names: readonly string[]): void;
   /** How many data records the text held, parsed or only counted; told once the reader stops. */
   counted?(records: number): void;
