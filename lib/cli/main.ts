@@ -16,6 +16,11 @@ import { ProgressSink } from '../progress/progress-sink.js';
 import { exitStatus, EXIT } from './exit-status.js';
 import { errnoText } from '../inputs/errno-text.js';
 
+// The command line, the tool's edge: argv checked into options, the IOC and
+// exclusion sets loaded, the scan's plan made, the report rendered and
+// delivered, the exit status chosen. Subcommands (merge, --emit kql) live
+// beside this file.
+
 export function toolVersion(): string {
   return packageVersion();
 }

@@ -2,6 +2,10 @@ import type { ExclusionEntry, SetProvenance, TableName } from '../report/report.
 import type { RecordFields } from '../record/source-record.js';
 import { commandLineTokens, ruleForm, valueForms, type CompareKind } from './compare.js';
 
+// Exclusions: rules that mark a hit as suppressed (kept, labelled, not
+// counted active), read from a file and checked (exclusion-file.ts), compared
+// as each field asks (compare.ts).
+//
 // Rules compiled once into predicates per table, so each hit is checked with
 // plain column reads and set lookups.
 

@@ -5,6 +5,10 @@ import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { FileFormat } from '../report/report.js';
 
+// Inputs: from the paths named to the files' bytes (discover.ts), each file
+// opened, decompressed and sniffed here, counted and hashed as it is read
+// (on a thread of its own for a large file: hash-beside.ts).
+//
 // Opening one input: the raw bytes are counted and hashed as they stream past
 // (the report's `bytes` and `sha256` come from the scanning pass itself), gzip
 // is recognised by its magic bytes, and the content's format is sniffed.

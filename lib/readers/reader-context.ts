@@ -1,5 +1,10 @@
 import type { RawIocSearch } from '../matcher/raw-text.js';
 
+// Readers: bytes of one format (CSV, NDJSON, a JSON array) in, SourceRecords
+// out, each with its line; a record that cannot be parsed comes out too, with
+// its problem and the IOC IPs its raw bytes hold. This file is what every
+// reader is given and tells back.
+
 /** What a reader is given besides bytes, and tells back besides records. */
 export interface ReaderContext {
   /** IOC text search, for records that cannot be parsed (their raw bytes are searched instead). */
