@@ -48,6 +48,14 @@ export type RecordVerdict =
    */
   | { kind: 'malformed'; table: TableName | null; problem: string; found: RecordHit | null };
 
+// Most records are no hit: one answer per table, made once, not one per record.
+const nothingAs = new Map<TableName | null, RecordVerdict>();
+function nothing(table: TableName | null): RecordVerdict {
+  let verdict = nothingAs.get(table);
+  if (verdict === undefined) nothingAs.set(table, (verdict = Object.freeze({ kind: 'nothing', table } as const)));
+  return verdict;
+}
+
 /** The table a parsed record is read as: --table, then the table it names, then its file's header, then its own columns. */
 export function tableOfRecord(rule: RecordRule, record: SourceRecord, fields: RecordFields, headerTable: TableName | null): TableName | null {
   if (rule.table) return rule.table;
@@ -103,16 +111,16 @@ export function judgeRecord(rule: RecordRule, record: SourceRecord, headerTable:
   const fields = record.fields;
   if (fields === null) return malformed(rule, record, record.problem ?? 'unreadable record', record.rawIps, null, headerTable);
   const table = tableOfRecord(rule, record, fields, headerTable);
-  if (table === null) return { kind: 'nothing', table };
+  if (table === null) return nothing(null);
   const spec = rule.tables.spec(table);
   const matches = matchesOf(rule, fields, spec);
   if (matches.length === 0) {
     // IOC text in a record whose columns are in doubt: reported, not dropped
     if (record.suspect) return malformed(rule, record, record.suspect.problem, record.suspect.rawIps, table, headerTable);
-    return { kind: 'nothing', table };
+    return nothing(table);
   }
   const when = recordTime(fields, spec);
-  if (!inWindow(rule.window, when.time)) return { kind: 'nothing', table };
+  if (!inWindow(rule.window, when.time)) return nothing(table);
   const hit: Omit<Hit, 'file'> = {
     line: record.line, record: record.index, table, ...when,
     matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
