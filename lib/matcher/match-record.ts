@@ -4,7 +4,7 @@ import type { TableSpec, WatchedField } from '../tables/table-specs.js';
 import type { Ioc, IocSet } from './ioc-set.js';
 import { readAddress, readUrlHost, type AddressText } from './ip-text.js';
 
-// Matching IOCs against what records hold (CONTRACT.md §2): which watched
+// Matching IOCs against what records hold (docs/hits.md): which watched
 // fields of a record hold an IOC IP and the port seen beside each
 // (match-record.ts), and IOC IPs in the raw bytes of a record that could not
 // be parsed (raw-text.ts).

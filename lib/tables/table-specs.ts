@@ -1,7 +1,7 @@
 import type { TableName } from '../report/report.js';
 
 // The tables the tool knows, as data: which fields of each are watched for
-// IOCs (CONTRACT.md §2), what the seed's KQL projects, where a record's time
+// IOCs (docs/hits.md), what the seed's KQL projects, where a record's time
 // is read. Column names here are canonical: lower case, no ` [zone]` suffix.
 
 export interface WatchedField {
@@ -77,7 +77,7 @@ export function tableByName(text: string): TableName | null {
 }
 
 /**
- * Table from the columns present (§2). CommonSecurityLog has a RemoteIP column
+ * Table from the columns present (docs/inputs.md). CommonSecurityLog has a RemoteIP column
  * of its own, so RemoteIP alone proves nothing; each table needs one of its
  * address columns and one column only it carries.
  */

@@ -91,7 +91,7 @@ function matchesOf(rule: RecordRule, fields: RecordFields, spec: TableSpec): Mat
   return rule.matchers.flatMap((matcher) => matcher.match(fields, spec));
 }
 
-// A malformed record is an error, and still a hit when its raw text holds an IOC IP (§4).
+// A malformed record is an error, and still a hit when its raw text holds an IOC IP (docs/broken-input.md).
 function malformed(rule: RecordRule, record: SourceRecord, problem: string, rawIps: Set<string> | undefined, table: TableName | null, headerTable: TableName | null): RecordVerdict {
   if (rule.kqlParity || !rawIps || rawIps.size === 0) return { kind: 'malformed', table, problem, found: null };
   const iocs = rule.rawSearch.iocsFor(rawIps);
