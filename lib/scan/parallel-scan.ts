@@ -108,6 +108,8 @@ export async function scanInParallel(inputs: Array<FilePlan | FileEntry>, plan: 
       });
       worker.on('exit', (code) => {
         workers.delete(worker);
+        // a worker that died between files is never handed another
+        if (idle.includes(runner)) idle.splice(idle.indexOf(runner), 1);
         crashed(runner, failure ?? new Error(`the thread exited with code ${code}`));
       });
       workers.add(worker);
