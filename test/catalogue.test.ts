@@ -7,7 +7,8 @@ import { FIXTURES, ROOT, hunt, propertySettings } from './helpers.js';
 import { CatalogueError, contextFrom, parseCatalogue, tableCatalogue, type CatalogueTable } from '../lib/tables/catalogue.js';
 import { COMMON_SECURITY_LOG, DEVICE_NETWORK_EVENTS, tableByName, tableFromColumns } from '../lib/tables/table-specs.js';
 import { hitContext } from '../lib/report/hit-context.js';
-import { canonicalColumn, CsvLayout } from '../lib/readers/source-record.js';
+import { CsvLayout } from '../lib/readers/record-fields.js';
+import { canonicalColumn } from '../lib/record/columns.js';
 
 // The table catalogue (lib/data/tables.json): each table recognised from its
 // documented header, the two tables of the hunt exactly as today, and a

@@ -57,8 +57,8 @@ describe('the fast path', () => {
   it('frames the same records wherever the chunks are cut', () => {
     const search = new RawIocSearch(builtinIocSet());
     const text = Buffer.from(trickyCsv(60).replace('plain 7', '"unclosed 7'));
-    const frame = (pieces: Buffer[], everyRecord: boolean, kernel = true) => {
-      const framer = new CsvFramer(0x2c, search, { everyRecord, kernel });
+    const frame = (pieces: Buffer[], fullParse: boolean, kernel = true) => {
+      const framer = new CsvFramer(0x2c, search, { fullParse, kernel });
       const out: FramedRecord[] = [];
       for (const piece of pieces) out.push(...framer.push(piece));
       out.push(...framer.end());
@@ -97,7 +97,7 @@ describe('the fast path', () => {
       const bytes = Buffer.from(text);
       const delimiter = text.includes('\t') ? 0x09 : 0x2c;
       const run = (kernel: boolean, cut: number) => {
-        const framer = new CsvFramer(delimiter, search, { everyRecord: true, kernel });
+        const framer = new CsvFramer(delimiter, search, { fullParse: true, kernel });
         const out = [...framer.push(bytes.subarray(0, cut)), ...framer.push(bytes.subarray(cut)), ...framer.end()];
         return out.map((r) => [r.ordinal, r.line, r.offset, r.bytes?.toString('latin1') ?? r.broken]);
       };

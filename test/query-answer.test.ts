@@ -4,7 +4,7 @@ import { hunt, writeFiles } from './helpers.js';
 import { readQueryAnswer } from '../lib/readers/query-answer-reader.js';
 import { RawIocSearch } from '../lib/matcher/raw-text.js';
 import { builtinIocSet } from '../lib/matcher/ioc-set.js';
-import type { SourceRecord } from '../lib/readers/source-record.js';
+import type { SourceRecord } from '../lib/record/source-record.js';
 import type { Report } from '../lib/report/report.js';
 
 // A Log Analytics REST API answer ({"tables":[{"columns","rows"}]}) is read
@@ -25,7 +25,7 @@ async function both(files: Record<string, string | Buffer>): Promise<{ fast: Rep
   return { fast: await hunt([dir]), full: await hunt([dir], { fullParse: true }), dir };
 }
 
-async function records(text: string | Buffer, everyRecord = true): Promise<{ records: SourceRecord[]; errors: Array<[number | null, string]>; counted: number; header: string[] | null }> {
+async function records(text: string | Buffer, fullParse = true): Promise<{ records: SourceRecord[]; errors: Array<[number | null, string]>; counted: number; header: string[] | null }> {
   const errors: Array<[number | null, string]> = [];
   let counted = -1;
   let header: string[] | null = null;
@@ -37,7 +37,7 @@ async function records(text: string | Buffer, everyRecord = true): Promise<{ rec
   const out: SourceRecord[] = [];
   const context = {
     search: new RawIocSearch(builtinIocSet()),
-    everyRecord,
+    fullParse,
     header: (names: readonly string[]) => void (header = [...names]),
     error: (line: number | null, message: string) => void errors.push([line, message]),
     counted: (n: number) => void (counted = n),
@@ -162,7 +162,7 @@ describe('Log Analytics query answers (REST API)', () => {
     const text = answer([[...cslRow(1, '179.43.139.84').slice(0, 8), huge]]);
     const errors: string[] = [];
     const out: SourceRecord[] = [];
-    const context = { search: new RawIocSearch(builtinIocSet()), everyRecord: true, error: (_l: number | null, m: string) => void errors.push(m) };
+    const context = { search: new RawIocSearch(builtinIocSet()), fullParse: true, error: (_l: number | null, m: string) => void errors.push(m) };
     async function* one() {
       yield Buffer.from(text);
     }

@@ -9,12 +9,18 @@ import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { exclusionsFor, ExclusionFileError } from '../exclusions/exclusion-file.js';
 import { ReportBuilder } from '../sink/report-builder.js';
 import { scan } from '../scan/scan.js';
+import { planFromOptions } from './plan-from-options.js';
 import type { Report } from '../report/report.js';
-import { runRecord } from '../report/run-record.js';
+import { runRecord } from './run-record.js';
 import { AtomicOutput, isOneOfInputs } from '../report/atomic-output.js';
 import { ProgressSink } from '../progress/progress-sink.js';
 import { exitStatus, EXIT } from './exit-status.js';
 import { errnoText } from '../inputs/errno-text.js';
+
+// The command line, the tool's edge: argv checked into options, the IOC and
+// exclusion sets loaded, the scan's plan made, the report rendered and
+// delivered, the exit status chosen. Subcommands (merge, --emit kql) live
+// beside this file.
 
 export function toolVersion(): string {
   return packageVersion();
@@ -114,7 +120,10 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.nothingScanned;
   }
 
-  if (options.emit === 'kql') return (await import('./emit-command.js')).emitQueries({ toolVersion: version, options, iocs, exclusions });
+  if (options.emit === 'kql') {
+    const { kqlParity, table, since, until, output } = options;
+    return (await import('./emit-command.js')).emitQueries({ toolVersion: version, iocs, exclusions, kqlParity, table, window: { since, until } }, output);
+  }
 
   // --output is opened before scanning, so a bad destination costs no scan time
   let output: AtomicOutput | null = null;
@@ -131,7 +140,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const builder = new ReportBuilder(version, iocs, exclusions.entries);
     progress = wantsProgress(options) ? new ProgressSink(builder, process.stderr) : null;
-    const outcome = await scan(options, iocs, exclusions, progress ?? builder);
+    const outcome = await scan(planFromOptions(options, iocs, exclusions), progress ?? builder);
     // the progress line is gone before anything else reaches the terminal
     progress?.finish();
     if (outcome.files === 0 || outcome.missing === options.paths.length) {

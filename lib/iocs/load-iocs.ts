@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { builtinIocSet, IocSet, type Ioc } from '../matcher/ioc-set.js';
 import type { IocFileRecord, IocSetRecord } from '../report/report.js';
-import type { ScanOptions } from '../options/scan-options.js';
 import { classifyIoc } from './classify-ioc.js';
 import type { Indicator } from './indicator.js';
 import { builtinIndicators, metaOf, tallyBy } from './indicator-list.js';
@@ -17,6 +16,9 @@ import { parsePlainList } from './plain-list.js';
 // Loaded once, before any scanning, so a bad file costs no scan time.
 
 export { IocFileFatal } from './ioc-rows.js';
+
+/** Which IOCs are looked for: the built-in set, or those of the --iocs files (replacing it). */
+export type IocChoice = { kind: 'builtin' } | { kind: 'files'; paths: string[] };
 
 export interface LoadedIocs {
   set: IocSet;
@@ -155,8 +157,8 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
   return { iocs, indicators, records, asideWarnings };
 }
 
-/** The IOCs the options ask for. Throws IocFileFatal (message names file and line) when none can be used. */
-export function loadIocs(choice: ScanOptions['iocs'], minConfidence: number | null, options: IocFileOptions = {}): LoadedIocs {
+/** The IOCs asked for. Throws IocFileFatal (message names file and line) when none can be used. */
+export function loadIocs(choice: IocChoice, minConfidence: number | null, options: IocFileOptions = {}): LoadedIocs {
   const notices: string[] = [];
   const warnings: string[] = [];
   let iocs: readonly Ioc[];

@@ -1,4 +1,5 @@
-import { JsonKeyCache, type SourceRecord } from './source-record.js';
+import { JsonKeyCache } from './record-fields.js';
+import type { SourceRecord } from '../record/source-record.js';
 import { malformed, recordFromJson } from './json-record.js';
 import { MAX_RECORD_BYTES } from './csv-framer.js';
 import type { ReaderContext } from './reader-context.js';
@@ -85,8 +86,8 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
     let from = 0;
     // The fast path: a whole line in a clean chunk with no IOC text in it is
     // counted, not parsed (the first record is always parsed: it names the table).
-    // (everyRecord holds for the whole file, so the check follows every chunk or none)
-    const skim = !context.everyRecord && cleanChunks.clean(chunk);
+    // (fullParse holds for the whole file, so the check follows every chunk or none)
+    const skim = !context.fullParse && cleanChunks.clean(chunk);
     const candidates = skim ? withEscapes(chunk, context.search.candidates(chunk, Buffer.alloc(0))) : [];
     let next = 0;
     for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, from)) {

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { CsvLayout, NOT_UTF8, type SourceRecord } from './source-record.js';
+import { CsvLayout, NOT_UTF8 } from './record-fields.js';
+import type { SourceRecord } from '../record/source-record.js';
 import { malformed, type Provenance } from './json-record.js';
 import { MAX_RECORD_BYTES } from './csv-framer.js';
 import type { ReaderContext } from './reader-context.js';
@@ -129,7 +130,7 @@ export async function* readQueryAnswer(content: AsyncIterable<Buffer>, context: 
     if (layout === null) return malformed(at, 'a row before the answer\'s column list: its columns are unknown', context.search.find(bytes));
     // The fast path counts a row it can prove holds no IOC: clean UTF-8, no
     // `\u` escape (the one JSON escape that can spell a digit or a dot), no IOC text.
-    if (!context.everyRecord && !bytes.includes(UNICODE_ESCAPE) && !bytes.includes(0) && isUtf8(bytes) && context.search.find(bytes).size === 0) return null;
+    if (!context.fullParse && !bytes.includes(UNICODE_ESCAPE) && !bytes.includes(0) && isUtf8(bytes) && context.search.find(bytes).size === 0) return null;
     if (!isUtf8(bytes)) return malformed(at, NOT_UTF8, context.search.find(bytes));
     let cells: unknown;
     try {

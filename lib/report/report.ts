@@ -1,3 +1,6 @@
+// The report: its shape (this file), and what a hit says beyond the contract
+// (hit-context.ts, hit-iocs.ts), and writing a file in one step (atomic-output.ts).
+//
 // The JSON report (docs/output.md). Every printer renders this one shape, so a
 // new output format never has to reach back into the search.
 

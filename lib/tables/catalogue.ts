@@ -1,6 +1,6 @@
 import { dataFile } from '../assets/assets.js';
 import type { HitContext } from '../report/report.js';
-import type { RecordFields } from '../readers/source-record.js';
+import type { RecordFields } from '../record/source-record.js';
 
 // The table catalogue (lib/data/tables.json): every table the tool knows, as
 // data. For each: the names a record or a file may give it, the columns that
