@@ -152,7 +152,7 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
     const opened = await openInput(path, tally);
     entry.compressed = opened.compressed;
     if (opened.binary) {
-      addError(null, 'binary data (mostly NUL bytes), not a CSV or JSON export: not read');
+      addError(null, 'not a text export (binary data: NUL or control bytes): not read');
       await opened.close();
     } else {
       entry.format = formatOfShape(opened.shape);
