@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, fstatSync } from 'node:fs';
 import { lstat, stat } from 'node:fs/promises';
 import { builtinIocSet } from '../matcher/ioc-set.js';
 import { iocLabel } from '../report/hit-iocs.js';
-import { UsageError } from '../options/scan-options.js';
+import { STANDARD_INPUT_FILE, UsageError } from '../options/scan-options.js';
 import { errnoText } from '../inputs/errno-text.js';
 
 // What a newcomer reads first: the help's closing part, why nothing was
@@ -87,4 +87,19 @@ export async function whyNothing(path: string): Promise<string> {
   }
   if (info.isDirectory()) return `${path}: folder holds no export (walked for ${WALKED_EXTENSIONS})`;
   return `${path}: not readable`;
+}
+
+/**
+ * `-` is read through /dev/stdin, like any file; a socket (what some
+ * launchers hand a child as standard input) cannot be opened that way.
+ */
+export function checkStandardInput(paths: readonly string[]): void {
+  if (!paths.includes(STANDARD_INPUT_FILE)) return;
+  let socket = false;
+  try {
+    socket = fstatSync(0).isSocket();
+  } catch {
+    // no standard input at all: the scan says so for that path
+  }
+  if (socket) throw new UsageError('- reads standard input, but standard input is a socket here, which cannot be read as a file: pipe the export in (cat export.csv | perlbot-hunt -) or name the file');
 }

@@ -1,7 +1,7 @@
 import { packageVersion } from '../assets/assets.js';
 import yargs from 'yargs';
 import { reason, say, sendReport, strictly, TOOL } from './cli-io.js';
-import { checkOptionWords, helpEpilog, whyNothing } from './first-words.js';
+import { checkOptionWords, checkStandardInput, helpEpilog, whyNothing } from './first-words.js';
 import { FileCount, onInterrupt } from './interrupt.js';
 import { normalizeOptions, OUTPUT_FORMATS, type ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
@@ -96,6 +96,7 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
     const args = scanParser(argv, program, version).parseSync();
     if (args.help || args.version) return EXIT.clean;
     options = normalizeOptions({ ...args, paths: args._, csvRaw: args['csv-raw'], kqlParity: args['kql-parity'], fullParse: args['full-parse'], minConfidence: args['min-confidence'] });
+    checkStandardInput(options.paths);
   } catch (error) {
     say(error instanceof Error ? error.message : String(error));
     process.stderr.write(`Try ${program} --help.\n`);

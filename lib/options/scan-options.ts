@@ -72,7 +72,7 @@ export class UsageError extends Error {}
 
 /** The file that stands for standard input among the paths, and for standard output as --output. */
 export const STANDARD_STREAM = '-';
-const STANDARD_INPUT_FILE = '/dev/stdin';
+export const STANDARD_INPUT_FILE = '/dev/stdin';
 
 /**
  * An option's one value. A repeated option arrives as a list and a name like

@@ -27,12 +27,10 @@ export function iocsOfHit(hit: Hit, iocs: readonly IocEntry[]): number[] {
 
 /**
  * The report's title, from the IOCs in force: "PerlBot C2 hunt report" for
- * the built-in set; an --iocs file of one family names that family; IOCs of
- * several families, or of none named, make an "IOC hunt report".
+ * the built-in set, or an --iocs file naming one family; IOCs of several
+ * families, or of none named, make an "IOC hunt report".
  */
-export function reportTitle(iocs: readonly Pick<IocEntry, 'malware' | 'threatType'>[]): string {
-  const families = new Set(iocs.map((ioc) => ioc.malware?.trim() || null));
-  const [family] = families;
-  if (families.size !== 1 || family === null || family === undefined) return 'IOC hunt report';
-  return iocs.every((ioc) => ioc.threatType === 'botnet_cc') ? `${family} C2 hunt report` : `${family} hunt report`;
+export function reportTitle(iocs: readonly Pick<IocEntry, 'malware'>[]): string {
+  const families = new Set(iocs.map((ioc) => ioc.malware?.trim()).filter((name): name is string => Boolean(name)));
+  return families.size === 1 ? `${[...families][0]} C2 hunt report` : 'IOC hunt report';
 }
