@@ -140,3 +140,41 @@ describe('perlbot-hunt merge', () => {
     expect((JSON.parse(scan.stdout) as Report).summary.hits).to.equal(1);
   });
 });
+
+describe('perlbot-hunt merge: each input counted once', () => {
+  const line = (n: number) => `2026-05-21T10:0${n}:00Z,Palo Alto Networks,PAN-OS,allow,TRAFFIC,10.1.1.${n},50000,179.43.139.84,443,,,,,`;
+  let dir: string;
+  let partA: string;
+  let partB: string;
+  before(() => {
+    dir = tempDir();
+    const logs = writeFiles({ 'a.csv': `${CSL_HEADER}\n${line(1)}\n${line(2)}\n`, 'b.csv': `${CSL_HEADER}\n${line(3)}\n` });
+    partA = scanTo(dir, 'part-a.json', join(logs, 'a.csv'));
+    partB = scanTo(dir, 'part-b.json', join(logs, 'b.csv'));
+  });
+
+  it('refuses the same report twice, naming both, and counts it once with --allow-overlap', () => {
+    const copy = join(dir, 'copy-of-a.json');
+    writeFileSync(copy, readFileSync(partA));
+    const refused = merge('--format', 'json', partA, copy);
+    expect(refused.status).to.equal(2);
+    expect(refused.stderr).to.include(copy).and.include(partA).and.include('the same report');
+    const once = merge('--allow-overlap', '--format', 'json', partA, copy).report!;
+    expect(once.summary.hits).to.equal(2);
+    expect(once.summary.perIoc[0].hits).to.equal(2);
+    expect(once.files).to.have.length(1);
+  });
+
+  it('refuses a sweep merged with one of its own parts (the same input file in two reports), and counts it once with --allow-overlap', () => {
+    const sweep = join(dir, 'sweep.json');
+    expect(runCli(['merge', '--format', 'json', '-o', sweep, partA, partB]).status).to.equal(1);
+    const refused = merge('--format', 'json', sweep, partA);
+    expect(refused.status).to.equal(2);
+    expect(refused.stderr).to.include(sweep).and.include(partA);
+    const once = merge('--allow-overlap', '--format', 'json', sweep, partA).report!;
+    expect(once.summary.hits).to.equal(3);
+    expect(once.summary.perIoc[0]).to.deep.include({ hits: 3 });
+    expect(once.hits).to.have.length(3);
+    expect(once.merge!.reports.map((r) => r.path)).to.deep.equal([partA, partB]);
+  });
+});
