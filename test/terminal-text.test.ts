@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printable } from '../lib/printers/text-layout.js';
 import { CSL_HEADER, propertySettings, runCli, tempDir, writeFiles } from './helpers.js';
+import { hasScript, runInTerminal } from './pty.js';
 
 // One terminal rule for every character the tool prints: nothing that acts
 // on a terminal or hides gets through, and what is shown reads back to the
@@ -65,6 +66,17 @@ describe('the terminal rule', () => {
     expect(run.stdout).to.include('\\\\x1b[2J');
     expect(run.stdout).to.include('\\\\x1b[2J\\u2028deny\\u200b');
     expect(run.stdout).to.not.match(/[\u2028\u200b]/);
+  });
+
+  it('writes JSON to a terminal with C1 and bidi characters as JSON escapes, and byte for byte into a pipe', function () {
+    if (!hasScript()) this.skip();
+    const dir = writeFiles({ 'fw.csv': `${CSL_HEADER}\n2026-05-21T10:00:00Z,Fortinet,FortiGate,\u009b2J\u202eallow,connection,10.0.0.5,50000,179.43.139.84,443,,,,,m\n` });
+    const shown = runInTerminal(['--format', 'json', '--quiet', join(dir, 'fw.csv')]);
+    expect(shown.status).to.equal(1);
+    expect(shown.screen).to.not.match(/[\u009b\u202e]/);
+    expect(shown.screen).to.include('"\\u009b2J\\u202eallow"');
+    const piped = runCli(['--format', 'json', '--quiet', join(dir, 'fw.csv')]);
+    expect(JSON.parse(piped.stdout).hits[0].fields.DeviceAction).to.equal('\u009b2J\u202eallow');
   });
 
   it('escapes what a merged report brings: its times and paths reach the terminal escaped', () => {
