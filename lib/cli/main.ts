@@ -16,7 +16,6 @@ import { isOneOfInputs } from '../report/atomic-output.js';
 import { openOutput, type ReportOutput } from '../report/deliver.js';
 import { ProgressSink } from '../progress/progress-sink.js';
 import { exitStatus, EXIT } from './exit-status.js';
-import { errnoText } from '../inputs/errno-text.js';
 
 export function toolVersion(): string {
   return packageVersion();
@@ -161,7 +160,7 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
     const report: Report = { ...builder.build(), run: runRecord(options, iocs, exclusions, process.cwd()) };
     const text = await render(report, options);
     // Undelivered, the report cannot vouch for a clean scan (so not 0 or 3);
-    // an active hit still exits 1, "whatever else happened".
+    // an active hit still exits 1, "whatever else happened" (docs/exit-status.md).
     const undelivered = report.summary.hits > 0 ? EXIT.activeHit : EXIT.nothingScanned;
     if (output.file !== null && (await isOneOfInputs(output.file, report.files.map((f) => f.path)))) {
       say(`not writing the report over ${output.name}: it is one of the inputs, and inputs are never modified; choose another --output`);

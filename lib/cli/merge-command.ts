@@ -63,7 +63,7 @@ export async function mergeMain(argv: string[], version: string, render: Render,
     return EXIT.nothingScanned;
   }
   try {
-    // undelivered, an active hit still exits 1, "whatever else happened"
+    // undelivered, an active hit still exits 1, "whatever else happened" (docs/exit-status.md)
     const delivered = await sendReport(output, await render(merged, options), options.format, PREFIX);
     return delivered ? exitStatus(merged) : merged.summary.hits > 0 ? EXIT.activeHit : EXIT.nothingScanned;
   } finally {
