@@ -23,7 +23,7 @@ function parseArgv(argv: string[], version: string) {
   const parser = yargs(argv)
     .scriptName('perlbot-hunt')
     .usage('$0 [options] <path|dir|glob>...\n$0 merge [options] <report.json>...\n\nFlag every exported CommonSecurityLog / DeviceNetworkEvents record that touches a PerlBot C2 IP;\nmerge JSON reports of one sweep made on many machines (perlbot-hunt merge --help).')
-    .option('format', { alias: 'f', choices: OUTPUT_FORMATS, default: 'text', describe: 'report format' })
+    .option('format', { alias: 'f', choices: OUTPUT_FORMATS, defaultDescription: 'text', describe: 'report format' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output' })
     .option('kql-parity', { type: 'boolean', default: false, describe: "watch only the KQL's own fields, exact string equality" })
     .option('full-parse', { type: 'boolean', default: false, describe: 'parse every record, not only those holding IOC text (slower; also lists malformed records without IOC text)' })
