@@ -168,11 +168,17 @@ describe('the densest span', () => {
   const widthOf = (span: number) => Math.max(1_000, span / 100);
   const times = (...ms: number[]) => Float64Array.from(ms).sort();
 
-  it('leaves out a hit years away, keeps the incident\'s own first and last hits, and is the same every time', () => {
+  it('leaves out a hit years away and keeps the incident\'s own first and last hits, however spread', () => {
+    // ever wider gaps: the last three lie outside the 90% core, but within its length of it
     const incident = Array.from({ length: 30 }, (_, i) => Date.UTC(2026, 5, 1) + i * i * 60_000);
     const outlier = Date.UTC(2021, 2, 14);
     expect(densestSpan(times(outlier, ...incident), widthOf)).to.deep.equal([incident[0], incident[29]]);
-    expect(densestSpan(times(...incident, outlier).reverse().sort(), widthOf)).to.deep.equal([incident[0], incident[29]]);
+    expect(densestSpan(times(...incident, outlier + 10 * 365 * 24 * hour), widthOf)).to.deep.equal([incident[0], incident[29]]);
+  });
+
+  it('keeps hits within an hour of a burst, however short the burst', () => {
+    const burst = Array.from({ length: 20 }, (_, i) => i * 1_000);
+    expect(densestSpan(times(...burst, 40 * 60_000, 48 * hour), widthOf)).to.deep.equal([0, 40 * 60_000]);
   });
 
   it('does not zoom when every hit belongs, when zooming gains little, or on fewer than three hits', () => {
