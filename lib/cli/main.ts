@@ -31,7 +31,7 @@ function scanParser(argv: string[], program: string, version: string) {
   const parser = yargs(argv)
     .scriptName(program)
     .usage(`$0 [options] [--] <path|dir|glob|->...\n$0 merge [options] <report.json>...\n\nFlag every exported CommonSecurityLog / DeviceNetworkEvents record that touches a C2 IP of the IOCs in force;\nmerge JSON reports of one sweep made on many machines ($0 merge --help).`)
-    .option('format', { alias: 'f', choices: OUTPUT_FORMATS, coerce: lowerCase, default: 'text', describe: 'report format (any case)' })
+    .option('format', { alias: 'f', choices: OUTPUT_FORMATS, coerce: lowerCase, defaultDescription: 'text', describe: 'report format (any case)' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output (-: standard output); an existing FILE is refused without --force' })
     .option('force', { type: 'boolean', default: false, describe: 'let --output replace an existing file (atomically: the old one stays whole until the new one is complete)' })
     .option('csv-raw', { type: 'boolean', default: false, describe: "--format csv: write cells as found, without the ' put before =, +, -, @, TAB or CR that keeps a spreadsheet from running them" })

@@ -176,6 +176,8 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
   const paths = Array.isArray(raw.paths) ? raw.paths.map(String).filter((p) => p !== '').map((p) => (p === STANDARD_STREAM ? STANDARD_INPUT_FILE : p)) : [];
   if (emit !== null && paths.length > 0) throw new UsageError(`--emit ${emit} prints queries and scans nothing: leave out the paths (${paths.join(', ')})`);
   if (emit === null && paths.length === 0) throw new UsageError('no input given: name at least one file, directory or glob');
+  // a format asked for and silently dropped would leave a pipeline reading KQL as JSON
+  if (emit !== null && raw.format !== undefined && raw.format !== null) throw new UsageError(`--emit ${emit} prints queries, not a report: leave out --format (${String(raw.format)})`);
 
   const format = formatChoice(raw.format);
 

@@ -2,13 +2,16 @@ import type { Report } from '../../report/report.js';
 import { escapeMarkup, htmlText } from './escape.js';
 import { iocLabel, iocsOfHit } from '../../report/hit-iocs.js';
 import { count } from '../text-layout.js';
+import { densestSpan } from './time-span.js';
 
 // Hits over time, drawn as inline SVG on the server side: it shows without
 // the script, and no chart library has to be carried onto the air-gapped
 // machine. Two panels share the time axis, active hits above and suppressed
 // below, one step line per IOC. A hit holding two IOCs counts once for each,
 // as in summary.perIoc, so each line's total is that IOC's count (less its
-// hits without a time, which cannot be placed).
+// hits without a time, which cannot be placed). When a few hits lie far from
+// the rest, the page opens on the span holding most hits (time-span.ts) and
+// the full timeline is one click away, in a <details> that needs no script.
 
 /** Bin widths a reader can name, smallest first. */
 const WIDTHS: ReadonlyArray<[number, string]> = [
@@ -29,24 +32,75 @@ export interface Series {
   suppressed: number[];
 }
 
-export interface Timeline {
+/** Bins over one period; the series in the same order and colors in every chart of a page. */
+export interface Chart {
   /** Start of the first bin, epoch milliseconds (UTC). */
   start: number;
   width: number;
   widthName: string;
   bins: number;
   series: Series[];
+}
+
+export interface HitCount {
+  active: number;
+  suppressed: number;
+}
+
+/** The chart drawn first when a few hits lie far from the rest (time-span.ts). */
+export interface Zoom extends Chart {
+  /** Hits with a time before and after the span, each counted once. */
+  earlier: HitCount;
+  later: HitCount;
+}
+
+/** Every hit with a time; `zoom` when the page opens on the span holding most of them. */
+export interface Timeline extends Chart {
+  zoom: Zoom | null;
   /** Hits that hold an IOC but have no time to be placed by. */
   untimed: number;
+}
+
+interface Placed {
+  ms: number;
+  iocs: number[];
+  active: boolean;
 }
 
 function binWidth(span: number): [number, string] {
   return WIDTHS.find(([width]) => Math.floor(span / width) + 1 <= MAX_BINS) ?? WIDTHS[WIDTHS.length - 1];
 }
 
+/** The hits from `min` to `max` (both included) in bins, a series per IOC in `ranked` order. */
+function chart(timed: readonly Placed[], iocCount: number, ranked: ReadonlyArray<{ index: number; label: string }>, min: number, max: number): Chart {
+  const [width, widthName] = binWidth(max - min);
+  // bins on round boundaries (whole hours, whole days, UTC) so ticks read cleanly
+  const start = Math.floor(min / width) * width;
+  const bins = Math.floor((max - start) / width) + 1;
+  const perIoc = Array.from({ length: iocCount }, () => ({ active: new Array<number>(bins).fill(0), suppressed: new Array<number>(bins).fill(0) }));
+  for (const t of timed) {
+    if (t.ms < min || t.ms > max) continue;
+    const bin = Math.floor((t.ms - start) / width);
+    for (const i of t.iocs) (t.active ? perIoc[i].active : perIoc[i].suppressed)[bin]++;
+  }
+  const series: Series[] = ranked.slice(0, MAX_SERIES).map((s, color) => ({ label: s.label, color, ...perIoc[s.index] }));
+  const rest = ranked.slice(MAX_SERIES).map((s) => perIoc[s.index]);
+  if (rest.length > 0) {
+    const sum = (key: 'active' | 'suppressed') => Array.from({ length: bins }, (_, b) => rest.reduce((n, s) => n + s[key][b], 0));
+    series.push({ label: `${rest.length} other IOCs`, color: MAX_SERIES, active: sum('active'), suppressed: sum('suppressed') });
+  }
+  return { start, width, widthName, bins, series };
+}
+
+function hitsOutside(timed: readonly Placed[], outside: (ms: number) => boolean): HitCount {
+  const n = { active: 0, suppressed: 0 };
+  for (const t of timed) if (outside(t.ms)) n[t.active ? 'active' : 'suppressed']++;
+  return n;
+}
+
 /** null when no hit has a time. */
 export function timeline(report: Report): Timeline | null {
-  const timed: Array<{ ms: number; iocs: number[]; active: boolean }> = [];
+  const timed: Placed[] = [];
   let untimed = 0;
   for (const hit of report.hits) {
     const ms = hit.time === null ? NaN : Date.parse(hit.time);
@@ -55,33 +109,18 @@ export function timeline(report: Report): Timeline | null {
   }
   if (timed.length === 0) return null;
 
-  let min = Infinity;
-  let max = -Infinity;
-  for (const t of timed) {
-    min = Math.min(min, t.ms);
-    max = Math.max(max, t.ms);
-  }
-  const [width, widthName] = binWidth(max - min);
-  // bins on round boundaries (whole hours, whole days, UTC) so ticks read cleanly
-  const start = Math.floor(min / width) * width;
-  const bins = Math.floor((max - start) / width) + 1;
+  const totals = new Array<number>(report.iocs.length).fill(0);
+  for (const t of timed) for (const i of t.iocs) totals[i]++;
+  const ranked = report.iocs.map((ioc, index) => ({ index, label: iocLabel(ioc), total: totals[index] })).filter((s) => s.total > 0).sort((a, b) => b.total - a.total);
 
-  const perIoc = report.iocs.map(() => ({ active: new Array<number>(bins).fill(0), suppressed: new Array<number>(bins).fill(0), total: 0 }));
-  for (const t of timed) {
-    const bin = Math.floor((t.ms - start) / width);
-    for (const i of t.iocs) {
-      (t.active ? perIoc[i].active : perIoc[i].suppressed)[bin]++;
-      perIoc[i].total++;
-    }
-  }
-  const ranked = report.iocs.map((ioc, i) => ({ label: iocLabel(ioc), ...perIoc[i] })).filter((s) => s.total > 0).sort((a, b) => b.total - a.total);
-  const series: Series[] = ranked.slice(0, MAX_SERIES).map((s, color) => ({ label: s.label, color, active: s.active, suppressed: s.suppressed }));
-  const rest = ranked.slice(MAX_SERIES);
-  if (rest.length > 0) {
-    const sum = (key: 'active' | 'suppressed') => Array.from({ length: bins }, (_, b) => rest.reduce((n, s) => n + s[key][b], 0));
-    series.push({ label: `${rest.length} other IOCs`, color: MAX_SERIES, active: sum('active'), suppressed: sum('suppressed') });
-  }
-  return { start, width, widthName, bins, series, untimed };
+  const sorted = Float64Array.from(timed, (t) => t.ms).sort();
+  const all = chart(timed, report.iocs.length, ranked, sorted[0], sorted[sorted.length - 1]);
+  const span = densestSpan(sorted, (ms) => binWidth(ms)[0]);
+  const zoom: Zoom | null =
+    span === null
+      ? null
+      : { ...chart(timed, report.iocs.length, ranked, span[0], span[1]), earlier: hitsOutside(timed, (ms) => ms < span[0]), later: hitsOutside(timed, (ms) => ms > span[1]) };
+  return { ...all, zoom, untimed };
 }
 
 // ---- drawing ----
@@ -89,10 +128,16 @@ export function timeline(report: Report): Timeline | null {
 const VIEW_WIDTH = 960;
 const LEFT = 56;
 const RIGHT = 16;
+/** Room on the right of a zoomed chart for the count of later hits. */
+const RIGHT_ZOOMED = 56;
 const PANEL_HEIGHT = 120;
 const PANEL_GAP = 28;
 const TOP = 18;
 const AXIS = 22;
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
 
 /** 1, 2, 5 × 10^k at or above n, so the axis reads in round figures. */
 function niceCeiling(n: number): number {
@@ -116,13 +161,15 @@ function stepPath(counts: readonly number[], x: (bin: number) => number, y: (n: 
   return `${d}V${y(0)}`;
 }
 
-function panel(t: Timeline, kind: 'active' | 'suppressed', top: number, x: (bin: number) => number): string {
+type Kind = 'active' | 'suppressed';
+
+function panel(t: Chart, kind: Kind, top: number, x: (bin: number) => number, right: number): string {
   const peak = niceCeiling(Math.max(0, ...t.series.flatMap((s) => s[kind])));
   const y = (n: number) => +(top + PANEL_HEIGHT - (n / peak) * PANEL_HEIGHT).toFixed(1);
   const parts = [
     `<text class="panel-name" x="${LEFT}" y="${top - 5}">${kind} hits</text>`,
-    `<line class="axis" x1="${LEFT}" x2="${VIEW_WIDTH - RIGHT}" y1="${y(0)}" y2="${y(0)}"/>`,
-    `<line class="grid" x1="${LEFT}" x2="${VIEW_WIDTH - RIGHT}" y1="${y(peak)}" y2="${y(peak)}"/>`,
+    `<line class="axis" x1="${LEFT}" x2="${VIEW_WIDTH - right}" y1="${y(0)}" y2="${y(0)}"/>`,
+    `<line class="grid" x1="${LEFT}" x2="${VIEW_WIDTH - right}" y1="${y(peak)}" y2="${y(peak)}"/>`,
     `<text class="tick" x="${LEFT - 6}" y="${y(0) + 4}" text-anchor="end">0</text>`,
     `<text class="tick" x="${LEFT - 6}" y="${y(peak) + 4}" text-anchor="end">${count(peak)}</text>`,
   ];
@@ -134,7 +181,22 @@ function panel(t: Timeline, kind: 'active' | 'suppressed', top: number, x: (bin:
   return parts.join('');
 }
 
-function binTitle(t: Timeline, bin: number): string {
+/** On a zoomed panel's edge: an arrow and how many of its hits lie beyond, that way. */
+function beyondMark(n: number, kind: Kind, side: 'earlier' | 'later', top: number): string {
+  if (n === 0) return '';
+  const mid = top + PANEL_HEIGHT / 2;
+  const edge = side === 'earlier' ? LEFT : VIEW_WIDTH - RIGHT_ZOOMED;
+  const [arrow, label] =
+    side === 'earlier'
+      ? [`M4,${mid}l8,-5v10z`, `<text class="beyond-n" x="14" y="${mid + 4}">${count(n)}</text>`]
+      : [`M${VIEW_WIDTH - 4},${mid}l-8,-5v10z`, `<text class="beyond-n" x="${VIEW_WIDTH - 14}" y="${mid + 4}" text-anchor="end">${count(n)}</text>`];
+  return (
+    `<g class="beyond ${side}"><title>${plural(n, `${kind} hit`)} ${side} than this span, drawn when all times are shown</title>` +
+    `<line class="cut" x1="${edge}" x2="${edge}" y1="${top}" y2="${top + PANEL_HEIGHT}"/><path d="${arrow}"/>${label}</g>`
+  );
+}
+
+function binTitle(t: Chart, bin: number): string {
   const from = t.start + bin * t.width;
   const lines = [`${timeText(from, t.width)} to ${timeText(from + t.width, t.width)} UTC`];
   for (const s of t.series) {
@@ -143,12 +205,10 @@ function binTitle(t: Timeline, bin: number): string {
   return lines.length > 1 ? lines.join('\n') : `${lines[0]}: no hit`;
 }
 
-/** The chart, a legend and a caption; a sentence when no hit has a time. */
-export function timelineHtml(t: Timeline | null, totalHits: number): string {
-  if (t === null) {
-    return totalHits === 0 ? '<p>No hit to draw.</p>' : `<p>No hit has a time, so none can be drawn (${count(totalHits)} without a time).</p>`;
-  }
-  const plot = VIEW_WIDTH - LEFT - RIGHT;
+/** One chart: two panels on a shared time axis, and a hover and click target per bin. */
+function chartSvg(t: Chart, label: string, zoom: Zoom | null): string {
+  const right = zoom === null ? RIGHT : RIGHT_ZOOMED;
+  const plot = VIEW_WIDTH - LEFT - right;
   const x = (bin: number) => +(LEFT + (bin / t.bins) * plot).toFixed(1);
   const activeTop = TOP;
   const suppressedTop = TOP + PANEL_HEIGHT + PANEL_GAP;
@@ -170,21 +230,58 @@ export function timelineHtml(t: Timeline | null, totalHits: number): string {
       `<rect class="bin" x="${x(bin)}" y="${activeTop}" width="${+(x(bin + 1) - x(bin)).toFixed(1)}" height="${suppressedTop + PANEL_HEIGHT - activeTop}" data-from="${from}" data-to="${from + t.width}"><title>${htmlText(binTitle(t, bin))}</title></rect>`,
     );
   }
+  const marks =
+    zoom === null
+      ? []
+      : (['active', 'suppressed'] as const).flatMap((kind) => {
+          const top = kind === 'active' ? activeTop : suppressedTop;
+          return [beyondMark(zoom.earlier[kind], kind, 'earlier', top), beyondMark(zoom.later[kind], kind, 'later', top)];
+        });
+  return [
+    `<svg class="timeline${zoom === null ? '' : ' zoomed'}" viewBox="0 0 ${VIEW_WIDTH} ${height}" role="img" aria-label="${label}">`,
+    ticks.join(''),
+    panel(t, 'active', activeTop, x, right),
+    panel(t, 'suppressed', suppressedTop, x, right),
+    marks.join(''),
+    targets.join(''),
+    '</svg>',
+  ].join('\n');
+}
 
-  const totals = (s: Series, kind: 'active' | 'suppressed') => count(s[kind].reduce((n, v) => n + v, 0));
+const CHART_LABEL = 'Hits over time, one line per IOC, active hits above and suppressed hits below';
+
+/** The chart, a legend and a caption; a sentence when no hit has a time. */
+export function timelineHtml(t: Timeline | null, totalHits: number): string {
+  if (t === null) {
+    return totalHits === 0 ? '<p>No hit to draw.</p>' : `<p>No hit has a time, so none can be drawn (${count(totalHits)} without a time).</p>`;
+  }
+  // the legend counts every hit with a time, those outside a zoomed span too
+  const totals = (s: Series, kind: Kind) => count(s[kind].reduce((n, v) => n + v, 0));
   const legend = t.series
     .map((s) => `<li data-ioc="${htmlText(s.label)}"><span class="swatch s${s.color}"></span>${htmlText(s.label)}: active <span class="n">${totals(s, 'active')}</span>, suppressed <span class="n">${totals(s, 'suppressed')}</span></li>`)
     .join('');
   const note = t.untimed > 0 ? ` ${count(t.untimed)} ${t.untimed === 1 ? 'hit has' : 'hits have'} no time and ${t.untimed === 1 ? 'is' : 'are'} not drawn.` : '';
-
+  const howTo = 'Point at the chart for the counts of a period; click to show only its hits in the table below.';
+  if (t.zoom === null) {
+    return [
+      chartSvg(t, CHART_LABEL, null),
+      `<ul class="legend">${legend}</ul>`,
+      `<p class="caption">Hits per ${escapeMarkup(t.widthName)}, UTC. One line per IOC; a hit holding two IOCs counts for both.${note} ${howTo}</p>`,
+    ].join('\n');
+  }
+  const z = t.zoom;
+  const earlier = z.earlier.active + z.earlier.suppressed;
+  const later = z.later.active + z.later.suppressed;
+  const timed = totalHits - t.untimed;
+  const [from, to] = [timeText(z.start, z.width), timeText(z.start + z.bins * z.width, z.width)];
   return [
-    `<svg class="timeline" viewBox="0 0 ${VIEW_WIDTH} ${height}" role="img" aria-label="Hits over time, one line per IOC, active hits above and suppressed hits below">`,
-    ticks.join(''),
-    panel(t, 'active', activeTop, x),
-    panel(t, 'suppressed', suppressedTop, x),
-    targets.join(''),
-    '</svg>',
+    `<p class="span-note" id="timeline-span">Shown: ${escapeMarkup(from)} to ${escapeMarkup(to)} UTC, the span holding most hits (<span class="n">${count(timed - earlier - later)}</span> of the ${count(timed)} with a time).</p>`,
+    `<details class="all-times"><summary><strong><span class="n" id="timeline-outside">${count(earlier + later)}</span> ${earlier + later === 1 ? 'hit' : 'hits'} outside this span</strong> (${count(earlier)} earlier, ${count(later)} later): show all</summary>`,
+    chartSvg(t, `${CHART_LABEL}, at all times`, null),
+    `<p class="caption">Every hit with a time: hits per ${escapeMarkup(t.widthName)}, UTC, from ${escapeMarkup(timeText(t.start, t.width))} to ${escapeMarkup(timeText(t.start + t.bins * t.width, t.width))}.</p>`,
+    '</details>',
+    chartSvg(z, `${CHART_LABEL}, from ${escapeMarkup(from)} to ${escapeMarkup(to)} UTC; ${plural(earlier, 'hit')} earlier and ${plural(later, 'hit')} later are counted at the edges`, z),
     `<ul class="legend">${legend}</ul>`,
-    `<p class="caption">Hits per ${escapeMarkup(t.widthName)}, UTC. One line per IOC; a hit holding two IOCs counts for both.${note} Point at the chart for the counts of a period; click to show only its hits in the table below.</p>`,
+    `<p class="caption">Hits per ${escapeMarkup(z.widthName)}, UTC. One line per IOC; a hit holding two IOCs counts for both. The arrows at the edges count the hits outside the span; the legend counts every hit with a time, those outside the span too.${note} ${howTo}</p>`,
   ].join('\n');
 }
