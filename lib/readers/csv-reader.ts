@@ -7,6 +7,9 @@ import type { ReaderContext } from './reader-context.js';
 
 const HAS_NUL = 'NUL bytes inside the record (damaged data)';
 
+/** Bytes framed at a time: bounds the records in flight at once (and so memory) whatever the read size. */
+const FRAME_SLICE = 128 * 1024;
+
 // CSV exports: the framer finds each record's bytes and starting line, then
 // csv-parse's streaming parser splits the record into fields. The parser only
 // ever sees whole records, so one broken record cannot desynchronise it.
@@ -170,7 +173,9 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
       if ('ragged' in result) {
         if (layout !== null && result.ragged !== layout.names.length) {
           const problem = `row has ${result.ragged} fields, the header has ${layout.names.length}`;
-          yield { line: framed.line, offset: framed.offset, index: framed.ordinal - 1, declaredTable: null, fields: null, problem, rawIps: context.search.find(framed.bytes!) };
+          // searched only where the framer's candidate search saw IOC text
+          const rawIps = framed.iocText ? context.search.find(framed.bytes!) : new Set<string>();
+          yield { line: framed.line, offset: framed.offset, index: framed.ordinal - 1, declaredTable: null, fields: null, problem, rawIps };
           continue;
         }
         // no header to compare with, or the parser reads the row otherwise: it decides
@@ -226,7 +231,9 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
         framer = new CsvFramer(delimiter.charCodeAt(0), context.search, { everyRecord: context.everyRecord });
         splitter = new FieldSplitter(delimiter);
       }
-      yield* frame(framer.push(chunk));
+      // framed a slice at a time: the records of one slice are held together,
+      // and a 1 MiB chunk of tiny ragged rows is 200,000 of them
+      for (let at = 0; at < chunk.length; at += FRAME_SLICE) yield* frame(framer.push(chunk.subarray(at, at + FRAME_SLICE)));
     }
   } catch (error) {
     // the content itself failed (corrupt or cut gzip): the records read so far
