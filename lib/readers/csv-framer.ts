@@ -51,6 +51,8 @@ export interface FramedRecord {
    * the header's: the row is ragged, and need not be parsed to be reported.
    */
   ragged?: number;
+  /** Its bytes are known to be UTF-8 without NUL bytes (its chunk was checked whole). */
+  clean?: boolean;
 }
 
 const UNCLOSED_QUOTE = 'a quoted field is never closed; read as a one-line broken record';
@@ -325,7 +327,8 @@ export class CsvFramer {
     if (matters) {
       const line = whole ? this.lineAt(from) : this.startLine;
       const bytes = whole ? Buffer.from(chunk.subarray(from, to)) : Buffer.concat([...this.held, chunk.subarray(from, to)]);
-      this.out.push(ragged ? { ordinal: this.ordinal, offset: this.start, line, bytes, iocText, ragged: fields } : { ordinal: this.ordinal, offset: this.start, line, bytes, iocText });
+      const clean = whole && !this.damaged;
+      this.out.push(ragged ? { ordinal: this.ordinal, offset: this.start, line, bytes, iocText, ragged: fields, clean } : { ordinal: this.ordinal, offset: this.start, line, bytes, iocText, clean });
     }
     this.held = [];
     this.heldSize = 0;

@@ -217,7 +217,7 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
 
   function* frame(records: FramedRecord[]): Generator<SourceRecord> {
     for (const record of records) {
-      const damage = record.bytes === null ? null : !isUtf8(record.bytes) ? NOT_UTF8 : record.bytes.includes(0) ? HAS_NUL : null;
+      const damage = record.bytes === null || record.clean ? null : !isUtf8(record.bytes) ? NOT_UTF8 : record.bytes.includes(0) ? HAS_NUL : null;
       const framed = damage ? { ...record, bytes: null, broken: damage, rawIps: context.search.find(record.bytes!) } : record;
       yield* deliver(splitter!.write(framed));
     }
