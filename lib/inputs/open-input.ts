@@ -9,7 +9,8 @@ import type { FileFormat } from '../report/report.js';
 // (the report's `bytes` and `sha256` come from the scanning pass itself), gzip
 // is recognised by its magic bytes, and the content's format is sniffed.
 
-export type ContentShape = 'csv' | 'json-array' | 'json-records' | 'ndjson';
+/** json-tables: a Log Analytics query answer, {"tables":[{"columns","rows"}]}. */
+export type ContentShape = 'csv' | 'json-array' | 'json-records' | 'json-tables' | 'ndjson';
 
 export function formatOfShape(shape: ContentShape): FileFormat {
   return shape === 'csv' ? 'csv' : shape === 'ndjson' ? 'ndjson' : 'json';
@@ -224,7 +225,11 @@ export function sniffShape(head: Buffer): ContentShape {
   const text = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\uFEFF/, '');
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) return 'json-array';
-  if (trimmed.startsWith('{')) return /^\{\s*"records"\s*:\s*\[/.test(trimmed) ? 'json-records' : 'ndjson';
+  if (trimmed.startsWith('{')) {
+    if (/^\{\s*"records"\s*:\s*\[/.test(trimmed)) return 'json-records';
+    // a query answer opens with its table list (Azure Data Explorer capitalises it)
+    return /^\{\s*"tables"\s*:\s*\[/i.test(trimmed) ? 'json-tables' : 'ndjson';
+  }
   // A damaged first line must not turn JSON lines into "CSV": look at the next lines too.
   const lines = trimmed.split('\n').slice(1, 11).filter((l) => l.trim() !== '');
   const objects = lines.filter((l) => l.trimStart().startsWith('{')).length;

@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Hit, Match, Report } from '../report/report.js';
 import { TABLES } from '../tables/table-specs.js';
 
-// `--format csv` (CONTRACT.md §5): one row per hit, for spreadsheets and SIEM
+// `--format csv` (docs/output.md): one row per hit, for spreadsheets and SIEM
 // imports. The columns are fixed whatever the input, so a script can rely on
 // them: the hit's own columns with its first match, then the projection
 // columns of both tables (CommonSecurityLog's six, then DeviceNetworkEvents'

@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { FileEntry, Hit, HitContext, IocEntry, IocSetRecord, Match, Report } from '../report/report.js';
+import type { FileEntry, Hit, IocEntry, IocSetRecord, Match, Report } from '../report/report.js';
 import { contextOf, describeActors } from '../report/hit-context.js';
 import { iocIndexOf, iocLabel } from '../report/hit-iocs.js';
 import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';

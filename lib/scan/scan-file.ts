@@ -10,6 +10,7 @@ import { finishTally, formatOfShape, openInput, Tally, type ContentShape } from 
 import { readCsv } from '../readers/csv-reader.js';
 import { readJsonArray } from '../readers/json-array-reader.js';
 import { readNdjson } from '../readers/ndjson-reader.js';
+import { readQueryAnswer } from '../readers/query-answer-reader.js';
 import type { ReaderContext } from '../readers/reader-context.js';
 import type { RecordFields, SourceRecord } from '../readers/source-record.js';
 import { TABLES, tableByName, tableFromColumns, type TableSpec } from '../tables/table-specs.js';
@@ -38,6 +39,8 @@ function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, context:
     case 'json-array':
     case 'json-records':
       return readJsonArray(content, context);
+    case 'json-tables':
+      return readQueryAnswer(content, context);
   }
 }
 
@@ -110,7 +113,7 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
     return (options.since === null || ms >= options.since) && (options.until === null || ms < options.until);
   };
 
-  // A malformed record is an error, and still a hit when its raw text holds an IOC IP (§4).
+  // A malformed record is an error, and still a hit when its raw text holds an IOC IP (docs/broken-input.md).
   const malformed = (record: SourceRecord) => {
     addError(record.line, record.problem ?? 'unreadable record');
     if (options.kqlParity || !record.rawIps || record.rawIps.size === 0) return;
