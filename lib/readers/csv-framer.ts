@@ -391,7 +391,8 @@ export class CsvFramer {
     this.tail = Buffer.alloc(0);
     this.base = this.start + first.length;
     this.baseLine = this.startLine + (nl < 0 ? 0 : 1);
-    if (startedInReplay) {
+    // (a negative offset would make lastIndexOf count from the end)
+    if (startedInReplay && this.replayedTo > this.base) {
       const lastLf = rest.lastIndexOf(LF, this.replayedTo - this.base - 1);
       if (lastLf >= 0) {
         this.frameLines(rest.subarray(0, lastLf + 1));
