@@ -169,6 +169,17 @@ describe('the fast path', () => {
     expect(comparable(three)).to.deep.equal(comparable(one));
   });
 
+  it('parses a JSON line whose IOC is spelled with \\u escapes, which the raw-text search cannot see', async () => {
+    const plain = (i: number) => JSON.stringify({ Timestamp: '2026-06-01T10:00:00Z', DeviceId: `d${i}`, ActionType: 'ConnectionSuccess', RemoteIP: `20.1.1.${i % 200}`, RemotePort: 443 });
+    const escaped = '{"Timestamp":"2026-06-01T11:00:00Z","DeviceId":"dx","ActionType":"ConnectionSuccess","RemoteIP":"\\u0031\\u0037\\u0039.43.139.84","RemotePort":443}';
+    const lines = [plain(0), plain(1), escaped, plain(2)];
+    const dir = writeFiles({ 'e.jsonl': lines.join('\n') + '\n', 'e.jsonl.gz': lines.join('\n') + '\n' });
+    const fast = await hunt([dir]);
+    const full = await hunt([dir], { fullParse: true });
+    expect(fast.hits.map((h) => [h.line, h.matches[0].ip])).to.deep.equal([[3, '179.43.139.84'], [3, '179.43.139.84']]);
+    expect(comparable(fast)).to.deep.equal(comparable(full));
+  });
+
   it('lists a ragged CSV row and a cut JSON line with no IOC text, but not a whole-looking invalid JSON line (--full-parse does)', async () => {
     const csv = 'TimeGenerated,DeviceVendor,SourceIP,DestinationIP\n2026-06-01T00:00:00Z,V,10.0.0.1,10.0.0.2\n2026-06-01T00:00:00Z,V,10.0.0.1\n"2026-06-01","a,b",10.0.0.1,"x""y"\n';
     const jsonl = '{"RemoteIP":"10.0.0.1","ActionType":"ConnectionSuccess"}\n{"RemoteIP": \n{"RemoteIP":"10.0.0.2","ActionType":"ConnectionSuccess",}\n{"RemoteIP":"10.0.0.3"}\r\n';

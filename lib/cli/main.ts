@@ -4,6 +4,7 @@ import { strictly, writeStdout } from './cli-io.js';
 import { normalizeOptions, OUTPUT_FORMATS, type ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
 import { IocFileFatal, loadIocs } from '../iocs/load-iocs.js';
+import { printable } from '../printers/text-layout.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { exclusionsFor, ExclusionFileError } from '../exclusions/exclusion-file.js';
 import { ReportBuilder } from '../sink/report-builder.js';
@@ -34,6 +35,7 @@ function parseArgv(argv: string[], version: string) {
     .option('exclusions', { type: 'string', describe: 'exclusion rules from FILE, replacing the defaults (--no-exclusions: none)' })
     .option('iocs', { type: 'string', describe: 'IOCs from FILE (ThreatFox CSV or JSON export, or one IOC a line), replacing the built-in set; repeatable' })
     .option('min-confidence', { type: 'string', describe: 'drop IOCs whose confidence is below N percent' })
+    .option('all-attributes', { type: 'boolean', default: false, describe: 'MISP feeds: use attributes whose to_ids is false too (counted either way)' })
     .option('emit', { type: 'string', describe: 'kql: print the two hunting queries (IOCs, watched fields, exclusions in force) for Sentinel instead of scanning; no paths' })
     .option('color', { type: 'boolean', describe: 'force color on (--no-color: off); default: on a terminal, unless NO_COLOR is set' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings or progress on standard error' });
@@ -82,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgv(argv, version);
     if (args.help || args.version) return EXIT.clean;
-    options = normalizeOptions({ ...args, paths: args._, kqlParity: args['kql-parity'], fullParse: args['full-parse'], minConfidence: args['min-confidence'] });
+    options = normalizeOptions({ ...args, paths: args._, kqlParity: args['kql-parity'], fullParse: args['full-parse'], minConfidence: args['min-confidence'], allAttributes: args['all-attributes'] });
   } catch (error) {
     process.stderr.write(`perlbot-hunt: ${error instanceof Error ? error.message : String(error)}\nTry perlbot-hunt --help.\n`);
     return EXIT.nothingScanned;
@@ -90,15 +92,16 @@ export async function main(argv: string[]): Promise<number> {
 
   let iocs: IocSet;
   try {
-    const loaded = loadIocs(options.iocs, options.minConfidence);
+    const loaded = loadIocs(options.iocs, options.minConfidence, { allAttributes: options.allAttributes });
     iocs = loaded.set;
     if (!options.quiet) {
-      for (const notice of loaded.notices) process.stderr.write(`perlbot-hunt: IOCs: ${notice}\n`);
-      for (const warning of loaded.warnings) process.stderr.write(`perlbot-hunt: warning: ${warning}\n`);
+      // IOC files are someone else's text: no control character of theirs reaches the terminal
+      for (const notice of loaded.notices) process.stderr.write(`perlbot-hunt: IOCs: ${printable(notice)}\n`);
+      for (const warning of loaded.warnings) process.stderr.write(`perlbot-hunt: warning: ${printable(warning)}\n`);
     }
   } catch (error) {
     if (!(error instanceof IocFileFatal)) throw error;
-    process.stderr.write(`perlbot-hunt: cannot use the IOCs: ${error.message}\n`);
+    process.stderr.write(`perlbot-hunt: cannot use the IOCs: ${printable(error.message)}\n`);
     return EXIT.nothingScanned;
   }
 

@@ -36,6 +36,8 @@ export interface ScanOptions {
   iocs: { kind: 'builtin' } | { kind: 'files'; paths: string[] };
   /** --min-confidence: IOCs below this percentage are dropped (those of unknown confidence kept). */
   minConfidence: number | null;
+  /** --all-attributes: MISP attributes whose to_ids is false are used too. */
+  allAttributes: boolean;
   /** --emit kql: print the hunting queries for Sentinel instead of scanning (paths are then refused). */
   emit: 'kql' | null;
 }
@@ -58,6 +60,7 @@ export interface RawOptions {
   /** One path or several (--iocs is repeatable). */
   iocs?: unknown;
   minConfidence?: unknown;
+  allAttributes?: unknown;
   emit?: unknown;
 }
 
@@ -151,6 +154,7 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
     jobs: jobCount(raw.jobs),
     iocs: iocChoice(raw.iocs),
     minConfidence: minConfidence(raw.minConfidence),
+    allAttributes: raw.allAttributes === true,
     emit,
   };
 }
