@@ -4,6 +4,7 @@
 //   node bench/run.mjs [--size 1GiB] [--rounds 5] [--seed 1] [--files csv,ndjson,csv.gz,ndjson.gz]
 //                      [--contenders perlbot-hunt,rg,naive] [--hunt PATH] [--no-build]
 //                      [--scaling 256MiB,1GiB,4GiB] [--jobs-test] [--jobs-size 512MiB] [--jobs-files 2] [--skip-main]
+//                      [--slow-paths] [--slow-paths-size 100MiB]
 //                      [--data-dir bench/data] [--markdown-out FILE] [--json-out FILE]
 //
 // Every contender runs on the same files in one run, round-robin (the order rotates each
@@ -18,6 +19,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cslHeader, DEFAULT_DATA_DIR, ensureDataset, formatSize, parseSize } from './generate.mjs';
+import { slowPathsScenario } from './slow-paths.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH_DIR, '..');
@@ -41,6 +43,8 @@ function parseArgs(argv) {
     build: true,
     scaling: null,
     jobsTest: false,
+    slowPaths: false,
+    slowPathsSize: 100 * 1024 ** 2,
     skipMain: false,
     jobsSize: 512 * 1024 ** 2,
     jobsFiles: 2,
@@ -77,6 +81,8 @@ function parseArgs(argv) {
       case '--no-build': o.build = false; break;
       case '--scaling': o.scaling = list(value(), null, 'scaling').map(parseSize); break;
       case '--jobs-test': o.jobsTest = true; break;
+      case '--slow-paths': o.slowPaths = true; break;
+      case '--slow-paths-size': o.slowPathsSize = parseSize(value()); break;
       case '--skip-main': o.skipMain = true; break;
       case '--jobs-size': o.jobsSize = parseSize(value()); break;
       case '--jobs-files': o.jobsFiles = Number(value()); if (!Number.isInteger(o.jobsFiles) || o.jobsFiles < 1) throw new BenchFailure('--jobs-files needs a whole number of files'); break;
@@ -558,6 +564,7 @@ async function main() {
     if (!o.skipMain) await mainScenario(ctx, o, md, results);
     if (o.scaling) await scalingScenario(ctx, o, md, results);
     if (o.jobsTest) await jobsScenario(ctx, o, md, results);
+    if (o.slowPaths) await slowPathsScenario(ctx, o, md, results, { measure, median, log, BenchFailure });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
