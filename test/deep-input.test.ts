@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
 import { hunt, propertySettings, runCli, tempDir, writeFiles } from './helpers.js';
-import { jsonText } from '../lib/readers/source-record.js';
+import { jsonText } from '../lib/readers/record-fields.js';
 import { IocSet, type Ioc } from '../lib/matcher/ioc-set.js';
 import { RawIocSearch } from '../lib/matcher/raw-text.js';
 import type { Report } from '../lib/report/report.js';

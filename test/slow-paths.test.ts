@@ -62,7 +62,7 @@ describe('CSV: ragged and broken rows are handed on as they are read', () => {
         yield chunk;
       }
     }
-    for await (const _ of readCsv(content(), { search, everyRecord: false, error: () => {} })) records++;
+    for await (const _ of readCsv(content(), { search, fullParse: false, error: () => {} })) records++;
     return { seen, records };
   }
 
