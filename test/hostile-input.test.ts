@@ -10,6 +10,7 @@ import { builtinIocSet } from '../lib/matcher/ioc-set.js';
 import { builtinExclusions } from '../lib/exclusions/exclusion-file.js';
 import { ReportBuilder } from '../lib/sink/report-builder.js';
 import { scan } from '../lib/scan/scan.js';
+import { NOT_TEXT_PROBLEM } from '../lib/inputs/text-or-binary.js';
 import type { ScanSink } from '../lib/sink/scan-sink.js';
 
 // CONTRACT.md §4: the scan finishes, the other records and files are still
@@ -143,14 +144,14 @@ describe('encodings and odd content', () => {
     });
   }
 
-  it('refuses a NUL-filled file and a binary file named .csv with a message, and reads the next file', async () => {
+  it('reports a NUL-filled file as one run of zero bytes, refuses a binary file named .csv, and reads the next file', async () => {
     const binary = Buffer.alloc(5000);
     for (let i = 0; i < binary.length; i += 7) binary[i] = (i * 31) & 0xff;
     const dir = writeFiles({ 'a-zeros.csv': Buffer.alloc(100000), 'b-binary.csv': binary, 'c.csv': text });
     const report = await hunt([dir]);
     expect(report.files.map((f) => f.errors.map((e) => e.message))).to.deep.equal([
-      ['binary data (mostly NUL bytes), not a CSV or JSON export: not read'],
-      ['binary data (mostly NUL bytes), not a CSV or JSON export: not read'],
+      ['100000 NUL bytes, the whole of the file (a zeroed or never-written file): no record'],
+      [NOT_TEXT_PROBLEM],
       [],
     ]);
     expect(report.summary.hits).to.equal(1);

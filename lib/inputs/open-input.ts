@@ -4,6 +4,8 @@ import { hashBeside, HashThreadFailed, SLOT_BYTES, type BesideFile } from './has
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { FileFormat } from '../report/report.js';
+import { notTextExport } from './text-or-binary.js';
+import { withoutNulRuns, type NulRunReport } from './nul-runs.js';
 
 // Opening one input: the raw bytes are counted and hashed as they stream past
 // (the report's `bytes` and `sha256` come from the scanning pass itself), gzip
@@ -221,7 +223,10 @@ async function* utf16ToUtf8(source: AsyncIterable<Buffer>, encoding: 'utf-16le' 
 }
 
 export function sniffShape(head: Buffer): ContentShape {
-  const text = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\uFEFF/, '');
+  // zero padding at the start is skipped by the reading (nul-runs.ts), so it is no sign of the shape
+  let from = 0;
+  while (from < head.length && (head[from] === 0 || head[from] === 0x0a || head[from] === 0x0d)) from++;
+  const text = head.toString('utf8', from, Math.min(head.length, from + 4096)).replace(/^\uFEFF/, '');
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) return 'json-array';
   if (trimmed.startsWith('{')) return /^\{\s*"records"\s*:\s*\[/.test(trimmed) ? 'json-records' : 'ndjson';
@@ -229,20 +234,6 @@ export function sniffShape(head: Buffer): ContentShape {
   const lines = trimmed.split('\n').slice(1, 11).filter((l) => l.trim() !== '');
   const objects = lines.filter((l) => l.trimStart().startsWith('{')).length;
   return lines.length > 0 && objects * 2 > lines.length ? 'ndjson' : 'csv';
-}
-
-/**
- * Mostly NUL bytes at the start: a disk image, an executable, a zeroed file,
- * not an export. A few stray NULs in a text export do not count: the records
- * around them are still read.
- */
-function looksBinary(head: Buffer): boolean {
-  if (head.length === 0) return false;
-  // native search between NULs: a byte-by-byte loop over a 1 MiB head cost ~9 ms a file
-  const enough = head.length / 10;
-  let nul = 0;
-  for (let at = head.indexOf(0); at !== -1 && nul <= enough; at = head.indexOf(0, at + 1)) nul++;
-  return nul > enough;
 }
 
 export interface OpenedInput {
@@ -256,19 +247,26 @@ export interface OpenedInput {
   close(): Promise<void>;
 }
 
-export async function openInput(path: string, tally: Tally): Promise<OpenedInput> {
+/** Where zero padding between records is reported (nul-runs.ts); without it the runs reach the reader as they are. */
+export type PaddingReport = Omit<NulRunReport, 'offsetsOf'>;
+
+export async function openInput(path: string, tally: Tally, padding?: PaddingReport): Promise<OpenedInput> {
   const chunks = fileChunks(path, tally);
   const raw = await peek(chunks);
   const compressed = raw.head.length >= 2 && raw.head[0] === 0x1f && raw.head[1] === 0x8b;
   let content: AsyncIterable<Buffer> = compressed ? gunzip(raw.rest) : raw.rest;
   let decoded = await peek(content[Symbol.asyncIterator]());
   const bom = decoded.head;
-  if (bom.length >= 2 && ((bom[0] === 0xff && bom[1] === 0xfe) || (bom[0] === 0xfe && bom[1] === 0xff))) {
+  const utf16 = bom.length >= 2 && ((bom[0] === 0xff && bom[1] === 0xfe) || (bom[0] === 0xfe && bom[1] === 0xff));
+  if (utf16) {
     content = utf16ToUtf8(decoded.rest, bom[0] === 0xff ? 'utf-16le' : 'utf-16be');
     decoded = await peek(content[Symbol.asyncIterator]());
   }
   const close = async () => {
     await chunks.return(undefined);
   };
-  return { compressed, binary: looksBinary(decoded.head), shape: sniffShape(decoded.head), content: decoded.rest, close };
+  const offsetsOf = compressed ? 'the decompressed text' : utf16 ? 'the text decoded from UTF-16' : 'the file';
+  // after the peeks: the reader takes the text from its first byte, so the line it has reached is known at each run
+  const text = padding ? withoutNulRuns(decoded.rest, { ...padding, offsetsOf }) : decoded.rest;
+  return { compressed, binary: notTextExport(decoded.head), shape: sniffShape(decoded.head), content: text, close };
 }

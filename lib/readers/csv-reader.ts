@@ -179,7 +179,9 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
         framer = new CsvFramer(delimiter.charCodeAt(0), context.search, { everyRecord: context.everyRecord });
         splitter = new FieldSplitter(delimiter);
       }
-      yield* frame(framer.push(chunk));
+      const framed = framer.push(chunk);
+      if (context.progress) context.progress.lineFeeds = framer.lineFeeds;
+      yield* frame(framed);
     }
   } catch (error) {
     // the content itself failed (corrupt or cut gzip): the records read so far

@@ -7,6 +7,7 @@ import { RecordMatcher } from '../matcher/match-record.js';
 import { hitContext } from '../report/hit-context.js';
 import { RawIocSearch } from '../matcher/raw-text.js';
 import { finishTally, formatOfShape, openInput, Tally, type ContentShape } from '../inputs/open-input.js';
+import { NOT_TEXT_PROBLEM } from '../inputs/text-or-binary.js';
 import { readCsv } from '../readers/csv-reader.js';
 import { readJsonArray } from '../readers/json-array-reader.js';
 import { readNdjson } from '../readers/ndjson-reader.js';
@@ -85,8 +86,10 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
     else unlisted++;
   };
 
+  const progress = { lineFeeds: 0 };
   const readerContext: ReaderContext = {
     search: context.search,
+    progress,
     everyRecord: options.fullParse,
     header(names) {
       const columns = new Set(names.map((n) => splitHeaderSuffix(n).name.toLowerCase()));
@@ -149,10 +152,10 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
   };
 
   try {
-    const opened = await openInput(path, tally);
+    const opened = await openInput(path, tally, { lineFeedsRead: () => progress.lineFeeds, report: addError });
     entry.compressed = opened.compressed;
     if (opened.binary) {
-      addError(null, 'binary data (mostly NUL bytes), not a CSV or JSON export: not read');
+      addError(null, NOT_TEXT_PROBLEM);
       await opened.close();
     } else {
       entry.format = formatOfShape(opened.shape);
@@ -178,7 +181,8 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
   entry.sha256 = tally.done || tally.bytes > 0 ? digest : null;
   if (entry.sha256 === null && tally.bytes > 0) addError(null, 'the SHA-256 of this file could not be computed (the hashing thread failed)');
   entry.table = tables.size === 1 ? [...tables][0] : tables.size > 1 ? 'mixed' : (options.table ?? headerTable ?? 'unknown');
-  if (entry.table === 'unknown' && entry.format !== null) {
+  // a file that held nothing but damage (a zeroed file) has its error: no table to guess at
+  if (entry.table === 'unknown' && entry.format !== null && (entry.records > 0 || entry.errors.length === 0)) {
     sink.warning(path, entry.bytes === 0 ? 'empty file: nothing to search' : 'neither CommonSecurityLog nor DeviceNetworkEvents (use --table to force one); its records were counted, not searched');
   }
   sink.file(entry);
