@@ -114,7 +114,7 @@ describe('broken gzip', () => {
     expect(run.status).to.equal(1);
     expect(report.files[0].compressed).to.equal(true);
     expect(report.files[0].records).to.be.above(10).and.below(3000);
-    expect(report.files[0].errors.at(-1)!.message).to.match(/gzip data is corrupt or cut short/);
+    expect(report.files[0].errors.map((e) => e.message).join(' ')).to.match(/gzip data cut short/);
     expect(activeIps(report)).to.deep.equal(['179.43.139.84']);
   });
 
@@ -124,7 +124,7 @@ describe('broken gzip', () => {
     const dir = writeFiles({ 'bad.csv.gz': Buffer.from('x') });
     writeFileSync(join(dir, 'bad.csv.gz'), gz);
     const report = await hunt([dir]);
-    expect(errorsOf(report).at(-1)![1]).to.match(/gzip data is corrupt/);
+    expect(errorsOf(report).at(-1)![1]).to.match(/gzip data corrupt/);
     expect(report.files[0].bytes).to.equal(gz.length);
     expect(report.files[0].sha256).to.have.length(64);
   });

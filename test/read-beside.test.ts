@@ -74,7 +74,7 @@ describe('large files read and hashed on a second thread', function () {
     const report = await hunt([cut, after], { jobs: 2 });
     expect(report.files[0].bytes).to.be.above(16 * MiB);
     expect(report.files.map((f) => [f.bytes, f.sha256])).to.deep.equal([cut, after].map((p) => [readFileSync(p).length, sha256(p)]));
-    expect(report.files[0].errors.map((e) => e.message).join(' ')).to.match(/gzip data is corrupt or cut short/);
+    expect(report.files[0].errors.map((e) => e.message).join(' ')).to.match(/gzip data cut short/);
     expect(report.hits.map((h) => [h.file, h.matches[0].ip])).to.deep.equal([[cut, '179.43.139.84'], [after, '179.43.139.86'], [after, '179.43.139.86']]);
   });
 

@@ -30,6 +30,18 @@ function countLf(bytes: Buffer, from: number, to: number): number {
   return count;
 }
 
+/**
+ * Damage found before this stage (a gzip member's bad checksum, junk between
+ * members) at an offset of the text: reported here at its line, once the
+ * message is known, or dropped (a member that checked out).
+ */
+export interface DamageMark {
+  at: number;
+  message?: string;
+  drop?: boolean;
+  line?: number | null;
+}
+
 export interface NulRunReport {
   /** Line feeds in the text the reader has taken so far (readers keep it up to date after each chunk); null when unknown. */
   lineFeedsRead(): number | null;
@@ -37,6 +49,10 @@ export interface NulRunReport {
   report(line: number | null, message: string): void;
   /** How the offsets are counted: "the file", "the decompressed text". */
   offsetsOf: string;
+  /** Filled by the stage before (gunzip) as it goes. */
+  marks?: DamageMark[];
+  /** The marks' offsets are not of this text (UTF-16 re-encoded since): their lines are unknown. */
+  marksUnplaced?: boolean;
 }
 
 function describe(from: number, to: number, whole: boolean, offsetsOf: string): string {
@@ -60,12 +76,27 @@ export async function* withoutNulRuns(content: AsyncIterable<Buffer>, out: NulRu
     const read = out.lineFeedsRead();
     return read === null ? null : read + countLf(chunk, pending, at) + 1;
   };
+  const marks = out.marks ?? [];
+  /** Marks up to `end` (of the text) get their line, from the chunk not yet handed on; those complete are reported. */
+  const settle = (chunk: Buffer, end: number, final = false) => {
+    let kept = 0;
+    for (const mark of marks) {
+      if (mark.line === undefined && (mark.at <= end || final)) {
+        mark.line = out.marksUnplaced ? null : lineAt(chunk, 0, Math.max(0, Math.min(chunk.length, mark.at - offset)));
+      }
+      if (mark.line !== undefined && mark.drop) continue;
+      if (mark.line !== undefined && mark.message !== undefined) out.report(mark.line, mark.message);
+      else marks[kept++] = mark;
+    }
+    marks.length = kept;
+  };
 
   let finished = false;
   try {
     for await (const chunk of content) {
       const n = chunk.length;
       if (n === 0) continue;
+      if (marks.length > 0) settle(chunk, offset + n);
       let at = 0;
       if (runFrom >= 0) {
         at = endOfRun(chunk, 0);
@@ -107,5 +138,6 @@ export async function* withoutNulRuns(content: AsyncIterable<Buffer>, out: NulRu
   } finally {
     // the end of the text (or a failed read) closes a run still open
     if (runFrom >= 0) close(offset, finished);
+    if (marks.length > 0) settle(Buffer.alloc(0), offset, true);
   }
 }

@@ -1,11 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { hashBeside, HashThreadFailed, SLOT_BYTES, type BesideFile } from './hash-beside.js';
-import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
+import { gunzip } from './gunzip.js';
 import type { FileFormat } from '../report/report.js';
 import { notTextExport } from './text-or-binary.js';
-import { withoutNulRuns, type NulRunReport } from './nul-runs.js';
+import { withoutNulRuns, type DamageMark, type NulRunReport } from './nul-runs.js';
 
 // Opening one input: the raw bytes are counted and hashed as they stream past
 // (the report's `bytes` and `sha256` come from the scanning pass itself), gzip
@@ -202,15 +201,6 @@ async function peek(source: AsyncIterator<Buffer>): Promise<{ head: Buffer; rest
   return { head, rest: rest() };
 }
 
-/** zlib works on its input later, so it gets copies: the read buffers are reused. */
-async function* copies(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  for await (const chunk of source) yield Buffer.from(chunk);
-}
-
-function gunzip(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
-  return Readable.from(copies(source)).pipe(createGunzip({ chunkSize: 256 * 1024 }));
-}
-
 /** UTF-16 with a BOM is re-encoded as UTF-8 so every reader sees one encoding. */
 async function* utf16ToUtf8(source: AsyncIterable<Buffer>, encoding: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
   const decoder = new TextDecoder(encoding);
@@ -247,14 +237,15 @@ export interface OpenedInput {
   close(): Promise<void>;
 }
 
-/** Where zero padding between records is reported (nul-runs.ts); without it the runs reach the reader as they are. */
-export type PaddingReport = Omit<NulRunReport, 'offsetsOf'>;
+/** Where zero padding between records and damage inside gzip are reported, at their lines (nul-runs.ts, gunzip.ts). */
+export type PaddingReport = Pick<NulRunReport, 'lineFeedsRead' | 'report'>;
 
 export async function openInput(path: string, tally: Tally, padding?: PaddingReport): Promise<OpenedInput> {
   const chunks = fileChunks(path, tally);
   const raw = await peek(chunks);
   const compressed = raw.head.length >= 2 && raw.head[0] === 0x1f && raw.head[1] === 0x8b;
-  let content: AsyncIterable<Buffer> = compressed ? gunzip(raw.rest) : raw.rest;
+  const marks: DamageMark[] = [];
+  let content: AsyncIterable<Buffer> = compressed ? gunzip(raw.rest, { marks }) : raw.rest;
   let decoded = await peek(content[Symbol.asyncIterator]());
   const bom = decoded.head;
   const utf16 = bom.length >= 2 && ((bom[0] === 0xff && bom[1] === 0xfe) || (bom[0] === 0xfe && bom[1] === 0xff));
@@ -267,6 +258,6 @@ export async function openInput(path: string, tally: Tally, padding?: PaddingRep
   };
   const offsetsOf = compressed ? 'the decompressed text' : utf16 ? 'the text decoded from UTF-16' : 'the file';
   // after the peeks: the reader takes the text from its first byte, so the line it has reached is known at each run
-  const text = padding ? withoutNulRuns(decoded.rest, { ...padding, offsetsOf }) : decoded.rest;
+  const text = withoutNulRuns(decoded.rest, { lineFeedsRead: () => null, report: () => undefined, ...padding, offsetsOf, marks, marksUnplaced: utf16 });
   return { compressed, binary: notTextExport(decoded.head), shape: sniffShape(decoded.head), content: text, close };
 }
