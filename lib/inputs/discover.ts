@@ -42,10 +42,13 @@ class Walker {
     this.files.push({ path });
   }
 
-  /** In a walk only regular files are read: a FIFO could block the sweep forever. */
-  private async addEntry(path: string, regular: boolean): Promise<void> {
+  /**
+   * Found by a walk or a glob, not named one by one: only regular files are
+   * read (a FIFO or a link to /dev/urandom would block the sweep or never end).
+   */
+  async addEntry(path: string, regular: boolean): Promise<void> {
     if (regular) await this.addFile(path);
-    else this.files.push({ path, error: 'not a regular file (a FIFO, socket or device): not read in a directory walk; name it explicitly to read it' });
+    else this.files.push({ path, error: 'not a regular file (a FIFO, socket or device): not read in a directory walk or a glob; name it on its own to read it' });
   }
 
   async walk(dir: string, ancestors: readonly string[]): Promise<void> {
@@ -107,8 +110,14 @@ export async function discoverInputs(paths: readonly string[]): Promise<Discover
         const matches = await fg(path, { dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, suppressErrors: true, unique: true });
         if (matches.length === 0) missing++;
         for (const match of matches.sort()) {
-          if (match.endsWith('/')) await walker.walk(match.slice(0, -1), []);
-          else await walker.addFile(match);
+          if (match.endsWith('/')) {
+            await walker.walk(match.slice(0, -1), []);
+            continue;
+          }
+          // a match is not named one by one: the walk's rule (links followed, only regular files read)
+          const target = await stat(match).catch(() => null);
+          if (target?.isDirectory()) await walker.walk(match, []);
+          else await walker.addEntry(match, target === null || target.isFile());
         }
         continue;
       }

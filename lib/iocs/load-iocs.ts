@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { checkNesting, FeedFileProblem, readBounded } from '../inputs/feed-file.js';
 import { builtinIocSet, IocSet, type Ioc } from '../matcher/ioc-set.js';
 import type { IocFileRecord, IocSetRecord } from '../report/report.js';
 import type { ScanOptions } from '../options/scan-options.js';
@@ -23,18 +23,27 @@ export interface LoadedIocs {
   warnings: string[];
 }
 
+/** ThreatFox exports nest 3 levels; far deeper is no IOC feed (and a stack overflow to walk). */
+export const MAX_IOC_JSON_NESTING = 64;
+/** ThreatFox's full export is tens of MiB; past this a feed is not read whole. */
+export const MAX_IOC_FILE_BYTES = 256 * 1024 * 1024;
+
 function parseIocFile(text: string): ParsedIocFile {
   const body = text.replace(/^\uFEFF/, '');
   const first = body.trimStart()[0];
-  if (first === '{' || first === '[') return parseIocJson(body);
+  if (first === '{' || first === '[') {
+    checkNesting(body, MAX_IOC_JSON_NESTING);
+    return parseIocJson(body);
+  }
   const lines = body.split(/\r?\n/);
   return looksLikeThreatFoxCsv(lines) ? parseThreatFoxCsv(lines) : parsePlainList(lines);
 }
 
 function readIocFile(path: string): Buffer {
   try {
-    return readFileSync(path);
+    return readBounded(path, MAX_IOC_FILE_BYTES);
   } catch (error) {
+    if (error instanceof FeedFileProblem) throw new IocFileFatal(`${path}: ${error.message}`);
     const err = error as NodeJS.ErrnoException;
     throw new IocFileFatal(`${path}: cannot read the IOC file (${err.code ?? err.message})`);
   }
@@ -71,7 +80,7 @@ function fromFiles(paths: readonly string[]): { iocs: Ioc[]; records: IocFileRec
     try {
       parsed = parseIocFile(bytes.toString('utf8'));
     } catch (error) {
-      if (error instanceof IocFileFatal) throw new IocFileFatal(`${path}: ${error.message}`);
+      if (error instanceof IocFileFatal || error instanceof FeedFileProblem) throw new IocFileFatal(`${path}: ${error.message}`);
       throw error;
     }
     const record: IocFileRecord = {
