@@ -28,3 +28,18 @@ describe('a glob sweep', () => {
     for (const name of ['fifo.csv', 'random.csv']) expect(errors[name]).to.have.length(1).and.satisfy((m: string[]) => /not a regular file/.test(m[0]));
   });
 });
+
+describe('a tree deeper than a path can name', () => {
+  it('reports the unreachable subtree as one error with its depth, and reads the rest', () => {
+    const dir = writeFiles({ 'top.csv': `${CSL_HEADER}\n${HIT}\n` });
+    // built by descending one level at a time: no path from / to the bottom could be opened
+    const build = `const fs = require('fs'); for (let i = 0; i < 2100; i++) { fs.mkdirSync('a'); process.chdir('a'); } fs.writeFileSync('deep.csv', ${JSON.stringify(`${CSL_HEADER}\n${HIT}\n`)});`;
+    execFileSync(process.execPath, ['-e', build], { cwd: dir });
+    const { status, report } = hunt([dir], 60);
+    expect(status).to.equal(1);
+    expect(report!.summary.hits).to.equal(1);
+    const unreachable = report!.files.filter((f) => f.errors.length > 0);
+    expect(unreachable).to.have.length(1);
+    expect(unreachable[0].errors[0].message).to.match(/^too deep to reach: \d{4} levels below .*; it and everything in it not read$/);
+  });
+});
