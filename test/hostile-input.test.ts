@@ -11,9 +11,10 @@ import { builtinExclusions } from '../lib/exclusions/exclusion-file.js';
 import { ReportBuilder } from '../lib/sink/report-builder.js';
 import { scan } from '../lib/scan/scan.js';
 import { NOT_TEXT_PROBLEM } from '../lib/inputs/text-or-binary.js';
+import { planFromOptions } from '../lib/cli/plan-from-options.js';
 import type { ScanSink } from '../lib/sink/scan-sink.js';
 
-// CONTRACT.md §4: the scan finishes, the other records and files are still
+// docs/broken-input.md: the scan finishes, the other records and files are still
 // read, each problem is listed with file and line, and an IOC IP in a broken
 // record is still reported as a malformed hit.
 
@@ -219,7 +220,7 @@ describe('paths that cannot be read', () => {
       warning: (path, message) => builder.warning(path, message),
       inputs: (paths) => rmSync(paths[1]),
     };
-    await scan(options, iocs, builtinExclusions(), vanishing);
+    await scan(planFromOptions(options, iocs, builtinExclusions()), vanishing);
     const report = builder.build();
     expect(report.files.map((f) => [f.path.slice(dir.length + 1), f.records, f.sha256 === null, f.errors.map((e) => e.message)])).to.deep.equal([
       ['a.csv', 1, false, []],

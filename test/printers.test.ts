@@ -9,7 +9,7 @@ import { printText } from '../lib/printers/text-printer.js';
 import { CSV_COLUMNS, PROJECTION_COLUMNS, matchText } from '../lib/printers/csv-printer.js';
 import type { Hit, Report } from '../lib/report/report.js';
 
-// CONTRACT.md §5 and issue 4: the text report a responder reads, the machine
+// docs/output.md and issue 4: the text report a responder reads, the machine
 // formats their tooling ingests, and `--output` that never leaves half a report.
 
 const GOLDEN = join(ROOT, 'test', 'golden');
@@ -211,7 +211,7 @@ describe('--output FILE', () => {
     const out = tempDir();
     const target = join(out, 'report.json');
     writeFileSync(target, 'an older report that must be replaced whole');
-    const run = runCli(['--format', 'json', '--output', target, evidence]);
+    const run = runCli(['--format', 'json', '--force', '--output', target, evidence]);
     expect(run.status).to.equal(1);
     expect(run.stdout).to.equal('');
     const report = JSON.parse(readFileSync(target, 'utf8')) as Report;
@@ -259,13 +259,13 @@ describe('--output FILE', () => {
     expect(readdirSync(base)).to.deep.equal(['plain']);
   });
 
-  it('failing only at the end (FILE is a folder): nothing written, no temporary file, the hits still exit 1', () => {
+  it('onto a folder: exit 2 before scanning, the folder untouched, no temporary file', () => {
     const base = tempDir();
     mkdirSync(join(base, 'report.json'));
     writeFileSync(join(base, 'report.json', 'keep'), 'x');
     const run = runCli(['--output', join(base, 'report.json'), writeFiles(EVIDENCE)]);
-    expect(run.status).to.equal(1);
-    expect(run.stderr).to.match(/cannot write the report to .*report\.json: .*nothing was written there/);
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.match(/cannot write the report to .*report\.json: it is a directory/);
     expect(readdirSync(base)).to.deep.equal(['report.json']);
     expect(readdirSync(join(base, 'report.json'))).to.deep.equal(['keep']);
   });
@@ -283,7 +283,8 @@ describe('--output FILE', () => {
   it('refuses to write over one of its inputs: inputs are never modified', () => {
     const dir = writeFiles(EVIDENCE);
     const input = join(dir, 'csl.csv');
-    const run = runCli(['--format', 'csv', '--output', input, dir]);
+    // without --force an existing file is refused anyway; with it, an input still is
+    const run = runCli(['--format', 'csv', '--force', '--output', input, dir]);
     // the scan found active hits: 1 says so even though the report could not be written
     expect(run.status).to.equal(1);
     expect(run.stderr).to.match(/one of the inputs/);

@@ -10,6 +10,7 @@ import { exclusionsFor } from '../lib/exclusions/exclusion-file.js';
 import { ReportBuilder } from '../lib/sink/report-builder.js';
 import { scan } from '../lib/scan/scan.js';
 import { NOT_TEXT_PROBLEM } from '../lib/inputs/text-or-binary.js';
+import { planFromOptions } from '../lib/cli/plan-from-options.js';
 import { hashBeside } from '../lib/inputs/hash-beside.js';
 import type { ScanSink } from '../lib/sink/scan-sink.js';
 import type { Report } from '../lib/report/report.js';
@@ -103,7 +104,7 @@ describe('large files read and hashed on a second thread', function () {
         }
       },
     };
-    await scan(options, iocs, exclusions, sink);
+    await scan(planFromOptions(options, iocs, exclusions), sink);
     const report: Report = builder.build();
     expect(killed).to.equal(true);
     const [a, b] = report.files;

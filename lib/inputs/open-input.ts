@@ -6,11 +6,16 @@ import type { FileFormat } from '../report/report.js';
 import { notTextExport } from './text-or-binary.js';
 import { withoutNulRuns, type DamageMark, type NulRunReport } from './nul-runs.js';
 
+// Inputs: from the paths named to the files' bytes (discover.ts), each file
+// opened, decompressed and sniffed here, counted and hashed as it is read
+// (on a thread of its own for a large file: hash-beside.ts).
+//
 // Opening one input: the raw bytes are counted and hashed as they stream past
 // (the report's `bytes` and `sha256` come from the scanning pass itself), gzip
 // is recognised by its magic bytes, and the content's format is sniffed.
 
-export type ContentShape = 'csv' | 'json-array' | 'json-records' | 'ndjson';
+/** json-tables: a Log Analytics query answer, {"tables":[{"columns","rows"}]}. */
+export type ContentShape = 'csv' | 'json-array' | 'json-records' | 'json-tables' | 'ndjson';
 
 export function formatOfShape(shape: ContentShape): FileFormat {
   return shape === 'csv' ? 'csv' : shape === 'ndjson' ? 'ndjson' : 'json';
@@ -22,7 +27,7 @@ export function formatOfShape(shape: ContentShape): FileFormat {
  * the scan reads the same shared buffers (hash-beside.ts); otherwise both
  * happen here.
  */
-export class Tally {
+export class ReadTally {
   bytes = 0;
   done = false;
   private hash: Hash | null = null;
@@ -34,13 +39,13 @@ export class Tally {
   constructor(
     private readonly onBytes?: (count: number) => void,
     /** false when `--jobs` leaves no thread spare (scan/thread-plan.ts). */
-    private readonly besideAllowed = false,
+    private readonly ownThreadAllowed = false,
   ) {}
 
   /** The file is open: where it is read and hashed is chosen once, here, from its own fstat. */
   begin(handle: FileHandle, isFile: boolean, size: number): BesideFile | null {
     if (this.hash || this.beside) return null;
-    if (this.besideAllowed && isFile && size >= HASH_BESIDE_BYTES) {
+    if (this.ownThreadAllowed && isFile && size >= HASH_ON_OWN_THREAD_BYTES) {
       this.handle = handle;
       this.beside = hashBeside.start(handle.fd, this.bytes);
       return this.beside;
@@ -105,9 +110,9 @@ function readBuffer(): Buffer {
 }
 
 /** Files this large are read and hashed on another thread; for smaller ones starting it costs more than it saves. */
-export const HASH_BESIDE_BYTES = 16 * 1024 * 1024;
+export const HASH_ON_OWN_THREAD_BYTES = 16 * 1024 * 1024;
 
-async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
+async function* fileChunks(path: string, tally: ReadTally): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
   const info = await handle.stat();
   const beside = tally.begin(handle, info.isFile(), info.size);
@@ -158,7 +163,7 @@ async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
  * file is still hashed, continuing from where the scan stopped, so `sha256`
  * always describes the whole file.
  */
-export async function finishTally(path: string, tally: Tally): Promise<void> {
+export async function finishTally(path: string, tally: ReadTally): Promise<void> {
   if (tally.besideReading) await tally.finishBeside();
   if (tally.done || tally.besideReading) return;
   try {
@@ -219,7 +224,11 @@ export function sniffShape(head: Buffer): ContentShape {
   const text = head.toString('utf8', from, Math.min(head.length, from + 4096)).replace(/^\uFEFF/, '');
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) return 'json-array';
-  if (trimmed.startsWith('{')) return /^\{\s*"records"\s*:\s*\[/.test(trimmed) ? 'json-records' : 'ndjson';
+  if (trimmed.startsWith('{')) {
+    if (/^\{\s*"records"\s*:\s*\[/.test(trimmed)) return 'json-records';
+    // a query answer opens with its table list (Azure Data Explorer capitalises it)
+    return /^\{\s*"tables"\s*:\s*\[/i.test(trimmed) ? 'json-tables' : 'ndjson';
+  }
   // A damaged first line must not turn JSON lines into "CSV": look at the next lines too.
   const lines = trimmed.split('\n').slice(1, 11).filter((l) => l.trim() !== '');
   const objects = lines.filter((l) => l.trimStart().startsWith('{')).length;
@@ -240,7 +249,7 @@ export interface OpenedInput {
 /** Where zero padding between records and damage inside gzip are reported, at their lines (nul-runs.ts, gunzip.ts). */
 export type PaddingReport = Pick<NulRunReport, 'lineFeedsRead' | 'report'>;
 
-export async function openInput(path: string, tally: Tally, padding?: PaddingReport): Promise<OpenedInput> {
+export async function openInput(path: string, tally: ReadTally, padding?: PaddingReport): Promise<OpenedInput> {
   const chunks = fileChunks(path, tally);
   const raw = await peek(chunks);
   const compressed = raw.head.length >= 2 && raw.head[0] === 0x1f && raw.head[1] === 0x8b;

@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 // header line an export could have AND mostly bytes that are not text is
 // refused: a disk image, an executable, random bytes, UTF-16 without a BOM.
 
-export const NOT_TEXT_PROBLEM = 'not a text export (no CSV or JSON header, and mostly bytes that are not text): not read';
+export const NOT_TEXT_PROBLEM = 'not a text export (binary data: NUL or control bytes): not read';
 
 const LF = 0x0a;
 /** Bytes weighed after the header check fails: enough to tell text from not, cheap for every headerless file of a sweep. */

@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Hit, Match, Report } from '../report/report.js';
 import { TABLES } from '../tables/table-specs.js';
 
-// `--format csv` (CONTRACT.md §5): one row per hit, for spreadsheets and SIEM
+// `--format csv` (docs/output.md): one row per hit, for spreadsheets and SIEM
 // imports. The columns are fixed whatever the input, so a script can rely on
 // them: the hit's own columns with its first match, then the projection
 // columns of both tables (CommonSecurityLog's six, then DeviceNetworkEvents'
@@ -21,6 +21,19 @@ function cell(value: string | number | boolean | null | undefined): string {
   return value === null || value === undefined ? '' : String(value);
 }
 
+/** A number as a spreadsheet reads one: `-5`, `+3.25`, `-1e-3`. It stays as it is. */
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`,
+ * `@`, TAB or CR) gets a leading `'`, as OWASP advises against CSV
+ * injection: log fields and file names are attacker-controlled, and
+ * `=HYPERLINK(...)` or `=cmd|...` must stay text. A number stays a number.
+ */
+export function neutralised(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text;
+}
+
 /**
  * One match as `Field=ip:port`: `DestinationIP=179.43.139.84:443`. The port is
  * the one seen in the record, left out (`RemoteIP=179.43.139.84`) when none
@@ -34,6 +47,10 @@ export function matchText(match: Match): string {
 
 function row(hit: Hit): string[] {
   const first: Partial<Match> = hit.matches[0] ?? {};
+  return rawRow(hit, first).map(neutralised);
+}
+
+function rawRow(hit: Hit, first: Partial<Match>): string[] {
   return [
     cell(hit.file),
     cell(hit.line),
@@ -49,9 +66,9 @@ function row(hit: Hit): string[] {
   ];
 }
 
-export function printCsv(report: Report): string {
+export function printCsv(report: Report, options: { raw?: boolean } = {}): string {
   // the header row is written even with no hit, so an empty result still parses
   // csv-stringify quotes a line feed but not a lone carriage return, which a
   // reader takes for a record end: quote those too, so every value reads back
-  return stringify([[...CSV_COLUMNS], ...report.hits.map(row)], { record_delimiter: 'unix', quoted_match: /\r/ });
+  return stringify([[...CSV_COLUMNS], ...report.hits.map(options.raw === true ? (hit) => rawRow(hit, hit.matches[0] ?? {}) : row)], { record_delimiter: 'unix', quoted_match: /\r/ });
 }

@@ -1,3 +1,6 @@
+// Printers: one report in, one format out (text, json, ndjson, csv, html);
+// none reaches back into the scan.
+//
 // Laying out the text report in a fixed width. Widths count code points (a
 // wide CJK character counts as one), which is right for the ASCII that logs
 // mostly hold.
@@ -14,20 +17,8 @@ function slice(text: string, start: number, end?: number): string {
   return Array.from(text).slice(start, end).join('');
 }
 
-/**
- * Control characters (including ESC) and bidirectional overrides shown as
- * escapes: log values are attacker-controlled, and the report must not let
- * them move the cursor, recolor the terminal or reorder what is shown.
- */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
-    if (ch === '\n') return '\\n';
-    if (ch === '\r') return '\\r';
-    if (ch === '\t') return '\\t';
-    const code = ch.codePointAt(0)!;
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
+// the terminal rule, one for the whole tool; re-exported for the printers
+export { printable } from '../terminal/terminal-text.js';
 
 /** Where to cut a token too long for a line: after a path separator if one is not too early. */
 function cutPoint(token: string, width: number): number {

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { FileEntry, Hit, HitContext, IocEntry, IocSetRecord, Match, Report } from '../report/report.js';
+import type { FileEntry, Hit, IocEntry, IocSetRecord, Match, Report } from '../report/report.js';
 import { contextOf, describeActors } from '../report/hit-context.js';
-import { iocIndexOf, iocLabel } from '../report/hit-iocs.js';
+import { iocIndexOf, iocLabel, reportTitle } from '../report/hit-iocs.js';
 import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';
 
 // The default report, for a responder to read and paste into a case file.
@@ -121,6 +121,10 @@ function iocSetNotes(record: IocSetRecord | undefined): string[] {
     const parts = [`${count(file.used)} used`];
     if (file.duplicates > 0) parts.push(plural(file.duplicates, 'duplicate'));
     if (aside.length > 0) parts.push(`not applicable to these tables: ${aside.join(', ')}`);
+    const notUsed = Object.entries(file.notUsed ?? {}).map(([reason, n]) => `${count(n)} ${reason}`);
+    if (notUsed.length > 0) parts.push(`not used: ${notUsed.join(', ')}`);
+    const byOption = Object.entries(file.usedByOption ?? {}).map(([reason, n]) => `${count(n)} ${reason}`);
+    if (byOption.length > 0) parts.push(`used as asked: ${byOption.join(', ')}`);
     if (file.errors.length > 0) parts.push(`${count(file.errors.length)} unreadable (see standard error or the JSON run record)`);
     notes.push(`${file.path}: ${file.format}, ${count(file.entries)} entries: ${parts.join('; ')}`);
   }
@@ -141,17 +145,17 @@ function mergedReports(report: Report): string[] {
 
 function addHeader(page: Page, report: Report, c: ChalkInstance): void {
   const run = report.run;
-  page.add(`${report.tool.name} ${report.tool.version}: PerlBot C2 hunt report`, { style: c.bold });
+  page.add(printable(`${report.tool.name} ${report.tool.version}: ${reportTitle(report.iocs)}`), { style: c.bold });
   const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
-  page.add(`started   ${report.startedAt}`, { indent: 2 });
-  page.add(`finished  ${report.finishedAt} (${seconds.toFixed(1)} s)`, { indent: 2 });
+  page.add(printable(`started   ${report.startedAt}`), { indent: 2 });
+  page.add(printable(`finished  ${report.finishedAt} (${seconds.toFixed(1)} s)`), { indent: 2 });
   for (const line of mergedReports(report)) page.add(printable(line), { indent: 2, hang: 12 });
   if (run) {
     const o = run.options;
     const fields = o.kqlParity ? "the KQL's own fields, exact strings (--kql-parity)" : "the KQL's fields, translated addresses, LocalIP, RemoteUrl";
     page.add(`watching  ${fields}`, { indent: 2, hang: 12 });
-    page.add(`window    ${o.since || o.until ? `${o.since ?? 'any time'} to ${o.until ?? 'any time'} (end excluded)` : 'all times'}`, { indent: 2, hang: 12 });
-    page.add(`table     ${o.table ? `${o.table} for every file (--table)` : 'recognised per file'}`, { indent: 2, hang: 12 });
+    page.add(printable(`window    ${o.since || o.until ? `${o.since ?? 'any time'} to ${o.until ?? 'any time'} (end excluded)` : 'all times'}`), { indent: 2, hang: 12 });
+    page.add(printable(`table     ${o.table ? `${o.table} for every file (--table)` : 'recognised per file'}`), { indent: 2, hang: 12 });
   }
 
   page.blank();
@@ -207,8 +211,8 @@ function addSeen(page: Page, label: string, hits: readonly Hit[]): void {
     page.add(`${label}: no time recorded`, { indent: 2 });
     return;
   }
-  page.add(`${label}: first seen ${times[0]}`, { indent: 2 });
-  page.add(`last seen  ${times[times.length - 1]}`, { indent: under });
+  page.add(printable(`${label}: first seen ${times[0]}`), { indent: 2 });
+  page.add(printable(`last seen  ${times[times.length - 1]}`), { indent: under });
   if (untimed > 0) page.add(`and ${plural(untimed, 'hit')} without a time`, { indent: under });
 }
 
@@ -220,7 +224,7 @@ function addSummary(page: Page, report: Report, active: readonly Hit[], suppress
   const counts = `active hits ${count(summary.hits)}, suppressed ${count(summary.suppressed)}, errors ${count(summary.errors)}`;
   page.add(counts, { indent: 2, style: summary.hits > 0 ? (t) => c.red(c.bold(t)) : undefined });
   page.add('per IOC:', { indent: 2 });
-  for (const p of summary.perIoc) page.add(`${iocLabel(p)}  active ${count(p.hits)}, suppressed ${count(p.suppressed)}`, { indent: 4, hang: 8 });
+  for (const p of summary.perIoc) page.add(printable(`${iocLabel(p)}  active ${count(p.hits)}, suppressed ${count(p.suppressed)}`), { indent: 4, hang: 8 });
   if (report.hits.length > 0) {
     page.add('per device:', { indent: 2 });
     for (const [device, t] of tallyBy(report.hits, (h) => contextOf(h).device ?? '(not recorded)')) {
