@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSL_HEADER, runCli, tempDir, writeFiles } from './helpers.js';
-import { FeedFileProblem, readBounded } from '../lib/inputs/feed-file.js';
+import { FeedFileProblem, readBounded } from '../lib/errors/feed-file.js';
 
 // Hostile IOC feeds and exclusion files: exit 2 with one line naming the file
 // and the problem, never a stack trace, before anything is scanned.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { checkNesting, FeedFileProblem, readBounded } from '../inputs/feed-file.js';
+import { checkNesting, FeedFileProblem, readBounded } from '../errors/feed-file.js';
 import { errnoText } from '../errors/errno-text.js';
 import { dataFile } from '../assets/assets.js';
 import { COMPARE_KINDS, type CompareKind } from './compare.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { checkNesting, FeedFileProblem, readBounded } from '../inputs/feed-file.js';
+import { checkNesting, FeedFileProblem, readBounded } from '../errors/feed-file.js';
 import { errnoText } from '../errors/errno-text.js';
 import { builtinIocSet, IocSet, type Ioc } from '../matcher/ioc-set.js';
 import type { IocFileRecord, IocSetRecord } from '../report/report.js';

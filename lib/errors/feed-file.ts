@@ -1,5 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
+// Bounds for the files read whole from outside (IOC feeds, exclusion files),
+// here at the bottom layer because both of their readers use them.
 // IOC feeds and exclusion files come from outside (a download, a colleague's
 // copy) and are read whole before any scanning: a hostile one must end in one
 // line naming the file and the problem (exit 2), never a stack trace. Their
