@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runCli, tempDir, writeFiles } from './helpers.js';
 import { normalizeOptions } from '../lib/options/scan-options.js';
 import { printHtml } from '../lib/printers/html/html-printer.js';
+import { printToString, streamOf } from '../lib/report/report-stream.js';
 import { escapeMarkup, htmlText, jsonForScript, shown } from '../lib/printers/html/escape.js';
 import { hitData, NONE, type HitData } from '../lib/printers/html/hit-data.js';
 import { iocLabel } from '../lib/report/hit-iocs.js';
@@ -77,6 +78,9 @@ function markupOf(html: string): string {
 }
 
 /** The tags the printer itself writes; anything else was made from a value. */
+/** The page for a report held in memory. */
+const page = (report: Report): Promise<string> => printToString(printHtml, streamOf(report));
+
 const OUR_TAGS = new Set('html head meta title link style body nav a header h1 h2 h3 dl dt dd div section p table thead tbody tr th td code ul li span svg text line path rect button select option label input noscript main script'.split(' '));
 
 describe('the HTML report, as written', () => {
@@ -108,8 +112,8 @@ describe('the HTML report, as written', () => {
     expect(links.filter((l) => !l.startsWith('#'))).to.deep.equal(['data:,']);
   });
 
-  it('with hostile values everywhere, the markup holds only its own tags, resources and two scripts', () => {
-    const html = printHtml(hostileReport());
+  it('with hostile values everywhere, the markup holds only its own tags, resources and two scripts', async () => {
+    const html = await page(hostileReport());
     const markup = markupOf(html);
     const tags = new Set([...markup.matchAll(/<\/?([a-zA-Z][\w-]*)/g)].map((m) => m[1].toLowerCase()));
     expect([...tags].filter((t) => !OUR_TAGS.has(t))).to.deep.equal([]);
@@ -129,9 +133,9 @@ describe('the HTML report, as written', () => {
     expect(html).to.include('lone \\ud800 surrogate');
   });
 
-  it('keeps the data whole: JSON with no <, > or &, that reads back to the hits in their shown form', () => {
+  it('keeps the data whole: JSON with no <, > or &, that reads back to the hits in their shown form', async () => {
     const report = hostileReport();
-    const html = printHtml(report);
+    const html = await page(report);
     const text = /<script type="application\/json" id="hit-data">([^]*?)<\/script>/.exec(html)![1];
     expect(text).not.to.match(/[<>&]/);
     const data = JSON.parse(text) as HitData;
@@ -147,8 +151,8 @@ describe('the HTML report, as written', () => {
     );
   });
 
-  it('admits, by Content-Security-Policy, exactly its own script and style, and no connection', () => {
-    const html = printHtml(hostileReport());
+  it('admits, by Content-Security-Policy, exactly its own script and style, and no connection', async () => {
+    const html = await page(hostileReport());
     const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1];
     const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
     const script = /<script>([^]*?)<\/script>/.exec(html)![1];

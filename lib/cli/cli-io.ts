@@ -16,6 +16,9 @@ export function strictly<T>(parser: Argv<T>, version: string): Argv<T> {
     });
 }
 
-export function writeStdout(text: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+/** Writes the report, a piece at a time, each written before the next is asked for. */
+export async function writeStdout(text: string | AsyncIterable<string>): Promise<void> {
+  const write = (piece: string) => new Promise<void>((resolve, reject) => process.stdout.write(piece, (error) => (error ? reject(error) : resolve())));
+  if (typeof text === 'string') return write(text);
+  for await (const piece of text) if (piece !== '') await write(piece);
 }

@@ -8,12 +8,14 @@ import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { exclusionsFor, ExclusionFileError } from '../exclusions/exclusion-file.js';
 import { ReportBuilder } from '../sink/report-builder.js';
 import { scan } from '../scan/scan.js';
-import type { Report } from '../report/report.js';
+import type { ReportStream } from '../report/report-stream.js';
 import { runRecord } from '../report/run-record.js';
 import { AtomicOutput, isOneOfInputs } from '../report/atomic-output.js';
 import { ProgressSink } from '../progress/progress-sink.js';
 import { exitStatus, EXIT } from './exit-status.js';
 import { errnoText } from '../inputs/errno-text.js';
+import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
 
 export function toolVersion(): string {
   return packageVersion();
@@ -49,7 +51,8 @@ function useColor(options: Pick<ScanOptions, 'color' | 'output'>): boolean {
 
 // Printers and subcommands load when asked for: start-up is paid on every
 // run, and most runs print one format and never merge or emit.
-async function render(report: Report, options: Pick<ScanOptions, 'format' | 'color' | 'output'>): Promise<string> {
+// A report is written in pieces as its hits are read, never held whole.
+async function render(report: ReportStream, options: Pick<ScanOptions, 'format' | 'color' | 'output'>): Promise<AsyncIterable<string>> {
   switch (options.format) {
     case 'json':
       return (await import('../printers/json-printer.js')).printJson(report);
@@ -125,8 +128,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   let progress: ProgressSink | null = null;
+  // hits beyond what memory holds are spilled beside the report, or to the system's temporary folder
+  const builder = new ReportBuilder(version, iocs, exclusions.entries, { spillParent: options.output === null ? tmpdir() : dirname(options.output) });
   try {
-    const builder = new ReportBuilder(version, iocs, exclusions.entries);
     progress = wantsProgress(options) ? new ProgressSink(builder, process.stderr) : null;
     const outcome = await scan(options, iocs, exclusions, progress ?? builder);
     // the progress line is gone before anything else reaches the terminal
@@ -137,9 +141,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (!options.quiet) {
       for (const w of builder.warnings) process.stderr.write(`perlbot-hunt: warning: ${w.path}: ${w.message}\n`);
+      if (builder.spillProblem !== null) process.stderr.write(`perlbot-hunt: warning: ${builder.spillProblem}\n`);
     }
-    const report: Report = { ...builder.build(), run: runRecord(options, iocs, exclusions, process.cwd()) };
-    const text = await render(report, options);
+    const stream = builder.finish({ run: runRecord(options, iocs, exclusions, process.cwd()) });
+    const report = stream.head;
+    const text = await render(stream, options);
     if (output === null) {
       await writeStdout(text);
       return exitStatus(report);
@@ -164,6 +170,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.nothingScanned;
   } finally {
     progress?.finish();
+    builder.dispose();
     // a no-op once the report is in place; otherwise no temporary file is left behind
     await output?.abort();
   }

@@ -5,6 +5,7 @@ import { normalizeMergeOptions, type MergeOptions } from '../options/merge-optio
 import { readReport, ReportFileError } from '../merge/read-report.js';
 import { mergeReports, MergeRefused } from '../merge/merge-reports.js';
 import type { Report } from '../report/report.js';
+import { streamOf, type ReportStream } from '../report/report-stream.js';
 import { AtomicOutput } from '../report/atomic-output.js';
 import { exitStatus, EXIT } from './exit-status.js';
 
@@ -12,7 +13,7 @@ import { exitStatus, EXIT } from './exit-status.js';
 // machines, as one report in any output format. Exit status as for a scan,
 // read from the merged report.
 
-type Render = (report: Report, options: Pick<MergeOptions, 'format' | 'color' | 'output'>) => Promise<string>;
+type Render = (report: ReportStream, options: Pick<MergeOptions, 'format' | 'color' | 'output'>) => Promise<AsyncIterable<string>>;
 
 function parseMergeArgv(argv: string[], version: string) {
   const parser = yargs(argv)
@@ -50,7 +51,7 @@ export async function mergeMain(argv: string[], version: string, render: Render)
     if (versions.length > 1) process.stderr.write(`perlbot-hunt merge: note: the reports were made by perlbot-hunt ${versions.join(', ')}\n`);
   }
 
-  const text = await render(merged, options);
+  const text = await render(streamOf(merged), options);
   if (options.output === null) {
     await writeStdout(text);
     return exitStatus(merged);

@@ -40,10 +40,12 @@ export class AtomicOutput {
   }
 
   /** Write the report, flush it to disk, and move it into place. */
-  async commit(text: string): Promise<void> {
+  async commit(text: string | AsyncIterable<string>): Promise<void> {
     if (this.settled) throw new Error('report already written or abandoned');
     try {
-      await this.handle.writeFile(text);
+      if (typeof text === 'string') await this.handle.writeFile(text);
+      // a report written as it is read: each piece lands after the last
+      else for await (const piece of text) await this.handle.writeFile(piece);
       await this.handle.sync();
       await this.handle.close();
       await rename(this.temporary, this.path);

@@ -9,9 +9,11 @@ import type { FilePlan } from './thread-plan.js';
 
 // Several files at once, one per thread (the main thread and worker
 // threads), within the `--jobs` thread budget (thread-plan.ts: a large file
-// takes two, its scan and its hash). What each thread finds reaches the
+// takes two, its scan and its hash). File entries and warnings reach the
 // sink in input order, so the report does not depend on which thread
-// finished first.
+// finished first; hits go to the sink as they come (it puts them in the
+// report's order itself), so a file's hits are never held here waiting for
+// an earlier file to finish.
 
 export interface FileJob {
   index: number;
@@ -79,6 +81,10 @@ export async function scanInParallel(inputs: Array<FilePlan | FileEntry>, contex
     const heard = (runner: Runner, event: WorkerEvent) => {
       if (event.kind === 'bytes') {
         sink.bytesRead?.(event.count);
+        return;
+      }
+      if (event.kind === 'hit') {
+        replay(event);
         return;
       }
       if (event.kind !== 'done') {

@@ -1,4 +1,4 @@
-import type { Report } from '../../report/report.js';
+import type { Hit, IocEntry, Report } from '../../report/report.js';
 import { escapeMarkup, htmlText } from './escape.js';
 import { iocLabel, iocsOfHit } from '../../report/hit-iocs.js';
 import { count } from '../text-layout.js';
@@ -44,44 +44,77 @@ function binWidth(span: number): [number, string] {
   return WIDTHS.find(([width]) => Math.floor(span / width) + 1 <= MAX_BINS) ?? WIDTHS[WIDTHS.length - 1];
 }
 
-/** null when no hit has a time. */
-export function timeline(report: Report): Timeline | null {
-  const timed: Array<{ ms: number; iocs: number[]; active: boolean }> = [];
-  let untimed = 0;
-  for (const hit of report.hits) {
+/**
+ * The timeline drawn from hits streamed past twice: the first pass finds the
+ * span (and so the bins), the second counts each hit into its bin. Memory is
+ * the bins', whatever the number of hits.
+ */
+export class TimelineBuilder {
+  private min = Infinity;
+  private max = -Infinity;
+  private untimed = 0;
+  private bins: { start: number; width: number; widthName: string; count: number; perIoc: Array<{ active: number[]; suppressed: number[]; total: number }> } | null = null;
+
+  constructor(private readonly iocs: readonly IocEntry[]) {}
+
+  /** First pass. */
+  measure(hit: Hit): void {
     const ms = hit.time === null ? NaN : Date.parse(hit.time);
-    if (Number.isNaN(ms)) untimed++;
-    else timed.push({ ms, iocs: iocsOfHit(hit, report.iocs), active: hit.suppressedBy === null });
+    if (Number.isNaN(ms)) {
+      this.untimed++;
+      return;
+    }
+    this.min = Math.min(this.min, ms);
+    this.max = Math.max(this.max, ms);
   }
-  if (timed.length === 0) return null;
 
-  let min = Infinity;
-  let max = -Infinity;
-  for (const t of timed) {
-    min = Math.min(min, t.ms);
-    max = Math.max(max, t.ms);
+  /** Whether a second pass is needed: false when no hit has a time (nothing to draw). */
+  get needsCounts(): boolean {
+    return this.min <= this.max;
   }
-  const [width, widthName] = binWidth(max - min);
-  // bins on round boundaries (whole hours, whole days, UTC) so ticks read cleanly
-  const start = Math.floor(min / width) * width;
-  const bins = Math.floor((max - start) / width) + 1;
 
-  const perIoc = report.iocs.map(() => ({ active: new Array<number>(bins).fill(0), suppressed: new Array<number>(bins).fill(0), total: 0 }));
-  for (const t of timed) {
-    const bin = Math.floor((t.ms - start) / width);
-    for (const i of t.iocs) {
-      (t.active ? perIoc[i].active : perIoc[i].suppressed)[bin]++;
+  /** Second pass. */
+  count(hit: Hit): void {
+    const ms = hit.time === null ? NaN : Date.parse(hit.time);
+    if (Number.isNaN(ms)) return;
+    if (this.bins === null) {
+      const [width, widthName] = binWidth(this.max - this.min);
+      // bins on round boundaries (whole hours, whole days, UTC) so ticks read cleanly
+      const start = Math.floor(this.min / width) * width;
+      const count = Math.floor((this.max - start) / width) + 1;
+      const perIoc = this.iocs.map(() => ({ active: new Array<number>(count).fill(0), suppressed: new Array<number>(count).fill(0), total: 0 }));
+      this.bins = { start, width, widthName, count, perIoc };
+    }
+    const { perIoc, start, width } = this.bins;
+    const bin = Math.floor((ms - start) / width);
+    const active = hit.suppressedBy === null;
+    for (const i of iocsOfHit(hit, this.iocs)) {
+      (active ? perIoc[i].active : perIoc[i].suppressed)[bin]++;
       perIoc[i].total++;
     }
   }
-  const ranked = report.iocs.map((ioc, i) => ({ label: iocLabel(ioc), ...perIoc[i] })).filter((s) => s.total > 0).sort((a, b) => b.total - a.total);
-  const series: Series[] = ranked.slice(0, MAX_SERIES).map((s, color) => ({ label: s.label, color, active: s.active, suppressed: s.suppressed }));
-  const rest = ranked.slice(MAX_SERIES);
-  if (rest.length > 0) {
-    const sum = (key: 'active' | 'suppressed') => Array.from({ length: bins }, (_, b) => rest.reduce((n, s) => n + s[key][b], 0));
-    series.push({ label: `${rest.length} other IOCs`, color: MAX_SERIES, active: sum('active'), suppressed: sum('suppressed') });
+
+  /** null when no hit has a time. */
+  result(): Timeline | null {
+    if (this.bins === null) return null;
+    const { start, width, widthName, count: bins, perIoc } = this.bins;
+    const ranked = this.iocs.map((ioc, i) => ({ label: iocLabel(ioc), ...perIoc[i] })).filter((s) => s.total > 0).sort((a, b) => b.total - a.total);
+    const series: Series[] = ranked.slice(0, MAX_SERIES).map((s, color) => ({ label: s.label, color, active: s.active, suppressed: s.suppressed }));
+    const rest = ranked.slice(MAX_SERIES);
+    if (rest.length > 0) {
+      const sum = (key: 'active' | 'suppressed') => Array.from({ length: bins }, (_, b) => rest.reduce((n, s) => n + s[key][b], 0));
+      series.push({ label: `${rest.length} other IOCs`, color: MAX_SERIES, active: sum('active'), suppressed: sum('suppressed') });
+    }
+    return { start, width, widthName, bins, series, untimed: this.untimed };
   }
-  return { start, width, widthName, bins, series, untimed };
+}
+
+/** The timeline of a report held in memory; null when no hit has a time. */
+export function timeline(report: Report): Timeline | null {
+  const builder = new TimelineBuilder(report.iocs);
+  for (const hit of report.hits) builder.measure(hit);
+  if (builder.needsCounts) for (const hit of report.hits) builder.count(hit);
+  return builder.result();
 }
 
 // ---- drawing ----
