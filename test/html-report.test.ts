@@ -255,3 +255,55 @@ describe('HTML escaping', () => {
     expect(JSON.parse(text)).to.deep.equal(value);
   });
 });
+
+describe('the HTML report of more hits than a browser can take', () => {
+  const iocs = [
+    { ip: '179.43.139.84', port: 443, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 75, firstSeen: '2026-05-21' },
+    { ip: '179.43.139.86', port: 443, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 80, firstSeen: '2026-05-21' },
+  ];
+  /** 30 hits of the first IOC, 5 of the second, newest first, one a minute. */
+  const busy = (): Report => {
+    const hits: Hit[] = Array.from({ length: 35 }, (_, i) => ({
+      file: 'a.csv', line: i + 2, record: i + 1, table: 'DeviceNetworkEvents', time: new Date(Date.UTC(2026, 5, 1) - i * 60_000).toISOString(),
+      matches: [{ field: 'RemoteIP', ip: iocs[i % 7 === 3 ? 1 : 0].ip, port: 443, portMatch: true }],
+      suppressedBy: null, malformed: false, fields: {}, context: { device: `host-${i % 4}` },
+    }));
+    return {
+      tool: { name: 'perlbot-hunt', version: 't' }, startedAt: '2026-06-01T00:00:00.000Z', finishedAt: '2026-06-01T00:01:00.000Z', iocs, exclusions: [], files: [],
+      summary: { files: 1, records: 35, hits: 35, suppressed: 0, errors: 0, perIoc: [{ ip: iocs[0].ip, port: 443, hits: 30, suppressed: 0 }, { ip: iocs[1].ip, port: 443, hits: 5, suppressed: 0 }] },
+      hits,
+    };
+  };
+  const dataOf = (html: string) => JSON.parse(/<script type="application\/json" id="hit-data">([^]*?)<\/script>/.exec(html)![1]) as HitData;
+
+  it('holds the newest hits of each IOC, says how many it leaves out and where they all are, and counts every hit', async () => {
+    const report = busy();
+    const html = await printToString((r) => printHtml(r, { perIoc: 10, atMost: 100 }), streamOf(report));
+    const data = dataOf(html);
+    const rows = decode(data);
+    // the 10 newest of the first IOC, and all 5 of the second
+    const expected = report.hits.filter((h, i) => h.matches[0].ip === iocs[1].ip || report.hits.slice(0, i + 1).filter((x) => x.matches[0].ip === iocs[0].ip).length <= 10);
+    expect(rows.map((r) => r.evidence)).to.deep.equal(expected.map((h) => `a.csv:${h.line} (record ${h.record})`));
+    expect(rows).to.have.length(15);
+    expect(html).to.include('This page holds the newest 10 hits of each IOC (at most 100 in all): 20 hits of 35 are left out of the table below, though counted in the summary, the timeline and the devices. Every hit is in the other formats: run again with --format json, ndjson or csv.');
+    expect(html).to.include('(<span id="hits-total">15</span> on this page, of 35 in the report)');
+    // tallies, timeline and devices count every hit
+    expect(data.iocs.map((t) => t.active)).to.deep.equal([30, 5]);
+    expect(data.devices.reduce((n, t) => n + t.active, 0)).to.equal(35);
+    expect(html).to.match(/179\.43\.139\.84:443: active <span class="n">30<\/span>/);
+    expect(html).to.match(/179\.43\.139\.86:443: active <span class="n">5<\/span>/);
+  });
+
+  it('holds no more than its limit in all, however many IOCs', async () => {
+    const html = await printToString((r) => printHtml(r, { perIoc: 10, atMost: 12 }), streamOf(busy()));
+    expect(dataOf(html).rows).to.have.length(12);
+    expect(html).to.include('23 hits of 35 are left out');
+  });
+
+  it('leaves the page as it was when every hit fits', async () => {
+    const html = await printToString((r) => printHtml(r, { perIoc: 30, atMost: 100 }), streamOf(busy()));
+    expect(dataOf(html).rows).to.have.length(35);
+    expect(html).not.to.include('left out');
+    expect(html).to.include('(<span id="hits-total">35</span> in the report)');
+  });
+});
