@@ -9,7 +9,7 @@
 // (streaming-API rows are read through `properties`). A .gz file (gzip magic) goes through
 // zlib first.
 //
-// `hits` counts records with an IOC IP in a watched field, read the way CONTRACT.md §2 reads
+// `hits` counts records with an IOC IP in a watched field, read the way docs/hits.md reads
 // addresses (trimmed, quotes/brackets stripped, ::ffff: unmapped, ip:port, the host of a URL),
 // so it must equal the manifest's hits + suppressed: it applies no exclusions, reports nothing
 // but the two counts, and has no error handling. It exists to be timed, not used.

@@ -13,7 +13,7 @@ import { CleanChunks } from '../lib/readers/clean-chunk.js';
 // a duplicated slice, quotes, newlines, NULs or invalid bytes. CSV: the same
 // report. JSON lines: the same hits, and no error the reference lacks (the
 // reference also lists whole-looking lines without IOC text that are invalid
-// inside, which the fast path only counts: README, "Speed").
+// inside, which the fast path only counts: docs/architecture.md, "The fast path").
 
 const MiB = 1024 * 1024;
 const IOCS = ['179.43.139.84', '179.43.139.86'];

@@ -17,12 +17,12 @@ describe('the perlbot-hunt command', () => {
     expect(run.stdout).to.include(`${join(dir, 'a.csv')}:2`);
   });
 
-  it('exits 0 with no hit, and writes a JSON report of the contract shape', () => {
+  it('exits 0 with no hit, and writes a JSON report of the documented shape', () => {
     const dir = writeFiles({ 'a.csv': cleanCsv });
     const run = runCli(['--format', 'json', dir]);
     expect(run.status).to.equal(0);
     const report = JSON.parse(run.stdout) as Report;
-    // the contract's keys, then `run` (provenance: options, IOC and exclusion sets with their SHA-256)
+    // the keys docs/output.md lists, then `run` (provenance: options, IOC and exclusion sets with their SHA-256)
     expect(Object.keys(report)).to.deep.equal(['tool', 'startedAt', 'finishedAt', 'iocs', 'exclusions', 'files', 'summary', 'hits', 'run']);
     expect(report.tool.name).to.equal('perlbot-hunt');
     expect(report.tool.version).to.equal(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { hunt, runCli, writeFiles, tempDir } from './helpers.js';
 import type { Report } from '../lib/report/report.js';
 
-// CONTRACT.md §3: each default rule suppresses what its scenario describes and
+// docs/exclusions.md: each default rule suppresses what its scenario describes and
 // nothing next to it; suppressed hits stay in the report.
 
 const CSL_COLS = ['TimeGenerated', 'DeviceVendor', 'DeviceProduct', 'SourceIP', 'DestinationIP', 'DestinationPort', 'SourceProcessName', 'DestinationProcessName', 'ProcessName', 'FileName', 'FilePath', 'FileType', 'SourceUserName', 'DestinationUserName'];

@@ -12,7 +12,7 @@ import { ReportBuilder } from '../lib/sink/report-builder.js';
 import { scan } from '../lib/scan/scan.js';
 import type { ScanSink } from '../lib/sink/scan-sink.js';
 
-// CONTRACT.md §4: the scan finishes, the other records and files are still
+// docs/broken-input.md: the scan finishes, the other records and files are still
 // read, each problem is listed with file and line, and an IOC IP in a broken
 // record is still reported as a malformed hit.
 

@@ -8,7 +8,7 @@ import { refang } from '../lib/iocs/defang.js';
 import { splitQuotedLine } from '../lib/iocs/threatfox-csv.js';
 import type { Report } from '../lib/report/report.js';
 
-// --iocs FILE (CONTRACT.md §7): ThreatFox's CSV and JSON exports and plain
+// --iocs FILE (docs/iocs.md): ThreatFox's CSV and JSON exports and plain
 // lists, what is used, what is counted apart, and bad files stopping the run.
 
 const THREATFOX = join(ROOT, 'test', 'data', 'threatfox');

@@ -10,7 +10,7 @@ import { printToString, streamOf } from '../lib/report/report-stream.js';
 import { CSV_COLUMNS, PROJECTION_COLUMNS, matchText } from '../lib/printers/csv-printer.js';
 import type { Hit, Report } from '../lib/report/report.js';
 
-// CONTRACT.md §5 and issue 4: the text report a responder reads, the machine
+// docs/output.md and issue 4: the text report a responder reads, the machine
 // formats their tooling ingests, and `--output` that never leaves half a report.
 
 const GOLDEN = join(ROOT, 'test', 'golden');

@@ -1,6 +1,6 @@
 import type { Report } from '../report/report.js';
 
-/** CONTRACT.md §6. */
+/** 0 clean, 1 an active hit whatever else happened, 2 nothing scanned, 3 some input unreadable (docs/exit-status.md). */
 export const EXIT = {
   clean: 0,
   activeHit: 1,

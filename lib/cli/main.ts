@@ -151,7 +151,7 @@ export async function main(argv: string[]): Promise<number> {
       return exitStatus(report);
     }
     // Undelivered, the report cannot vouch for a clean scan (so not 0 or 3);
-    // an active hit still exits 1, "whatever else happened" (CONTRACT.md §6).
+    // an active hit still exits 1, "whatever else happened" (docs/exit-status.md).
     const undelivered = report.summary.hits > 0 ? EXIT.activeHit : EXIT.nothingScanned;
     if (await isOneOfInputs(output.path, report.files.map((f) => f.path))) {
       process.stderr.write(`perlbot-hunt: not writing the report over ${output.path}: it is one of the inputs, and inputs are never modified; choose another --output\n`);

@@ -63,7 +63,7 @@ export async function mergeMain(argv: string[], version: string, render: Render)
     return exitStatus(merged);
   } catch (error) {
     process.stderr.write(`perlbot-hunt merge: cannot write the report to ${options.output}: ${(error as Error).message}\n`);
-    // an active hit still exits 1, "whatever else happened" (CONTRACT.md §6)
+    // an active hit still exits 1, "whatever else happened" (docs/exit-status.md)
     return merged.summary.hits > 0 ? EXIT.activeHit : EXIT.nothingScanned;
   } finally {
     await output?.abort();

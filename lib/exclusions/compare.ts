@@ -1,5 +1,5 @@
 // How an exclusion compares a record's value with the values a rule names
-// (CONTRACT.md §3). Everything is case-insensitive and exact after these
+// (docs/exclusions.md). Everything is case-insensitive and exact after these
 // reductions: `rsync2` is not `rsync`, `chef-client` is not `chef`.
 
 export type CompareKind = 'exact' | 'basename' | 'account';

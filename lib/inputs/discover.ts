@@ -2,7 +2,7 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoText } from './errno-text.js';
 
-// From what the user named to the list of files to scan (CONTRACT.md §1).
+// From what the user named to the list of files to scan (docs/inputs.md).
 // A sweep must not silently skip evidence: hidden files and folders are
 // walked, no ignore file is honoured, and a path that cannot be read is an
 // entry with an error rather than a silent omission.

@@ -1,7 +1,7 @@
 import { kqlVerbatim } from './kql-text.js';
 
-// The address reading of CONTRACT.md §2 (lib/matcher/ip-text.ts) and the
-// value reductions of §3 (lib/exclusions/compare.ts), as KQL functions
+// The address reading of docs/hits.md (lib/matcher/ip-text.ts) and the
+// value reductions of docs/exclusions.md (lib/exclusions/compare.ts), as KQL functions
 // declared with `let` at the top of each hunt. The regular expressions are
 // written once, here, in the syntax RE2 (Kusto) and JavaScript share, so a
 // test can run them in JavaScript against the matcher itself.

@@ -1,4 +1,4 @@
-// How an address is written in a watched field (CONTRACT.md §2): the value is
+// How an address is written in a watched field (docs/hits.md): the value is
 // reduced to a bare IPv4 text plus the port written into it, and only then
 // compared exactly with the IOC set. Exact comparison after reduction is what
 // keeps `179.43.139.840` or `1179.43.139.84` from ever matching.

@@ -4,7 +4,7 @@ import type { TableSpec, WatchedField } from '../tables/table-specs.js';
 import type { Ioc, IocSet } from './ioc-set.js';
 import { readAddress, readUrlHost, type AddressText } from './ip-text.js';
 
-// Decides whether one record is a hit (CONTRACT.md §2): which watched fields
+// Decides whether one record is a hit (docs/hits.md): which watched fields
 // hold an IOC IP, and the port seen beside each.
 
 export interface MatchedIoc extends Match {

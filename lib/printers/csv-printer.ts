@@ -3,7 +3,7 @@ import type { Hit, Match } from '../report/report.js';
 import { PIECE_SIZE, type ReportStream } from '../report/report-stream.js';
 import { TABLES } from '../tables/table-specs.js';
 
-// `--format csv` (CONTRACT.md §5): one row per hit, for spreadsheets and SIEM
+// `--format csv` (docs/output.md): one row per hit, for spreadsheets and SIEM
 // imports. The columns are fixed whatever the input, so a script can rely on
 // them: the hit's own columns with its first match, then the projection
 // columns of both tables (CommonSecurityLog's six, then DeviceNetworkEvents'

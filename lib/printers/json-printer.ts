@@ -1,11 +1,11 @@
 import type { Hit } from '../report/report.js';
 import { Pieces, type ReportStream } from '../report/report-stream.js';
 
-// `context` is for the text report only: CONTRACT.md §5 fixes the hit's keys,
+// `context` is for the text report only: docs/output.md fixes the hit's keys,
 // and tooling that reads them should see the same keys for every table. The
 // columns it is read from are in the input at `file:line` for whoever needs them.
 
-/** A hit as the contract shows it. */
+/** A hit with the keys docs/output.md lists, and no others. */
 export function contractHit(hit: Hit): Hit {
   const { context: _context, ...rest } = hit;
   return rest;
@@ -42,7 +42,7 @@ export async function* printJson(report: ReportStream): AsyncGenerator<string> {
   yield `${pieces.take()}\n`;
 }
 
-/** One hit per line, as CONTRACT.md §5 gives for `--format ndjson`. */
+/** One hit per line, the JSON report's `hits` entries, for `--format ndjson`. */
 export async function* printNdjson(report: ReportStream): AsyncGenerator<string> {
   const pieces = new Pieces();
   for await (const hit of report.hits()) {

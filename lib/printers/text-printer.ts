@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { FileEntry, Hit, HitContext, IocEntry, IocSetRecord, Match } from '../report/report.js';
+import type { FileEntry, Hit, IocEntry, IocSetRecord, Match } from '../report/report.js';
 import type { ReportHead, ReportStream } from '../report/report-stream.js';
 import { contextOf, describeActors } from '../report/hit-context.js';
 import { SeenTimes } from './seen-times.js';

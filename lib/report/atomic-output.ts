@@ -84,7 +84,7 @@ export class AtomicOutput {
 
 /**
  * Whether FILE already exists as one of the scanned inputs: writing the report
- * over it would modify evidence, which CONTRACT.md §1 forbids.
+ * over it would modify evidence, and inputs are never modified.
  */
 export async function isOneOfInputs(path: string, inputs: readonly string[]): Promise<boolean> {
   const target = await stat(path).catch(() => null);

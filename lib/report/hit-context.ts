@@ -1,8 +1,8 @@
 import type { Hit, HitContext, TableName } from './report.js';
 import type { RecordFields } from '../readers/source-record.js';
 
-// A hit's `fields` keep only the KQL projection (the contract's evidence
-// columns). The responder reading the text report also wants the source port,
+// A hit's `fields` keep only the KQL projection (the report's evidence
+// columns, docs/output.md). The responder reading the text report also wants the source port,
 // the process and its parent, the user: this reads them from the whole record
 // once, while it is still at hand, so printers never need the record itself.
 

@@ -1,4 +1,4 @@
-// The JSON report of CONTRACT.md §5. Every printer renders this one shape, so a
+// The JSON report (docs/output.md). Every printer renders this one shape, so a
 // new output format never has to reach back into the search.
 
 export type TableName = 'CommonSecurityLog' | 'DeviceNetworkEvents';
@@ -26,7 +26,7 @@ export interface Hit {
   fields: Record<string, string | null>;
   /**
    * Who talked to whom, read from the whole record (beyond the KQL projection)
-   * for the text report. Not part of the JSON contract: the json, ndjson and
+   * for the text report. Not part of the JSON report (docs/output.md): the json, ndjson and
    * csv printers leave it out. Absent on malformed hits.
    */
   context?: HitContext;
@@ -135,7 +135,7 @@ export interface IocSetRecord extends SetProvenance {
 /**
  * What a second responder needs to reproduce the run: the options in force
  * and exactly which IOC and exclusion data were used. One key appended after
- * the contract's keys, so readers of the contract shape are not disturbed.
+ * the keys docs/output.md lists first, so readers of that shape are not disturbed.
  */
 export interface RunRecord {
   options: {

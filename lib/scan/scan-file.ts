@@ -110,7 +110,7 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
     return (options.since === null || ms >= options.since) && (options.until === null || ms < options.until);
   };
 
-  // A malformed record is an error, and still a hit when its raw text holds an IOC IP (§4).
+  // A malformed record is an error, and still a hit when its raw text holds an IOC IP (docs/broken-input.md).
   const malformed = (record: SourceRecord) => {
     addError(record.line, record.problem ?? 'unreadable record');
     if (options.kqlParity || !record.rawIps || record.rawIps.size === 0) return;

@@ -1,6 +1,6 @@
 import type { TableName } from '../report/report.js';
 
-// What CONTRACT.md §2 watches in each table, and what the seed's KQL projects.
+// What is watched in each table (docs/hits.md), and what the seed's KQL projects.
 // Column names here are canonical: lower case, no ` [zone]` suffix.
 
 export interface WatchedField {
@@ -65,7 +65,7 @@ export function tableByName(text: string): TableName | null {
 }
 
 /**
- * Table from the columns present (§2). CommonSecurityLog has a RemoteIP column
+ * Table from the columns present (docs/inputs.md). CommonSecurityLog has a RemoteIP column
  * of its own, so RemoteIP alone proves nothing; each table needs one of its
  * address columns and one column only it carries.
  */

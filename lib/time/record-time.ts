@@ -1,5 +1,5 @@
 /**
- * Record time normalisation (CONTRACT §5 `time` / `timeText`).
+ * Record time normalisation: the report's `time` / `timeText` (docs/inputs.md, "Times").
  *
  * Exports:
  *  - splitHeaderSuffix(): `TimeGenerated [Eastern Time (US and Canada)]` -> base name + zone label.
