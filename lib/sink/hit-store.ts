@@ -13,7 +13,7 @@ import { SpillFolder } from './spill-folder.js';
 // ever open at once, however many hits there are.
 
 /** Characters of hit text held in memory before a run is written out. */
-export const DEFAULT_SPILL_AT = 32 * 1024 * 1024;
+export const DEFAULT_SPILL_AT = 8 * 1024 * 1024;
 /** Tests and small machines set a lower limit (bytes of hit text; at least 1). */
 export const SPILL_AT_VARIABLE = 'PERLBOT_HUNT_SPILL_AT';
 const RUNS_AT_ONCE = 64;
