@@ -64,11 +64,6 @@ export class HitStore {
     if (this.heldChars >= this.limit && this.spillProblem === null) this.spill();
   }
 
-  /** Whether some hits are on disk (the spill folder exists). */
-  get spilled(): boolean {
-    return this.runs.length > 0;
-  }
-
   /** The hits in the report's order, read afresh on each call. */
   async *read(selection: HitSelection = 'all'): AsyncGenerator<Hit> {
     yield* this.readNow(selection);

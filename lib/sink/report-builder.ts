@@ -96,9 +96,8 @@ export class ReportBuilder implements ScanSink {
     return { head, counts: { active: this.active, suppressed: this.suppressed }, hits: (selection) => this.store.read(selection) };
   }
 
-  /** The whole report in memory, for tests and small in-process scans: throws once hits were spilled to disk. */
+  /** The whole report in memory, for tests and small in-process scans (the CLI streams it: finish). */
   build(): Report {
-    if (this.store.spilled) throw new Error('too many hits to hold in memory: read them with finish()');
     const { head } = this.finish();
     const hits: Hit[] = [];
     for (const hit of this.store.readNow()) hits.push(hit);
