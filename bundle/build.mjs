@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DATA_FILES = ['iocs.json', 'exclusions.json', 'windows-zones.json'];
+const DATA_FILES = ['iocs.json', 'exclusions.json', 'windows-zones.json', 'tables.json'];
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 /** The name the executable's copy of the CommonJS bundle is stored under (node:sea assets). */
 const SEA_ASSET = 'perlbot-hunt.cjs';

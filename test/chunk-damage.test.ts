@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
 import { hunt, propertySettings, tempDir } from './helpers.js';
 import type { Report } from '../lib/report/report.js';
-import { NOT_UTF8 } from '../lib/readers/source-record.js';
+import { NOT_UTF8 } from '../lib/readers/record-fields.js';
 import { CleanChunks } from '../lib/readers/clean-chunk.js';
 
 // The fast path (records without IOC text counted, not parsed) against the

@@ -57,8 +57,8 @@ describe('the fast path', () => {
   it('frames the same records wherever the chunks are cut', () => {
     const search = new RawIocSearch(builtinIocSet());
     const text = Buffer.from(trickyCsv(60).replace('plain 7', '"unclosed 7'));
-    const frame = (pieces: Buffer[], everyRecord: boolean, kernel = true) => {
-      const framer = new CsvFramer(0x2c, search, { everyRecord, kernel });
+    const frame = (pieces: Buffer[], fullParse: boolean, kernel = true) => {
+      const framer = new CsvFramer(0x2c, search, { fullParse, kernel });
       const out: FramedRecord[] = [];
       for (const piece of pieces) out.push(...framer.push(piece));
       out.push(...framer.end());
@@ -97,7 +97,7 @@ describe('the fast path', () => {
       const bytes = Buffer.from(text);
       const delimiter = text.includes('\t') ? 0x09 : 0x2c;
       const run = (kernel: boolean, cut: number) => {
-        const framer = new CsvFramer(delimiter, search, { everyRecord: true, kernel });
+        const framer = new CsvFramer(delimiter, search, { fullParse: true, kernel });
         const out = [...framer.push(bytes.subarray(0, cut)), ...framer.push(bytes.subarray(cut)), ...framer.end()];
         return out.map((r) => [r.ordinal, r.line, r.offset, r.bytes?.toString('latin1') ?? r.broken]);
       };
@@ -167,6 +167,17 @@ describe('the fast path', () => {
     const one = await hunt([FIXTURES], { jobs: 1 });
     const three = await hunt([FIXTURES], { jobs: 3 });
     expect(comparable(three)).to.deep.equal(comparable(one));
+  });
+
+  it('parses a JSON line whose IOC is spelled with \\u escapes, which the raw-text search cannot see', async () => {
+    const plain = (i: number) => JSON.stringify({ Timestamp: '2026-06-01T10:00:00Z', DeviceId: `d${i}`, ActionType: 'ConnectionSuccess', RemoteIP: `20.1.1.${i % 200}`, RemotePort: 443 });
+    const escaped = '{"Timestamp":"2026-06-01T11:00:00Z","DeviceId":"dx","ActionType":"ConnectionSuccess","RemoteIP":"\\u0031\\u0037\\u0039.43.139.84","RemotePort":443}';
+    const lines = [plain(0), plain(1), escaped, plain(2)];
+    const dir = writeFiles({ 'e.jsonl': lines.join('\n') + '\n', 'e.jsonl.gz': lines.join('\n') + '\n' });
+    const fast = await hunt([dir]);
+    const full = await hunt([dir], { fullParse: true });
+    expect(fast.hits.map((h) => [h.line, h.matches[0].ip])).to.deep.equal([[3, '179.43.139.84'], [3, '179.43.139.84']]);
+    expect(comparable(fast)).to.deep.equal(comparable(full));
   });
 
   it('lists a ragged CSV row and a cut JSON line with no IOC text, but not a whole-looking invalid JSON line (--full-parse does)', async () => {

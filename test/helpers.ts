@@ -9,6 +9,7 @@ import { builtinIocSet } from '../lib/matcher/ioc-set.js';
 import { exclusionsFor } from '../lib/exclusions/exclusion-file.js';
 import { ReportBuilder } from '../lib/sink/report-builder.js';
 import { scan } from '../lib/scan/scan.js';
+import { planFromOptions } from '../lib/cli/plan-from-options.js';
 import type { Report } from '../lib/report/report.js';
 
 /** The repository root (tests run from dist/test). */
@@ -37,7 +38,7 @@ export async function hunt(paths: string[], extra: Omit<RawOptions, 'paths'> = {
   const iocs = builtinIocSet();
   const exclusions = exclusionsFor(options.exclusions);
   const builder = new ReportBuilder('test', iocs, exclusions.entries);
-  await scan(options, iocs, exclusions, builder);
+  await scan(planFromOptions(options, iocs, exclusions), builder);
   return builder.build();
 }
 

@@ -10,6 +10,7 @@ import { builtinIocSet } from '../lib/matcher/ioc-set.js';
 import { builtinExclusions } from '../lib/exclusions/exclusion-file.js';
 import { ReportBuilder } from '../lib/sink/report-builder.js';
 import { scan } from '../lib/scan/scan.js';
+import { planFromOptions } from '../lib/cli/plan-from-options.js';
 import type { ScanSink } from '../lib/sink/scan-sink.js';
 
 // docs/broken-input.md: the scan finishes, the other records and files are still
@@ -218,7 +219,7 @@ describe('paths that cannot be read', () => {
       warning: (path, message) => builder.warning(path, message),
       inputs: (paths) => rmSync(paths[1]),
     };
-    await scan(options, iocs, builtinExclusions(), vanishing);
+    await scan(planFromOptions(options, iocs, builtinExclusions()), vanishing);
     const report = builder.build();
     expect(report.files.map((f) => [f.path.slice(dir.length + 1), f.records, f.sha256 === null, f.errors.map((e) => e.message)])).to.deep.equal([
       ['a.csv', 1, false, []],

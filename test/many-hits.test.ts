@@ -10,6 +10,7 @@ import { ReportBuilder } from '../lib/sink/report-builder.js';
 import { SPILL_AT_VARIABLE } from '../lib/sink/hit-store.js';
 import { SPILL_PREFIX } from '../lib/sink/spill-folder.js';
 import { scan } from '../lib/scan/scan.js';
+import { planFromOptions } from '../lib/cli/plan-from-options.js';
 import { printToString, type Printer } from '../lib/report/report-stream.js';
 import { printCsv } from '../lib/printers/csv-printer.js';
 import { printJson, printNdjson } from '../lib/printers/json-printer.js';
@@ -61,7 +62,7 @@ async function scanned(dir: string, jobs: string, options: { spillParent: string
   const iocs = builtinIocSet();
   const exclusions = exclusionsFor(scanOptions.exclusions);
   const builder = new ReportBuilder('test', iocs, exclusions.entries, options);
-  await scan(scanOptions, iocs, exclusions, builder);
+  await scan(planFromOptions(scanOptions, iocs, exclusions), builder);
   return builder;
 }
 

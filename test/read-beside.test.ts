@@ -9,6 +9,7 @@ import { builtinIocSet } from '../lib/matcher/ioc-set.js';
 import { exclusionsFor } from '../lib/exclusions/exclusion-file.js';
 import { ReportBuilder } from '../lib/sink/report-builder.js';
 import { scan } from '../lib/scan/scan.js';
+import { planFromOptions } from '../lib/cli/plan-from-options.js';
 import { hashBeside } from '../lib/inputs/hash-beside.js';
 import type { ScanSink } from '../lib/sink/scan-sink.js';
 import type { Report } from '../lib/report/report.js';
@@ -102,7 +103,7 @@ describe('large files read and hashed on a second thread', function () {
         }
       },
     };
-    await scan(options, iocs, exclusions, sink);
+    await scan(planFromOptions(options, iocs, exclusions), sink);
     const report: Report = builder.build();
     expect(killed).to.equal(true);
     const [a, b] = report.files;

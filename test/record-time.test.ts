@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { normalizeTime, resolveZone, splitHeaderSuffix, type TimeZoneSpec } from '../lib/time/record-time.js';
+import { normalizeTime, resolveZone, type TimeZoneSpec } from '../lib/time/record-time.js';
+import { splitHeaderSuffix } from '../lib/record/columns.js';
 
 const UTC: TimeZoneSpec = { kind: 'utc' };
 const EASTERN: TimeZoneSpec = { kind: 'iana', name: 'America/New_York', label: 'Eastern Time (US and Canada)' };

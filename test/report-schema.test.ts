@@ -66,6 +66,15 @@ describe('docs/report.schema.json', () => {
       expect(withIocs.run!.iocSet.minConfidence).to.equal(50);
       expect(problems(report, withIocs)).to.equal('');
     });
+
+    it('fixtures/ --iocs (STIX bundle, MISP event) --all-attributes: set-aside and option counts', () => {
+      const feeds = join(ROOT, 'test', 'data', 'feeds');
+      const withFeeds = jsonReport('--iocs', join(feeds, 'stix-bundle.json'), '--iocs', join(feeds, 'misp-event.json'), '--all-attributes', FIXTURES);
+      const [stix, misp] = withFeeds.run!.iocSet.files!;
+      expect(stix).to.have.property('notUsed');
+      expect(misp).to.have.property('usedByOption');
+      expect(problems(report, withFeeds)).to.equal('');
+    });
   });
 
   it('a report of broken input matches it: errors, a malformed hit, an unresolved time, unreadable and binary files', () => {

@@ -10,7 +10,7 @@ import type { WorkerOptions } from 'node:worker_threads';
 // code knows which of the two it runs in.
 
 /** The files of lib/data/ the tool ships. */
-export type DataFileName = 'iocs.json' | 'exclusions.json' | 'windows-zones.json';
+export type DataFileName = 'iocs.json' | 'exclusions.json' | 'windows-zones.json' | 'tables.json';
 
 /** Worker thread entry points, by the module each runs. */
 export type WorkerName = 'file-worker' | 'hash-worker';

@@ -7,7 +7,8 @@ import { EXIT } from './exit-status.js';
 // (standard output, or --output FILE atomically).
 
 
-export async function emitQueries(context: KqlContext): Promise<number> {
+/** `path`: --output, or null for standard output. */
+export async function emitQueries(context: KqlContext, path: string | null): Promise<number> {
   let text: string;
   try {
     text = emitKql(context);
@@ -15,7 +16,6 @@ export async function emitQueries(context: KqlContext): Promise<number> {
     process.stderr.write(`perlbot-hunt: cannot write the exclusions as KQL: ${(error as Error).message}\n`);
     return EXIT.nothingScanned;
   }
-  const path = context.options.output;
   if (path === null) {
     await writeStdout(text);
     return EXIT.clean;

@@ -4,18 +4,25 @@ import { strictly, writeStdout } from './cli-io.js';
 import { normalizeOptions, OUTPUT_FORMATS, type ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
 import { IocFileFatal, loadIocs } from '../iocs/load-iocs.js';
+import { printable } from '../printers/text-layout.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { exclusionsFor, ExclusionFileError } from '../exclusions/exclusion-file.js';
 import { ReportBuilder } from '../sink/report-builder.js';
 import { scan } from '../scan/scan.js';
+import { planFromOptions } from './plan-from-options.js';
 import type { ReportStream } from '../report/report-stream.js';
-import { runRecord } from '../report/run-record.js';
+import { runRecord } from './run-record.js';
 import { AtomicOutput, isOneOfInputs } from '../report/atomic-output.js';
 import { ProgressSink } from '../progress/progress-sink.js';
 import { exitStatus, EXIT } from './exit-status.js';
 import { errnoText } from '../inputs/errno-text.js';
 import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
+
+// The command line, the tool's edge: argv checked into options, the IOC and
+// exclusion sets loaded, the scan's plan made, the report rendered and
+// delivered, the exit status chosen. Subcommands (merge, --emit kql) live
+// beside this file.
 
 export function toolVersion(): string {
   return packageVersion();
@@ -36,6 +43,7 @@ function parseArgv(argv: string[], version: string) {
     .option('exclusions', { type: 'string', describe: 'exclusion rules from FILE, replacing the defaults (--no-exclusions: none)' })
     .option('iocs', { type: 'string', describe: 'IOCs from FILE (ThreatFox CSV or JSON export, or one IOC a line), replacing the built-in set; repeatable' })
     .option('min-confidence', { type: 'string', describe: 'drop IOCs whose confidence is below N percent' })
+    .option('all-attributes', { type: 'boolean', default: false, describe: 'MISP feeds: use attributes whose to_ids is false too (counted either way)' })
     .option('emit', { type: 'string', describe: 'kql: print the two hunting queries (IOCs, watched fields, exclusions in force) for Sentinel instead of scanning; no paths' })
     .option('color', { type: 'boolean', describe: 'force color on (--no-color: off); default: on a terminal, unless NO_COLOR is set' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings or progress on standard error' });
@@ -85,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgv(argv, version);
     if (args.help || args.version) return EXIT.clean;
-    options = normalizeOptions({ ...args, paths: args._, kqlParity: args['kql-parity'], fullParse: args['full-parse'], minConfidence: args['min-confidence'] });
+    options = normalizeOptions({ ...args, paths: args._, kqlParity: args['kql-parity'], fullParse: args['full-parse'], minConfidence: args['min-confidence'], allAttributes: args['all-attributes'] });
   } catch (error) {
     process.stderr.write(`perlbot-hunt: ${error instanceof Error ? error.message : String(error)}\nTry perlbot-hunt --help.\n`);
     return EXIT.nothingScanned;
@@ -93,15 +101,16 @@ export async function main(argv: string[]): Promise<number> {
 
   let iocs: IocSet;
   try {
-    const loaded = loadIocs(options.iocs, options.minConfidence);
+    const loaded = loadIocs(options.iocs, options.minConfidence, { allAttributes: options.allAttributes });
     iocs = loaded.set;
     if (!options.quiet) {
-      for (const notice of loaded.notices) process.stderr.write(`perlbot-hunt: IOCs: ${notice}\n`);
-      for (const warning of loaded.warnings) process.stderr.write(`perlbot-hunt: warning: ${warning}\n`);
+      // IOC files are someone else's text: no control character of theirs reaches the terminal
+      for (const notice of loaded.notices) process.stderr.write(`perlbot-hunt: IOCs: ${printable(notice)}\n`);
+      for (const warning of loaded.warnings) process.stderr.write(`perlbot-hunt: warning: ${printable(warning)}\n`);
     }
   } catch (error) {
     if (!(error instanceof IocFileFatal)) throw error;
-    process.stderr.write(`perlbot-hunt: cannot use the IOCs: ${error.message}\n`);
+    process.stderr.write(`perlbot-hunt: cannot use the IOCs: ${printable(error.message)}\n`);
     return EXIT.nothingScanned;
   }
 
@@ -114,7 +123,10 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.nothingScanned;
   }
 
-  if (options.emit === 'kql') return (await import('./emit-command.js')).emitQueries({ toolVersion: version, options, iocs, exclusions });
+  if (options.emit === 'kql') {
+    const { kqlParity, table, since, until, output } = options;
+    return (await import('./emit-command.js')).emitQueries({ toolVersion: version, iocs, exclusions, kqlParity, table, window: { since, until } }, output);
+  }
 
   // --output is opened before scanning, so a bad destination costs no scan time
   let output: AtomicOutput | null = null;
@@ -132,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
   const builder = new ReportBuilder(version, iocs, exclusions.entries, { spillParent: options.output === null ? tmpdir() : dirname(options.output) });
   try {
     progress = wantsProgress(options) ? new ProgressSink(builder, process.stderr) : null;
-    const outcome = await scan(options, iocs, exclusions, progress ?? builder);
+    const outcome = await scan(planFromOptions(options, iocs, exclusions), progress ?? builder);
     // the progress line is gone before anything else reaches the terminal
     progress?.finish();
     if (outcome.files === 0 || outcome.missing === options.paths.length) {

@@ -5,7 +5,6 @@ import { COMPARE_KINDS, type CompareKind } from './compare.js';
 import { ExclusionSet, type ColumnSource, type Condition, type ExclusionRule, type FieldDefinition } from './exclusion-set.js';
 import type { SetProvenance, TableName } from '../report/report.js';
 import { tableByName } from '../tables/table-specs.js';
-import type { ScanOptions } from '../options/scan-options.js';
 
 // Reading an exclusions file, and refusing a bad one before any scanning
 // starts: a rule that silently never applies would hide nothing but mislead.
@@ -134,8 +133,11 @@ export function loadExclusionFile(path: string): ExclusionSet {
   return exclusionSetFromJson(bytes.toString('utf8'), path, builtinExclusions().fieldMap, { origin: path, sha256: sha256Of(bytes) });
 }
 
-/** The exclusion set the options ask for. Throws ExclusionFileError for a bad file. */
-export function exclusionsFor(choice: ScanOptions['exclusions']): ExclusionSet {
+/** Which exclusion rules apply: the shipped defaults, a user's file (replacing them), or none. */
+export type ExclusionChoice = { kind: 'builtin' } | { kind: 'file'; path: string } | { kind: 'none' };
+
+/** The exclusion set asked for. Throws ExclusionFileError for a bad file. */
+export function exclusionsFor(choice: ExclusionChoice): ExclusionSet {
   switch (choice.kind) {
     case 'builtin':
       return builtinExclusions();

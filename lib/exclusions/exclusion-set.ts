@@ -1,7 +1,11 @@
 import type { ExclusionEntry, SetProvenance, TableName } from '../report/report.js';
-import type { RecordFields } from '../readers/source-record.js';
+import type { RecordFields } from '../record/source-record.js';
 import { commandLineTokens, ruleForm, valueForms, type CompareKind } from './compare.js';
 
+// Exclusions: rules that mark a hit as suppressed (kept, labelled, not
+// counted active), read from a file and checked (exclusion-file.ts), compared
+// as each field asks (compare.ts).
+//
 // Rules compiled once into predicates per table, so each hit is checked with
 // plain column reads and set lookups.
 
@@ -26,6 +30,13 @@ export type Condition =
 
 export interface ExclusionRule extends ExclusionEntry {
   when: Condition;
+}
+
+export interface ExclusionSetData {
+  rules: ExclusionRule[];
+  fields: Map<string, FieldDefinition>;
+  origin: string;
+  provenance: SetProvenance;
 }
 
 type Predicate = (fields: RecordFields) => boolean;
@@ -65,6 +76,15 @@ export class ExclusionSet {
     /** For the JSON report's `run`: `built-in`, the user's path or `none`, and the file's SHA-256. */
     readonly provenance: SetProvenance = { origin, sha256: null },
   ) {}
+
+  /** Plain data a worker thread can be handed (structured clone), and back; the compiled predicates are made again there. */
+  toData(): ExclusionSetData {
+    return { rules: [...this.rules], fields: new Map(this.fieldMap), origin: this.origin, provenance: this.provenance };
+  }
+
+  static fromData(data: ExclusionSetData): ExclusionSet {
+    return new ExclusionSet(data.rules, data.fields, data.origin, data.provenance);
+  }
 
   static none(): ExclusionSet {
     return new ExclusionSet([], new Map(), 'none', { origin: 'none', sha256: null });

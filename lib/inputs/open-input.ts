@@ -5,11 +5,16 @@ import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { FileFormat } from '../report/report.js';
 
+// Inputs: from the paths named to the files' bytes (discover.ts), each file
+// opened, decompressed and sniffed here, counted and hashed as it is read
+// (on a thread of its own for a large file: hash-beside.ts).
+//
 // Opening one input: the raw bytes are counted and hashed as they stream past
 // (the report's `bytes` and `sha256` come from the scanning pass itself), gzip
 // is recognised by its magic bytes, and the content's format is sniffed.
 
-export type ContentShape = 'csv' | 'json-array' | 'json-records' | 'ndjson';
+/** json-tables: a Log Analytics query answer, {"tables":[{"columns","rows"}]}. */
+export type ContentShape = 'csv' | 'json-array' | 'json-records' | 'json-tables' | 'ndjson';
 
 export function formatOfShape(shape: ContentShape): FileFormat {
   return shape === 'csv' ? 'csv' : shape === 'ndjson' ? 'ndjson' : 'json';
@@ -21,7 +26,7 @@ export function formatOfShape(shape: ContentShape): FileFormat {
  * the scan reads the same shared buffers (hash-beside.ts); otherwise both
  * happen here.
  */
-export class Tally {
+export class ReadTally {
   bytes = 0;
   done = false;
   private hash: Hash | null = null;
@@ -33,13 +38,13 @@ export class Tally {
   constructor(
     private readonly onBytes?: (count: number) => void,
     /** false when `--jobs` leaves no thread spare (scan/thread-plan.ts). */
-    private readonly besideAllowed = false,
+    private readonly ownThreadAllowed = false,
   ) {}
 
   /** The file is open: where it is read and hashed is chosen once, here, from its own fstat. */
   begin(handle: FileHandle, isFile: boolean, size: number): BesideFile | null {
     if (this.hash || this.beside) return null;
-    if (this.besideAllowed && isFile && size >= HASH_BESIDE_BYTES) {
+    if (this.ownThreadAllowed && isFile && size >= HASH_ON_OWN_THREAD_BYTES) {
       this.handle = handle;
       this.beside = hashBeside.start(handle.fd, this.bytes);
       return this.beside;
@@ -104,9 +109,9 @@ function readBuffer(): Buffer {
 }
 
 /** Files this large are read and hashed on another thread; for smaller ones starting it costs more than it saves. */
-export const HASH_BESIDE_BYTES = 16 * 1024 * 1024;
+export const HASH_ON_OWN_THREAD_BYTES = 16 * 1024 * 1024;
 
-async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
+async function* fileChunks(path: string, tally: ReadTally): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
   const info = await handle.stat();
   const beside = tally.begin(handle, info.isFile(), info.size);
@@ -157,7 +162,7 @@ async function* fileChunks(path: string, tally: Tally): AsyncGenerator<Buffer> {
  * file is still hashed, continuing from where the scan stopped, so `sha256`
  * always describes the whole file.
  */
-export async function finishTally(path: string, tally: Tally): Promise<void> {
+export async function finishTally(path: string, tally: ReadTally): Promise<void> {
   if (tally.besideReading) await tally.finishBeside();
   if (tally.done || tally.besideReading) return;
   try {
@@ -224,7 +229,11 @@ export function sniffShape(head: Buffer): ContentShape {
   const text = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\uFEFF/, '');
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) return 'json-array';
-  if (trimmed.startsWith('{')) return /^\{\s*"records"\s*:\s*\[/.test(trimmed) ? 'json-records' : 'ndjson';
+  if (trimmed.startsWith('{')) {
+    if (/^\{\s*"records"\s*:\s*\[/.test(trimmed)) return 'json-records';
+    // a query answer opens with its table list (Azure Data Explorer capitalises it)
+    return /^\{\s*"tables"\s*:\s*\[/i.test(trimmed) ? 'json-tables' : 'ndjson';
+  }
   // A damaged first line must not turn JSON lines into "CSV": look at the next lines too.
   const lines = trimmed.split('\n').slice(1, 11).filter((l) => l.trim() !== '');
   const objects = lines.filter((l) => l.trimStart().startsWith('{')).length;
@@ -256,7 +265,7 @@ export interface OpenedInput {
   close(): Promise<void>;
 }
 
-export async function openInput(path: string, tally: Tally): Promise<OpenedInput> {
+export async function openInput(path: string, tally: ReadTally): Promise<OpenedInput> {
   const chunks = fileChunks(path, tally);
   const raw = await peek(chunks);
   const compressed = raw.head.length >= 2 && raw.head[0] === 0x1f && raw.head[1] === 0x8b;

@@ -1,58 +1,67 @@
-import { parseIocValue } from '../matcher/ioc-set.js';
-import { readUrlHost } from '../matcher/ip-text.js';
+import { normaliseUrl, readIndicatorValue, type Expectation, type IndicatorValue } from './indicator.js';
 import { refang } from './defang.js';
-import type { IocRow } from './ioc-rows.js';
+import { threatFoxExpectation, type IocRow } from './ioc-rows.js';
 
-// Which IOCs this tool can look for. The tables it reads record connections
-// by address, so only IPv4 `ip:port` and bare `ip` IOCs apply; a domain, a URL
-// path or a file hash cannot be found in these columns, and is counted apart
-// under its type (never silently dropped). An IPv6 address is counted apart
-// too: the matcher compares IPv4 text only.
+// What each IOC row is: an indicator of one kind (indicator.ts), a type of
+// the source's that no kind covers (counted apart under that type, never
+// silently dropped), or a value that is not what its source says (a bad
+// line). Only IPv4 `ip:port` and bare `ip` indicators reach the address
+// matcher for now; every other kind is counted as not applicable, under its
+// source's type (an untyped list line under the name ThreatFox would give it).
 
 export type Classified =
-  | { kind: 'ip'; ip: string; port: number | null; value: string }
+  | {
+      kind: 'indicator';
+      indicator: IndicatorValue;
+      /** What the address matcher looks for, or null: then `label` counts it as not applicable. */
+      address: { ip: string; port: number | null } | null;
+      label: string;
+      value: string;
+    }
   | { kind: 'not-applicable'; type: string }
   | { kind: 'bad'; message: string };
 
-const HASH_TYPES: Record<number, string> = { 32: 'md5_hash', 40: 'sha1_hash', 64: 'sha256_hash' };
-const IPV6 = /^\[?[0-9a-f]*:[0-9a-f:.]*\]?(?::\d{1,5})?$/i;
-const DOMAIN = /^(?=.{1,253}(?::\d{1,5})?$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}(?::\d{1,5})?$/i;
-const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+const UNTYPED_LABEL: Record<string, string> = { md5: 'md5_hash', sha1: 'sha1_hash', sha256: 'sha256_hash' };
 
-/** An IPv4 address or ip:port, as the matcher needs it; null when the text is not one. */
-function ipv4(value: string): Classified | null {
-  const parsed = parseIocValue(value);
-  return parsed ? { kind: 'ip', ip: parsed.ip, port: parsed.port, value } : null;
+const EXPECTED_TEXT: Record<Expectation, string> = {
+  any: 'an IP, ip:port, URL, domain or hash',
+  address: 'an IP address, ip:port or CIDR range',
+  ipv4: 'an IPv4 address',
+  ipv6: 'an IPv6 address',
+  cidr: 'a CIDR range',
+  domain: 'a domain name',
+  url: 'a URL',
+  md5: 'an MD5 hash',
+  sha1: 'a SHA-1 hash',
+  sha256: 'a SHA-256 hash',
+  hash: 'an MD5, SHA-1 or SHA-256 hash',
+};
+
+/** The address the matcher looks for, as it did before indicator kinds existed. */
+function matcherAddress(row: IocRow, value: string, indicator: IndicatorValue): { ip: string; port: number | null } | null {
+  if (indicator.kind === 'ipv4') return { ip: indicator.value, port: indicator.port };
+  // A list has no type to say otherwise: a URL on an IPv4 address names that
+  // address, with the URL's port or its scheme's (as RemoteUrl is read).
+  if (indicator.kind === 'url' && row.type === null) {
+    const url = normaliseUrl(value);
+    if (url && /^\d+(?:\.\d+){3}$/.test(url.host)) return { ip: url.host, port: url.port };
+  }
+  return null;
 }
 
-/** An untyped line of a plain list: what it looks like decides. */
-function untyped(value: string): Classified {
-  const ip = ipv4(value);
-  if (ip) return ip;
-  if (URL_LIKE.test(value)) {
-    // A list has no type to say otherwise: a URL on an IP address names that
-    // address, with the URL's port or its scheme's (as RemoteUrl is read).
-    const host = readUrlHost(value);
-    const address = host ? parseIocValue(host.port === null ? host.ip : `${host.ip}:${host.port}`) : null;
-    return address ? { kind: 'ip', ip: address.ip, port: address.port, value } : { kind: 'not-applicable', type: 'url' };
-  }
-  if (/^[0-9a-f]+$/i.test(value) && HASH_TYPES[value.length]) return { kind: 'not-applicable', type: HASH_TYPES[value.length] };
-  if (IPV6.test(value) && value.includes(':')) return { kind: 'not-applicable', type: 'ipv6' };
-  if (DOMAIN.test(value)) return { kind: 'not-applicable', type: 'domain' };
-  return { kind: 'bad', message: `"${value}" is not an IP, ip:port, URL, domain or hash` };
+function labelOf(row: IocRow, indicator: IndicatorValue): string {
+  if (row.type === null) return UNTYPED_LABEL[indicator.kind] ?? indicator.kind;
+  return indicator.kind === 'ipv6' && !/ipv6/i.test(row.type) ? `${row.type} (IPv6)` : row.type;
 }
 
 export function classifyIoc(row: IocRow): Classified {
   const value = refang(row.value);
-  if (row.type === null) return untyped(value);
-  const type = row.type.toLowerCase();
-  if (type === 'ip:port' || type === 'ip') {
-    const ip = ipv4(value);
-    if (ip) return ip;
-    if (IPV6.test(value)) return { kind: 'not-applicable', type: `${type} (IPv6)` };
-    return { kind: 'bad', message: `"${row.value}" is typed ${row.type} but is not an IPv4 ${type}` };
+  const expect = row.expect === undefined ? threatFoxExpectation(row.type) : row.expect;
+  if (expect === null) return { kind: 'not-applicable', type: (row.type ?? 'unknown').toLowerCase() };
+  const indicator = readIndicatorValue(value, expect);
+  if (!indicator) {
+    const what = EXPECTED_TEXT[expect];
+    return { kind: 'bad', message: row.type === null ? `"${row.value}" is not ${what}` : `"${row.value}" is typed ${row.type} but is not ${what}` };
   }
-  // The source typed it: a url, domain or hash is counted under that type,
-  // even when a URL happens to be on an IP address.
-  return { kind: 'not-applicable', type };
+  return { kind: 'indicator', indicator, address: matcherAddress(row, value, indicator), label: labelOf(row, indicator), value };
 }

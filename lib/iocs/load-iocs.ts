@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { builtinIocSet, IocSet, type Ioc } from '../matcher/ioc-set.js';
 import type { IocFileRecord, IocSetRecord } from '../report/report.js';
-import type { ScanOptions } from '../options/scan-options.js';
 import { classifyIoc } from './classify-ioc.js';
-import { IocFileFatal, type ParsedIocFile } from './ioc-rows.js';
+import type { Indicator } from './indicator.js';
+import { builtinIndicators, metaOf, tallyBy } from './indicator-list.js';
+import { IocFileFatal, type IocFileOptions, type ParsedIocFile } from './ioc-rows.js';
+import { looksLikeMispCsv, parseMispCsv } from './misp-csv.js';
 import { looksLikeThreatFoxCsv, parseThreatFoxCsv } from './threatfox-csv.js';
 import { parseIocJson } from './threatfox-json.js';
 import { parsePlainList } from './plain-list.js';
@@ -15,20 +17,31 @@ import { parsePlainList } from './plain-list.js';
 
 export { IocFileFatal } from './ioc-rows.js';
 
+/** Which IOCs are looked for: the built-in set, or those of the --iocs files (replacing it). */
+export type IocChoice = { kind: 'builtin' } | { kind: 'files'; paths: string[] };
+
 export interface LoadedIocs {
   set: IocSet;
+  /**
+   * Every IOC in force, of every kind, in canonical form with its source's
+   * metadata (--min-confidence applied; the same kind, value and port from
+   * two places kept once, with its first metadata). The address matcher
+   * takes only the IPv4 ones, through `set`.
+   */
+  indicators: Indicator[];
   /** What was read, used and left aside, one line per file, for standard error. */
   notices: string[];
   /** `file:line: message` for each line that could not be read. */
   warnings: string[];
 }
 
-function parseIocFile(text: string): ParsedIocFile {
+function parseIocFile(text: string, options: IocFileOptions): ParsedIocFile {
   const body = text.replace(/^\uFEFF/, '');
   const first = body.trimStart()[0];
-  if (first === '{' || first === '[') return parseIocJson(body);
+  if (first === '{' || first === '[') return parseIocJson(body, options);
   const lines = body.split(/\r?\n/);
-  return looksLikeThreatFoxCsv(lines) ? parseThreatFoxCsv(lines) : parsePlainList(lines);
+  if (looksLikeThreatFoxCsv(lines)) return parseThreatFoxCsv(lines);
+  return looksLikeMispCsv(lines) ? parseMispCsv(lines, options) : parsePlainList(lines);
 }
 
 function readIocFile(path: string): Buffer {
@@ -53,6 +66,9 @@ function tally(record: IocFileRecord): string {
   if (record.duplicates > 0) parts.push(`${record.duplicates} duplicate${record.duplicates === 1 ? '' : 's'}`);
   const notApplicable = Object.values(record.notApplicable).reduce((a, b) => a + b, 0);
   if (notApplicable > 0) parts.push(`${notApplicable} not applicable to these tables (${countList(record.notApplicable)})`);
+  const notUsed = Object.values(record.notUsed ?? {}).reduce((a, b) => a + b, 0);
+  if (notUsed > 0) parts.push(`${notUsed} not used (${countList(record.notUsed!)})`);
+  if (record.usedByOption) parts.push(`used as asked: ${countList(record.usedByOption)}`);
   if (record.errors.length > 0) parts.push(`${record.errors.length} unreadable line${record.errors.length === 1 ? '' : 's'}`);
   return `${record.entries} entr${record.entries === 1 ? 'y' : 'ies'}: ${parts.join('; ')}`;
 }
@@ -61,70 +77,102 @@ function describe(record: IocFileRecord): string {
   return `${record.path} (${record.format}): ${tally(record)}`;
 }
 
-function fromFiles(paths: readonly string[]): { iocs: Ioc[]; records: IocFileRecord[] } {
+function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: Ioc[]; indicators: Indicator[]; records: IocFileRecord[]; asideWarnings: string[] } {
+  const asideWarnings: string[] = [];
   const iocs: Ioc[] = [];
+  const indicators: Indicator[] = [];
   const seen = new Set<string>();
+  const seenIndicators = new Set<string>();
   const records: IocFileRecord[] = [];
   for (const path of paths) {
     const bytes = readIocFile(path);
     let parsed: ParsedIocFile;
     try {
-      parsed = parseIocFile(bytes.toString('utf8'));
+      parsed = parseIocFile(bytes.toString('utf8'), options);
     } catch (error) {
       if (error instanceof IocFileFatal) throw new IocFileFatal(`${path}: ${error.message}`);
       throw error;
     }
+    const setAside = parsed.setAside ?? [];
     const record: IocFileRecord = {
       path,
       sha256: createHash('sha256').update(bytes).digest('hex'),
       format: parsed.format,
-      entries: parsed.rows.length + parsed.errors.length,
+      entries: parsed.rows.length + parsed.errors.length + setAside.length,
       used: 0,
       duplicates: 0,
       notApplicable: {},
       errors: [...parsed.errors],
     };
+    if (setAside.length > 0) record.notUsed = tallyBy(setAside.map((entry) => entry.reason));
+    for (const entry of setAside) {
+      if (entry.detail !== null) asideWarnings.push(`${path}:${entry.line ?? '?'}: ${entry.id ?? 'an entry'} not used, ${entry.reason}: ${entry.detail}`);
+    }
+    if (parsed.usedByOption && Object.keys(parsed.usedByOption).length > 0) record.usedByOption = parsed.usedByOption;
+    let ipv6 = 0;
     for (const row of parsed.rows) {
       const found = classifyIoc(row);
       if (found.kind === 'bad') {
         record.errors.push({ line: row.line, message: found.message });
-      } else if (found.kind === 'not-applicable') {
-        record.notApplicable[found.type] = (record.notApplicable[found.type] ?? 0) + 1;
-      } else {
-        // the same ip:port from two files or twice in one is looked for once, with its first metadata
-        const key = `${found.ip}:${found.port ?? ''}`;
-        if (seen.has(key)) {
-          record.duplicates++;
-          continue;
-        }
-        seen.add(key);
-        record.used++;
-        iocs.push({ value: found.value, ip: found.ip, port: found.port, threatType: row.threatType, malware: row.malware, confidence: row.confidence, firstSeen: row.firstSeen });
+        continue;
       }
+      if (found.kind === 'not-applicable') {
+        record.notApplicable[found.type] = (record.notApplicable[found.type] ?? 0) + 1;
+        continue;
+      }
+      const { indicator } = found;
+      const indicatorKey = `${indicator.kind} ${indicator.value} ${indicator.port ?? ''}`;
+      if (!seenIndicators.has(indicatorKey)) {
+        seenIndicators.add(indicatorKey);
+        indicators.push({ ...indicator, ...metaOf(row), sourceFile: path, line: row.line });
+      }
+      if (found.address === null) {
+        if (indicator.kind === 'ipv6') ipv6++;
+        record.notApplicable[found.label] = (record.notApplicable[found.label] ?? 0) + 1;
+        continue;
+      }
+      // the same ip:port from two files or twice in one is looked for once, with its first metadata
+      const { ip, port } = found.address;
+      const key = `${ip}:${port ?? ''}`;
+      if (seen.has(key)) {
+        record.duplicates++;
+        continue;
+      }
+      seen.add(key);
+      record.used++;
+      iocs.push({ value: found.value, ip, port, threatType: row.threatType, malware: row.malware, confidence: row.confidence, firstSeen: row.firstSeen });
     }
-    if (record.used + record.duplicates === 0) {
+    // a file of IPv6 addresses is read and counted, not refused: they are listed in `indicators`
+    if (record.used + record.duplicates + ipv6 === 0) {
       const firstError = record.errors[0];
       const why = firstError ? `; first unreadable line: ${path}:${firstError.line ?? '?'}: ${firstError.message}` : '';
       throw new IocFileFatal(`${path}: no usable IOC (an ip or ip:port) in this ${record.format}: ${tally(record)}${why}`);
     }
     records.push(record);
   }
-  return { iocs, records };
+  if (iocs.length === 0) {
+    // looking for nothing and exiting 0 would read as "clean"
+    throw new IocFileFatal(`no IOC these tables can be searched for yet (IPv6 addresses are read and counted, not matched): ${records.map(describe).join('; ')}`);
+  }
+  return { iocs, indicators, records, asideWarnings };
 }
 
-/** The IOCs the options ask for. Throws IocFileFatal (message names file and line) when none can be used. */
-export function loadIocs(choice: ScanOptions['iocs'], minConfidence: number | null): LoadedIocs {
+/** The IOCs asked for. Throws IocFileFatal (message names file and line) when none can be used. */
+export function loadIocs(choice: IocChoice, minConfidence: number | null, options: IocFileOptions = {}): LoadedIocs {
   const notices: string[] = [];
   const warnings: string[] = [];
   let iocs: readonly Ioc[];
+  let indicators: Indicator[];
   let provenance: IocSetRecord;
   if (choice.kind === 'builtin') {
     const builtin = builtinIocSet();
     iocs = builtin.iocs;
     provenance = { ...builtin.provenance };
+    indicators = builtinIndicators(iocs);
   } else {
-    const loaded = fromFiles(choice.paths);
+    const loaded = fromFiles(choice.paths, options);
     iocs = loaded.iocs;
+    indicators = loaded.indicators;
     provenance = {
       origin: choice.paths.join(', '),
       // one file: its digest, as for the built-in set; several: each in `files`
@@ -135,6 +183,7 @@ export function loadIocs(choice: ScanOptions['iocs'], minConfidence: number | nu
       notices.push(describe(record));
       for (const error of record.errors) warnings.push(`${record.path}:${error.line ?? '?'}: ${error.message}`);
     }
+    warnings.push(...loaded.asideWarnings);
   }
   if (minConfidence !== null) {
     const kept = iocs.filter((ioc) => ioc.confidence === null || ioc.confidence >= minConfidence);
@@ -143,6 +192,7 @@ export function loadIocs(choice: ScanOptions['iocs'], minConfidence: number | nu
     notices.push(`--min-confidence ${minConfidence}: ${iocs.length - kept.length} of ${iocs.length} IOCs dropped${unknown > 0 ? `; ${unknown} with no stated confidence kept` : ''}`);
     if (kept.length === 0) throw new IocFileFatal(`no IOC left at or above --min-confidence ${minConfidence} (of ${iocs.length})`);
     iocs = kept;
+    indicators = indicators.filter((indicator) => indicator.confidence === null || indicator.confidence >= minConfidence);
   }
-  return { set: new IocSet(iocs, provenance), notices, warnings };
+  return { set: new IocSet(iocs, provenance), indicators, notices, warnings };
 }

@@ -1,4 +1,4 @@
-import { confidenceOf, emptyToNull, firstSeenOf, type IocFileError, type IocRow, type ParsedIocFile } from './ioc-rows.js';
+import { confidenceOf, emptyToNull, firstSeenOf, labelsOf, type IocFileError, type IocRow, type ParsedIocFile } from './ioc-rows.js';
 
 // ThreatFox's CSV export (export/csv/…): a banner of `#` lines, the header as
 // a comment (`# "first_seen_utc","ioc_id","ioc_value",…`), then one IOC a
@@ -88,6 +88,9 @@ export function parseThreatFoxCsv(lines: readonly string[]): ParsedIocFile {
       malware: get('malware_printable') ?? get('fk_malware') ?? get('malware'),
       confidence: confidenceOf(get('confidence_level')),
       firstSeen: firstSeenOf(get('first_seen_utc')),
+      lastSeen: firstSeenOf(get('last_seen_utc')),
+      labels: labelsOf(get('tags')),
+      sourceId: get('ioc_id'),
     });
   });
   return { format: 'threatfox-csv', rows, errors };

@@ -1,4 +1,7 @@
-import { confidenceOf, emptyToNull, firstSeenOf, IocFileFatal, type IocFileError, type IocRow, type ParsedIocFile } from './ioc-rows.js';
+import { confidenceOf, emptyToNull, firstSeenOf, IocFileFatal, labelsOf, type IocFileError, type IocFileOptions, type IocRow, type ParsedIocFile } from './ioc-rows.js';
+import { isObject, lineLocator, type Json } from './json-lines.js';
+import { looksLikeMisp, parseMispJson } from './misp-json.js';
+import { looksLikeStix, parseStixBundle } from './stix-bundle.js';
 
 // The JSON layouts an IOC file may have:
 // - ThreatFox's JSON export (export/json/…): an object keyed by IOC id, each
@@ -8,28 +11,6 @@ import { confidenceOf, emptyToNull, firstSeenOf, IocFileFatal, type IocFileError
 // - this tool's own data file (lib/data/iocs.json): {"iocs": [{ioc, …}]}.
 // JSON has no lines of its own, so each entry's line is found by where its
 // key is written, for messages that point into the file.
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** 1-based line of a character offset. */
-function lineLocator(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-}
 
 /** Offsets where successive occurrences of a pattern start, in order, for entries written in order. */
 function successive(text: string, pattern: (key: string) => RegExp): (key: string) => number | null {
@@ -84,6 +65,9 @@ function threatFoxExport(doc: Json, text: string): ParsedIocFile {
         malware: emptyToNull(entry.malware_printable) ?? emptyToNull(entry.malware),
         confidence: confidenceOf(entry.confidence_level),
         firstSeen: firstSeenOf(entry.first_seen_utc),
+        lastSeen: firstSeenOf(entry.last_seen_utc),
+        labels: labelsOf(entry.tags),
+        sourceId: id,
       });
     }
   }
@@ -112,18 +96,23 @@ function entryList(list: unknown[], text: string, format: 'threatfox-api-json' |
       malware: ours ? emptyToNull(entry.malware) : (emptyToNull(entry.malware_printable) ?? emptyToNull(entry.malware)),
       confidence: confidenceOf(ours ? entry.confidence : entry.confidence_level),
       firstSeen: firstSeenOf(ours ? entry.firstSeen : entry.first_seen),
+      lastSeen: firstSeenOf(ours ? entry.lastSeen : entry.last_seen),
+      labels: labelsOf(entry.tags),
+      sourceId: emptyToNull(entry.id),
     });
   });
   return { format, rows, errors };
 }
 
-export function parseIocJson(text: string): ParsedIocFile {
+export function parseIocJson(text: string, options: IocFileOptions = {}): ParsedIocFile {
   const doc = parseJsonText(text);
+  if (looksLikeStix(doc)) return parseStixBundle(doc, text);
+  if (looksLikeMisp(doc)) return parseMispJson(doc, text, options);
   if (isObject(doc) && Array.isArray(doc.iocs)) return entryList(doc.iocs, text, 'perlbot-hunt-json');
   if (isObject(doc) && 'query_status' in doc) {
     if (!Array.isArray(doc.data)) throw new IocFileFatal(`a ThreatFox API answer without IOCs (query_status "${String(doc.query_status)}")`);
     return entryList(doc.data, text, 'threatfox-api-json');
   }
   if (isObject(doc) && Object.values(doc).every((v) => Array.isArray(v) || isObject(v))) return threatFoxExport(doc, text);
-  throw new IocFileFatal('JSON of no known IOC layout (a ThreatFox export keyed by IOC id, a ThreatFox API answer, or {"iocs": […]})');
+  throw new IocFileFatal('JSON of no known IOC layout (a STIX 2.1 bundle, a MISP event export, a ThreatFox export keyed by IOC id, a ThreatFox API answer, or {"iocs": […]})');
 }

@@ -1,9 +1,9 @@
-import type { ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
 import type { ExclusionSet, Condition, ColumnSource } from '../exclusions/exclusion-set.js';
 import type { TableName } from '../report/report.js';
 import { ruleForm, type CompareKind } from '../exclusions/compare.js';
 import { TABLES, type TableSpec, type WatchedField } from '../tables/table-specs.js';
+import type { TimeWindow } from '../time/record-time.js';
 import { declarationsFor } from './kql-functions.js';
 import { kqlColumnIfExists, kqlDatetime, kqlDynamicList, kqlList, kqlString, kqlVerbatim, regexLiteral } from './kql-text.js';
 
@@ -14,11 +14,16 @@ import { kqlColumnIfExists, kqlDatetime, kqlDynamicList, kqlList, kqlString, kql
 // active hit), never filtered away. Columns: the seed's projection, in its
 // order, then `MatchedFields` and `SuppressedBy`; newest first.
 
+/** What the queries are written from: the same IOCs, exclusions and choices a scan would use. */
 export interface KqlContext {
   toolVersion: string;
-  options: ScanOptions;
   iocs: IocSet;
   exclusions: ExclusionSet;
+  /** --kql-parity: only the KQL's own fields, exact strings. */
+  kqlParity: boolean;
+  /** --table: only this table's hunt. */
+  table: TableName | null;
+  window: TimeWindow;
 }
 
 /** The expression a watched field is compared through. */
@@ -89,14 +94,14 @@ function suppressedBy(table: TableName, exclusions: ExclusionSet): string {
 }
 
 function hunt(spec: TableSpec, context: KqlContext): string {
-  const { options, iocs, exclusions } = context;
-  const parity = options.kqlParity;
+  const { iocs, exclusions, window } = context;
+  const parity = context.kqlParity;
   const watched = parity ? spec.watched.filter((w) => w.parity) : spec.watched;
   const timeColumn = spec.projection[0];
   const test = (w: WatchedField) => `${watchedValue(w, parity)} in (malicious_ips)`;
   const body: string[] = [spec.name];
-  if (options.since !== null) body.push(`| where ${timeColumn} >= ${kqlDatetime(options.since)}`);
-  if (options.until !== null) body.push(`| where ${timeColumn} < ${kqlDatetime(options.until)}`);
+  if (window.since !== null) body.push(`| where ${timeColumn} >= ${kqlDatetime(window.since)}`);
+  if (window.until !== null) body.push(`| where ${timeColumn} < ${kqlDatetime(window.until)}`);
   body.push(`| where ${watched.map(test).join(' or ')}`);
   body.push(`| extend MatchedFields = strcat_array(array_concat(${watched.map((w) => `iff(${test(w)}, dynamic([${kqlString(w.name)}]), dynamic([]))`).join(', ')}), ", ")`);
   body.push(suppressedBy(spec.name, exclusions));
@@ -112,14 +117,14 @@ function describeSet(provenance: { origin: string; sha256: string | null }): str
 
 /** Both hunts (or the one --table names), each a query of its own, with comments saying what they were made from. */
 export function emitKql(context: KqlContext): string {
-  const { options, iocs, exclusions } = context;
-  const tables = options.table ? [TABLES[options.table]] : [TABLES.CommonSecurityLog, TABLES.DeviceNetworkEvents];
+  const { iocs, exclusions } = context;
+  const tables = context.table ? [TABLES[context.table]] : [TABLES.CommonSecurityLog, TABLES.DeviceNetworkEvents];
   const header = [
     `// PerlBot C2 hunt, written by perlbot-hunt ${context.toolVersion} (--emit kql) for Microsoft Sentinel or Azure Data Explorer.`,
     `// IOCs: ${iocs.iocs.length} from ${describeSet(iocs.provenance)}${iocs.provenance.minConfidence !== undefined ? `, --min-confidence ${iocs.provenance.minConfidence}` : ''}.`,
     `// Exclusions: ${exclusions.rules.length} from ${describeSet(exclusions.provenance)}.`,
     '// A suppressed row is kept: SuppressedBy names the first exclusion that matched; it is empty for an active hit.',
-    options.kqlParity
+    context.kqlParity
       ? "// --kql-parity: only the KQL's own fields, compared as exact strings, as the seed rule does."
       : '// Watched as the scan does: IPv4-mapped IPv6, ip:port, quotes and brackets reduced to the IPv4 address.',
     '// Each query below runs on its own.',

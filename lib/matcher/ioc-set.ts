@@ -33,6 +33,20 @@ export class IocSet {
   get ips(): string[] {
     return [...this.byIp.keys()];
   }
+
+  /** Plain data a worker thread can be handed (structured clone), and back. */
+  toData(): IocSetData {
+    return { iocs: [...this.iocs], provenance: this.provenance };
+  }
+
+  static fromData(data: IocSetData): IocSet {
+    return new IocSet(data.iocs, data.provenance);
+  }
+}
+
+export interface IocSetData {
+  iocs: Ioc[];
+  provenance: IocSetRecord;
 }
 
 interface IocFileEntry {

@@ -1,11 +1,13 @@
 import type { Match } from '../report/report.js';
-import type { RecordFields } from '../readers/source-record.js';
+import type { RecordFields } from '../record/source-record.js';
 import type { TableSpec, WatchedField } from '../tables/table-specs.js';
 import type { Ioc, IocSet } from './ioc-set.js';
 import { readAddress, readUrlHost, type AddressText } from './ip-text.js';
 
-// Decides whether one record is a hit (docs/hits.md): which watched fields
-// hold an IOC IP, and the port seen beside each.
+// Matching IOCs against what records hold (docs/hits.md): which watched
+// fields of a record hold an IOC IP and the port seen beside each
+// (match-record.ts), and IOC IPs in the raw bytes of a record that could not
+// be parsed (raw-text.ts).
 
 export interface MatchedIoc extends Match {
   ioc: Ioc;
@@ -24,7 +26,23 @@ function pickIoc(candidates: readonly Ioc[], port: number | null): Ioc {
   return candidates.find((ioc) => ioc.port !== null && ioc.port === port) ?? candidates[0];
 }
 
-export class RecordMatcher {
+/**
+ * Finds one kind of IOC in a record's watched fields. The record verdict asks
+ * each matcher of the plan in turn: another IOC kind (a domain, a hash) is
+ * another small matcher, not another branch in the scan.
+ */
+export interface IocMatcher {
+  match(fields: RecordFields, spec: TableSpec): MatchedIoc[];
+}
+
+/** How each kind of watched field holds an address. */
+const ADDRESS_IN: Record<WatchedField['kind'], (value: string) => AddressText | null> = {
+  address: readAddress,
+  url: readUrlHost,
+};
+
+/** IOC IPs (with the port seen beside them) in address and URL fields. */
+export class AddressMatcher implements IocMatcher {
   constructor(
     private readonly iocs: IocSet,
     private readonly kqlParity: boolean,
@@ -60,6 +78,6 @@ export class RecordMatcher {
   private read(value: string, watched: WatchedField): AddressText | null {
     // The KQL compares with `in`, exact and case-sensitive: so does parity mode.
     if (this.kqlParity) return { ip: value, port: null };
-    return watched.kind === 'url' ? readUrlHost(value) : readAddress(value);
+    return ADDRESS_IN[watched.kind](value);
   }
 }

@@ -1,9 +1,12 @@
 import { availableParallelism } from 'node:os';
 import type { TableName } from '../report/report.js';
 import { tableByName } from '../tables/table-specs.js';
+import type { IocChoice } from '../iocs/load-iocs.js';
+import type { ExclusionChoice } from '../exclusions/exclusion-file.js';
 
-// Every option is checked here, once, at the edge. Everything after this
-// trusts a ScanOptions and never sees argv.
+// The command line's options, each checked here, once, at the edge.
+// Everything after this trusts a ScanOptions and never sees argv; the scan
+// itself sees only the plan made from them (cli/plan-from-options.ts).
 
 // html goes to standard output like the others (`> report.html` works); --output is advised, being atomic
 export type OutputFormat = 'text' | 'json' | 'ndjson' | 'csv' | 'html';
@@ -31,11 +34,13 @@ export interface ScanOptions {
   /** Files scanned at once, each on its own thread (and its own hashing thread). */
   jobs: number;
   /** Which exclusion rules apply: the shipped defaults, a user's file (replacing them), or none. */
-  exclusions: { kind: 'builtin' } | { kind: 'file'; path: string } | { kind: 'none' };
+  exclusions: ExclusionChoice;
   /** Which IOCs are looked for: the built-in set, or those of the --iocs files (replacing it). */
-  iocs: { kind: 'builtin' } | { kind: 'files'; paths: string[] };
+  iocs: IocChoice;
   /** --min-confidence: IOCs below this percentage are dropped (those of unknown confidence kept). */
   minConfidence: number | null;
+  /** --all-attributes: MISP attributes whose to_ids is false are used too. */
+  allAttributes: boolean;
   /** --emit kql: print the hunting queries for Sentinel instead of scanning (paths are then refused). */
   emit: 'kql' | null;
 }
@@ -58,6 +63,7 @@ export interface RawOptions {
   /** One path or several (--iocs is repeatable). */
   iocs?: unknown;
   minConfidence?: unknown;
+  allAttributes?: unknown;
   emit?: unknown;
 }
 
@@ -151,6 +157,7 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
     jobs: jobCount(raw.jobs),
     iocs: iocChoice(raw.iocs),
     minConfidence: minConfidence(raw.minConfidence),
+    allAttributes: raw.allAttributes === true,
     emit,
   };
 }

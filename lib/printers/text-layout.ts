@@ -1,3 +1,6 @@
+// Printers: one report in, one format out (text, json, ndjson, csv, html);
+// none reaches back into the scan.
+//
 // Laying out the text report in a fixed width. Widths count code points (a
 // wide CJK character counts as one), which is right for the ASCII that logs
 // mostly hold.

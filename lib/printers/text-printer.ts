@@ -134,6 +134,10 @@ function iocSetNotes(record: IocSetRecord | undefined): string[] {
     const parts = [`${count(file.used)} used`];
     if (file.duplicates > 0) parts.push(plural(file.duplicates, 'duplicate'));
     if (aside.length > 0) parts.push(`not applicable to these tables: ${aside.join(', ')}`);
+    const notUsed = Object.entries(file.notUsed ?? {}).map(([reason, n]) => `${count(n)} ${reason}`);
+    if (notUsed.length > 0) parts.push(`not used: ${notUsed.join(', ')}`);
+    const byOption = Object.entries(file.usedByOption ?? {}).map(([reason, n]) => `${count(n)} ${reason}`);
+    if (byOption.length > 0) parts.push(`used as asked: ${byOption.join(', ')}`);
     if (file.errors.length > 0) parts.push(`${count(file.errors.length)} unreadable (see standard error or the JSON run record)`);
     notes.push(`${file.path}: ${file.format}, ${count(file.entries)} entries: ${parts.join('; ')}`);
   }

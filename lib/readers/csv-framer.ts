@@ -49,7 +49,7 @@ export interface FramedRecord {
 
 export interface FramerOptions {
   /** Hand every record over (the reference path), not just those that may matter. */
-  everyRecord: boolean;
+  fullParse: boolean;
   maxRecordBytes?: number;
   /** Find record ends with the WebAssembly kernel (default) or in JavaScript (the fallback, and the tests' reference). */
   kernel?: boolean;
@@ -70,7 +70,7 @@ function isBlank(bytes: Buffer, from: number, to: number): boolean {
 }
 
 export class CsvFramer {
-  everyRecord: boolean;
+  fullParse: boolean;
   private readonly maxRecordBytes: number;
   /** Offset and line of the start of the chunk being scanned. */
   private base = 0;
@@ -110,7 +110,7 @@ export class CsvFramer {
     private readonly search: RawIocSearch,
     options: FramerOptions,
   ) {
-    this.everyRecord = options.everyRecord;
+    this.fullParse = options.fullParse;
     this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
     this.kernel = options.kernel === false ? null : scanKernel();
   }
@@ -268,7 +268,7 @@ export class CsvFramer {
     if (this.ordinal === 1 && fields !== undefined) this.headerFields = fields;
     const ragged = fields !== undefined && this.headerFields !== null && fields !== this.headerFields;
     const candidate = this.candidateIn(from, to);
-    const matters = this.everyRecord || this.ordinal === 1 || ragged || this.damaged || this.heldMatters || candidate;
+    const matters = this.fullParse || this.ordinal === 1 || ragged || this.damaged || this.heldMatters || candidate;
     // a record spanning chunks counts as holding IOC text: rare, and its earlier parts were searched apart
     const iocText = candidate || !whole;
     if (matters) {

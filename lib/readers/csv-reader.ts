@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { parse, type CsvError } from 'csv-parse';
 import { CsvFramer, type FramedRecord } from './csv-framer.js';
-import { CsvLayout, NOT_UTF8, type SourceRecord } from './source-record.js';
+import { CsvLayout, NOT_UTF8 } from './record-fields.js';
+import type { SourceRecord } from '../record/source-record.js';
 import type { ReaderContext } from './reader-context.js';
 
 const HAS_NUL = 'NUL bytes inside the record (damaged data)';
@@ -139,7 +140,7 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
         } else {
           context.error(framed.line, `the header line cannot be read (${'error' in parsed ? parsed.error.message : framed.broken}): no record of this file can be read`);
           // with no header nothing can be matched: report every record
-          framer!.everyRecord = true;
+          framer!.fullParse = true;
         }
         continue;
       }
@@ -176,7 +177,7 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
       if (!framer) {
         const delimiter = detectDelimiter(chunk);
         delimiterCode = delimiter.charCodeAt(0);
-        framer = new CsvFramer(delimiter.charCodeAt(0), context.search, { everyRecord: context.everyRecord });
+        framer = new CsvFramer(delimiter.charCodeAt(0), context.search, { fullParse: context.fullParse });
         splitter = new FieldSplitter(delimiter);
       }
       yield* frame(framer.push(chunk));

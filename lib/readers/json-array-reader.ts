@@ -1,4 +1,5 @@
-import { JsonKeyCache, type SourceRecord } from './source-record.js';
+import { JsonKeyCache } from './record-fields.js';
+import type { SourceRecord } from '../record/source-record.js';
 import { malformed, recordFromJson } from './json-record.js';
 import { MAX_RECORD_BYTES } from './csv-framer.js';
 import type { ReaderContext } from './reader-context.js';

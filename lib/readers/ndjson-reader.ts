@@ -1,4 +1,5 @@
-import { JsonKeyCache, type SourceRecord } from './source-record.js';
+import { JsonKeyCache } from './record-fields.js';
+import type { SourceRecord } from '../record/source-record.js';
 import { malformed, recordFromJson } from './json-record.js';
 import { MAX_RECORD_BYTES } from './csv-framer.js';
 import type { ReaderContext } from './reader-context.js';
@@ -6,6 +7,27 @@ import { BoundedBytes, tooLargeProblem } from './bounded-bytes.js';
 import { CleanChunks } from './clean-chunk.js';
 
 const LF = 0x0a;
+const UNICODE_ESCAPE = Buffer.from('\\u');
+
+/**
+ * Where the raw-text search cannot see: a `\u` escape is the one JSON escape
+ * that can spell a digit or a dot (`"\u0031\u0037\u0039.43.139.84"`), so a
+ * line holding one is parsed whatever the search says. Positions are merged
+ * into the sorted candidate list.
+ */
+function withEscapes(chunk: Buffer, candidates: number[]): number[] {
+  let at = chunk.indexOf(UNICODE_ESCAPE);
+  if (at < 0) return candidates;
+  const escapes: number[] = [];
+  for (; at >= 0; at = chunk.indexOf(UNICODE_ESCAPE, at + 2)) escapes.push(at);
+  const merged: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < candidates.length || j < escapes.length) {
+    merged.push(j >= escapes.length || (i < candidates.length && candidates[i] <= escapes[j]) ? candidates[i++] : escapes[j++]);
+  }
+  return merged;
+}
 
 /**
  * A line the fast path may count without parsing: blank, or shaped like one
@@ -64,9 +86,9 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
     let from = 0;
     // The fast path: a whole line in a clean chunk with no IOC text in it is
     // counted, not parsed (the first record is always parsed: it names the table).
-    // (everyRecord holds for the whole file, so the check follows every chunk or none)
-    const skim = !context.everyRecord && cleanChunks.clean(chunk);
-    const candidates = skim ? context.search.candidates(chunk, Buffer.alloc(0)) : [];
+    // (fullParse holds for the whole file, so the check follows every chunk or none)
+    const skim = !context.fullParse && cleanChunks.clean(chunk);
+    const candidates = skim ? withEscapes(chunk, context.search.candidates(chunk, Buffer.alloc(0))) : [];
     let next = 0;
     for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, from)) {
       if (held.empty) {

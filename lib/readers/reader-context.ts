@@ -1,5 +1,10 @@
 import type { RawIocSearch } from '../matcher/raw-text.js';
 
+// Readers: bytes of one format (CSV, NDJSON, a JSON array) in, SourceRecords
+// out, each with its line; a record that cannot be parsed comes out too, with
+// its problem and the IOC IPs its raw bytes hold. This file is what every
+// reader is given and tells back.
+
 /** What a reader is given besides bytes, and tells back besides records. */
 export interface ReaderContext {
   /** IOC text search, for records that cannot be parsed (their raw bytes are searched instead). */
@@ -8,7 +13,7 @@ export interface ReaderContext {
    * Parse every record (the reference path). Otherwise a reader may count
    * records it can prove hold no IOC text without parsing them.
    */
-  everyRecord: boolean;
+  fullParse: boolean;
   header?(names: readonly string[]): void;
   /** How many data records the text held, parsed or only counted; told once the reader stops. */
   counted?(records: number): void;

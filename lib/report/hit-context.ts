@@ -1,5 +1,5 @@
 import type { Hit, HitContext, TableName } from './report.js';
-import type { RecordFields } from '../readers/source-record.js';
+import type { RecordFields } from '../record/source-record.js';
 
 // A hit's `fields` keep only the KQL projection (the report's evidence
 // columns, docs/output.md). The responder reading the text report also wants the source port,

@@ -1,3 +1,6 @@
+// The report: its shape (this file), and what a hit says beyond the contract
+// (hit-context.ts, hit-iocs.ts), and writing a file in one step (atomic-output.ts).
+//
 // The JSON report (docs/output.md). Every printer renders this one shape, so a
 // new output format never has to reach back into the search.
 
@@ -110,7 +113,7 @@ export interface SetProvenance {
 export interface IocFileRecord {
   path: string;
   sha256: string;
-  /** `threatfox-csv`, `threatfox-json`, `threatfox-api-json`, `perlbot-hunt-json` or `plain-list`. */
+  /** `threatfox-csv`, `threatfox-json`, `threatfox-api-json`, `perlbot-hunt-json`, `stix-bundle`, `misp-json`, `misp-csv` or `plain-list`. */
   format: string;
   /** IOC entries read from the file. */
   entries: number;
@@ -118,10 +121,14 @@ export interface IocFileRecord {
   used: number;
   /** ip:port IOCs already given earlier (same ip and port), kept once. */
   duplicates: number;
-  /** Entries of types these tables cannot hold (domain, url, hashes, IPv6), by type. */
+  /** Entries of kinds not matched yet (domain, url, hashes, IPv6, CIDR) or of types no kind covers, by the source's type. */
   notApplicable: Record<string, number>;
   /** Lines that could not be read: skipped, the rest of the file used. */
   errors: Array<{ line: number | null; message: string }>;
+  /** Entries not used on purpose, by reason (`revoked`, `to_ids false`, `pattern not supported`); only when there are some. */
+  notUsed?: Record<string, number>;
+  /** Entries used only because an option asked (MISP `to_ids false` with allAttributes), by reason; only when there are some. */
+  usedByOption?: Record<string, number>;
 }
 
 /** The IOC set's provenance; `files` only with --iocs, `minConfidence` only with --min-confidence. */

@@ -1,33 +1,19 @@
 import { errnoText } from '../inputs/errno-text.js';
-import type { FileEntry, FileTable, Hit, TableName } from '../report/report.js';
-import type { ScanOptions } from '../options/scan-options.js';
-import type { IocSet } from '../matcher/ioc-set.js';
-import type { ExclusionSet } from '../exclusions/exclusion-set.js';
-import { RecordMatcher } from '../matcher/match-record.js';
-import { hitContext } from '../report/hit-context.js';
-import { RawIocSearch } from '../matcher/raw-text.js';
-import { finishTally, formatOfShape, openInput, Tally, type ContentShape } from '../inputs/open-input.js';
+import type { FileEntry, FileTable, TableName } from '../report/report.js';
+import { finishTally, formatOfShape, openInput, ReadTally, type ContentShape } from '../inputs/open-input.js';
 import { readCsv } from '../readers/csv-reader.js';
 import { readJsonArray } from '../readers/json-array-reader.js';
 import { readNdjson } from '../readers/ndjson-reader.js';
+import { readQueryAnswer } from '../readers/query-answer-reader.js';
 import type { ReaderContext } from '../readers/reader-context.js';
-import type { RecordFields, SourceRecord } from '../readers/source-record.js';
-import { TABLES, tableByName, tableFromColumns, type TableSpec } from '../tables/table-specs.js';
-import { normalizeTime, resolveZone, splitHeaderSuffix } from '../time/record-time.js';
+import type { SourceRecord } from '../record/source-record.js';
+import type { ScanPlan } from '../plan/scan-plan.js';
+import { judgeRecord, tableOfHeader, type RecordVerdict } from '../verdict/record-verdict.js';
 import type { ScanSink } from '../sink/scan-sink.js';
 
-// One file, start to end: open, read records, decide, hand hits to the sink.
-
-export interface ScanContext {
-  options: ScanOptions;
-  iocs: IocSet;
-  matcher: RecordMatcher;
-  exclusions: ExclusionSet;
-  search: RawIocSearch;
-  /** Hash large files on a thread of their own (when `--jobs` leaves one spare: thread-plan.ts). */
-  hashBeside: boolean;
-}
-
+// One file, start to end: open it, read its records, ask the record verdict
+// about each, hand hits to the sink, and tally the file's entry (format,
+// table, records, bytes, SHA-256, errors).
 
 function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, context: ReaderContext): AsyncIterable<SourceRecord> {
   switch (shape) {
@@ -38,24 +24,9 @@ function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, context:
     case 'json-array':
     case 'json-records':
       return readJsonArray(content, context);
+    case 'json-tables':
+      return readQueryAnswer(content, context);
   }
-}
-
-function recordTime(fields: RecordFields, spec: TableSpec): { time: string | null; timeText?: string } {
-  for (const column of spec.timeColumns) {
-    const text = fields.get(column);
-    if (text === null) continue;
-    const zoneLabel = splitHeaderSuffix(fields.sourceName(column) ?? column).zoneLabel;
-    const time = normalizeTime(text, resolveZone(zoneLabel));
-    return time === null ? { time, timeText: text } : { time };
-  }
-  return { time: null };
-}
-
-function projection(fields: RecordFields, spec: TableSpec): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const name of spec.projection) out[name] = fields.get(name.toLowerCase());
-  return out;
 }
 
 function describeFailure(error: unknown): string {
@@ -66,13 +37,22 @@ function describeFailure(error: unknown): string {
   return errnoText(error, { ENOENT: 'no such file or directory (it vanished before it could be read)' });
 }
 
+/** The entry of a file that could not be read: its error, and nothing else known. */
+export function unreadable(path: string, message: string): FileEntry {
+  return { path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message }] };
+}
+
 /** Past this many errors in one file, the rest are counted in one closing entry, so a garbage file cannot fill memory. */
 export const MAX_ERRORS_LISTED = 1000;
 
-export async function scanFile(path: string, context: ScanContext, sink: ScanSink): Promise<void> {
-  const { options, matcher } = context;
+/**
+ * `hashOnOwnThread`: a large file's SHA-256 is worked out on a thread of its
+ * own (when `--jobs` leaves one spare: thread-plan.ts).
+ */
+export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, hashOnOwnThread: boolean): Promise<void> {
+  const { rule } = plan;
   const entry: FileEntry = { path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [] };
-  const tally = new Tally(sink.bytesRead?.bind(sink), context.hashBeside);
+  const tally = new ReadTally(sink.bytesRead?.bind(sink), hashOnOwnThread);
   const tables = new Set<FileTable>();
   let headerTable: TableName | null = null;
   let lastLine = 1;
@@ -86,11 +66,10 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
   };
 
   const readerContext: ReaderContext = {
-    search: context.search,
-    everyRecord: options.fullParse,
+    search: rule.rawSearch,
+    fullParse: plan.fullParse,
     header(names) {
-      const columns = new Set(names.map((n) => splitHeaderSuffix(n).name.toLowerCase()));
-      headerTable = tableFromColumns((c) => columns.has(c));
+      headerTable = tableOfHeader(rule, names);
     },
     error: addError,
     counted(records) {
@@ -98,54 +77,11 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
     },
   };
 
-  const tableOf = (record: SourceRecord, fields: RecordFields): TableName | null => {
-    if (options.table) return options.table;
-    if (record.declaredTable !== null) return tableByName(record.declaredTable);
-    return headerTable ?? tableFromColumns((c) => fields.has(c));
-  };
-
-  const inWindow = (time: string | null): boolean => {
-    if (time === null) return true;
-    const ms = Date.parse(time);
-    return (options.since === null || ms >= options.since) && (options.until === null || ms < options.until);
-  };
-
-  // A malformed record is an error, and still a hit when its raw text holds an IOC IP (docs/broken-input.md).
-  const malformed = (record: SourceRecord) => {
-    addError(record.line, record.problem ?? 'unreadable record');
-    if (options.kqlParity || !record.rawIps || record.rawIps.size === 0) return;
-    const found = context.search.iocsFor(record.rawIps);
-    const table = options.table ?? headerTable ?? 'unknown';
-    sink.hit(
-      {
-        file: path, line: record.line, record: record.index, table, time: null,
-        matches: found.map((ioc) => ({ field: null, ip: ioc.ip, port: null, portMatch: null })),
-        suppressedBy: null, malformed: true, fields: {},
-      },
-      found,
-    );
-  };
-
-  const consider = (record: SourceRecord, fields: RecordFields) => {
-    const table = tableOf(record, fields);
-    tables.add(table ?? 'unknown');
-    if (table === null) return;
-    const spec = TABLES[table];
-    const matches = matcher.match(fields, spec);
-    if (matches.length === 0) {
-      // IOC text in a record whose columns are in doubt: reported, not dropped
-      if (record.suspect) malformed({ ...record, problem: record.suspect.problem, rawIps: record.suspect.rawIps });
-      return;
-    }
-    const when = recordTime(fields, spec);
-    if (!inWindow(when.time)) return;
-    const hit: Hit = {
-      file: path, line: record.line, record: record.index, table, ...when,
-      matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
-      suppressedBy: context.exclusions.firstMatch(fields, table), malformed: false, fields: projection(fields, spec),
-      context: hitContext(fields, table),
-    };
-    sink.hit(hit, [...new Set(matches.map((m) => m.ioc))]);
+  const tallied = (record: SourceRecord, verdict: RecordVerdict) => {
+    // a record that could not be parsed was read as no table
+    if (record.fields !== null) tables.add(verdict.table ?? 'unknown');
+    if (verdict.kind === 'malformed') addError(record.line, verdict.problem);
+    if (verdict.kind !== 'nothing' && verdict.found) sink.hit({ file: path, ...verdict.found.hit }, verdict.found.iocs);
   };
 
   try {
@@ -159,8 +95,7 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
       for await (const record of readerFor(opened.shape, opened.content, readerContext)) {
         entry.records++;
         lastLine = record.line;
-        if (record.fields === null) malformed(record);
-        else consider(record, record.fields);
+        tallied(record, judgeRecord(rule, record, headerTable));
       }
     }
   } catch (error) {
@@ -177,7 +112,7 @@ export async function scanFile(path: string, context: ScanContext, sink: ScanSin
   const digest = await tally.digest();
   entry.sha256 = tally.done || tally.bytes > 0 ? digest : null;
   if (entry.sha256 === null && tally.bytes > 0) addError(null, 'the SHA-256 of this file could not be computed (the hashing thread failed)');
-  entry.table = tables.size === 1 ? [...tables][0] : tables.size > 1 ? 'mixed' : (options.table ?? headerTable ?? 'unknown');
+  entry.table = tables.size === 1 ? [...tables][0] : tables.size > 1 ? 'mixed' : (rule.table ?? headerTable ?? 'unknown');
   if (entry.table === 'unknown' && entry.format !== null) {
     sink.warning(path, entry.bytes === 0 ? 'empty file: nothing to search' : 'neither CommonSecurityLog nor DeviceNetworkEvents (use --table to force one); its records were counted, not searched');
   }

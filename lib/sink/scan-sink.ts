@@ -1,6 +1,9 @@
 import type { FileEntry, Hit } from '../report/report.js';
 import type { Ioc } from '../matcher/ioc-set.js';
 
+// Sinks: where a scan's findings go (the report builder gathers them; other
+// sinks wrap it), so the scan never knows what becomes of a hit.
+
 /**
  * Where the scan delivers what it finds. The scan never formats anything;
  * printers read what a sink gathered. `iocs` are the IOCs the hit counts for

@@ -1,7 +1,8 @@
 import type { TableName } from '../report/report.js';
 
-// What is watched in each table (docs/hits.md), and what the seed's KQL projects.
-// Column names here are canonical: lower case, no ` [zone]` suffix.
+// The tables the tool knows, as data: which fields of each are watched for
+// IOCs (docs/hits.md), what the seed's KQL projects, where a record's time
+// is read. Column names here are canonical: lower case, no ` [zone]` suffix.
 
 export interface WatchedField {
   /** The column as the report names it (`DestinationIP`). */
@@ -56,6 +57,17 @@ export const TABLES: Record<TableName, TableSpec> = {
   DeviceNetworkEvents: DEVICE_NETWORK_EVENTS,
 };
 
+/**
+ * The tables a scan knows, as the record verdict asks about them: a table is
+ * named by the record or the user, or recognised by its columns. Another
+ * table is another entry of data here, not another branch in the scan.
+ */
+export interface TableCatalogue {
+  spec(name: TableName): TableSpec;
+  byName(text: string): TableName | null;
+  fromColumns(has: (column: string) => boolean): TableName | null;
+}
+
 /** `--table`, a `Type` value or a streaming `category` naming a table, case-insensitively. */
 export function tableByName(text: string): TableName | null {
   const name = text.trim().replace(/^AdvancedHunting-/i, '').toLowerCase();
@@ -79,3 +91,5 @@ export function tableFromColumns(has: (column: string) => boolean): TableName | 
   }
   return null;
 }
+
+export const TABLE_CATALOGUE: TableCatalogue = { spec: (name) => TABLES[name], byName: tableByName, fromColumns: tableFromColumns };

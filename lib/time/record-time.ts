@@ -2,7 +2,6 @@
  * Record time normalisation: the report's `time` / `timeText` (docs/inputs.md, "Times").
  *
  * Exports:
- *  - splitHeaderSuffix(): `TimeGenerated [Eastern Time (US and Canada)]` -> base name + zone label.
  *  - resolveZone(): zone label -> UTC, an IANA zone, or unknown.
  *  - normalizeTime(): a record's time text -> ISO 8601 UTC truncated to the millisecond, or null.
  *
@@ -13,22 +12,6 @@ import { dataFile } from '../assets/assets.js';
 
 /** A display time zone as the Log Analytics portal writes it in a header suffix, resolved. */
 export type TimeZoneSpec = { kind: 'utc' } | { kind: 'iana'; name: string; label: string } | { kind: 'unknown'; label: string };
-
-// ---------------------------------------------------------------------------------------------
-// Header suffix
-// ---------------------------------------------------------------------------------------------
-
-/** `name [label]` at the very end; the suffix needs white space before `[` (as the portal writes it). */
-const HEADER_SUFFIX_RE = /^(.*?\S)\s+\[([^\[\]]*)\]$/s;
-
-/** Split a column header like `TimeGenerated [Eastern Time (US and Canada)]` into base name and zone label.
- *  `TimeGenerated` -> {name:'TimeGenerated', zoneLabel:null}. Only a trailing ` [...]` suffix counts; trim whitespace. */
-export function splitHeaderSuffix(header: string): { name: string; zoneLabel: string | null } {
-  const h = header.trim();
-  const m = HEADER_SUFFIX_RE.exec(h);
-  if (m === null) return { name: h, zoneLabel: null };
-  return { name: m[1]!.trim(), zoneLabel: m[2]!.trim() };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Zone labels
@@ -364,4 +347,21 @@ export function normalizeTime(text: string, zone: TimeZoneSpec): string | null {
   }
 
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time window (--since / --until)
+// ---------------------------------------------------------------------------------------------
+
+/** Epoch milliseconds; `since` inclusive, `until` exclusive, null: unbounded. */
+export interface TimeWindow {
+  readonly since: number | null;
+  readonly until: number | null;
+}
+
+/** A record whose time is unknown (null) is always inside: a window never hides a hit it cannot place. */
+export function inWindow(window: TimeWindow, time: string | null): boolean {
+  if (time === null) return true;
+  const ms = Date.parse(time);
+  return (window.since === null || ms >= window.since) && (window.until === null || ms < window.until);
 }

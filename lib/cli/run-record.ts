@@ -1,7 +1,7 @@
 import type { ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
-import type { RunRecord } from './report.js';
+import type { RunRecord } from '../report/report.js';
 
 // The report's `run` key: enough for a second responder to repeat the scan
 // and check they used the same IOC and exclusion data (by SHA-256), not just

@@ -1,55 +1,14 @@
-import { splitHeaderSuffix } from '../time/record-time.js';
+import { canonicalColumn, presentValue } from '../record/columns.js';
+import type { RecordFields } from '../record/source-record.js';
 
-// A record as every reader hands it on: its provenance (set once, here) and a
-// way to read its columns by canonical name, whatever the file's format.
-
-export interface RecordFields {
-  /** The value of a column (canonical: lower case, no ` [zone]` suffix); null when absent or empty. */
-  get(column: string): string | null;
-  /** The header or key the value was read from, e.g. `TimeGenerated [UTC]`. */
-  sourceName(column: string): string | null;
-  has(column: string): boolean;
-}
-
-export interface SourceRecord {
-  /** 1-based physical line where the record starts (of the decompressed text). */
-  line: number;
-  /** Byte offset where the record starts (of the decompressed text). */
-  offset: number;
-  /** 1-based index of the data record in its file. */
-  index: number;
-  /** Null when the record could not be parsed; then `problem` and `rawIps` are set. */
-  fields: RecordFields | null;
-  /** A table the record names itself (`Type`, streaming `category`). */
-  declaredTable: string | null;
-  problem?: string;
-  /** The IOC IPs found in the raw bytes of a record that could not be parsed. */
-  rawIps?: Set<string>;
-  /**
-   * A record that parsed, but whose raw text gives reason to doubt its
-   * columns (a CSV quote inside an unquoted field: damage can shift every
-   * column after it), with the IOC IPs its raw bytes hold. Should no watched
-   * field match, it is reported as a malformed record rather than dropped.
-   */
-  suspect?: { problem: string; rawIps: Set<string> };
-}
+// The RecordFields of each format: a CSV row read through its header's column
+// positions, a JSON object read through its keys, both by canonical name.
 
 export const NOT_UTF8 = 'bytes that are not valid UTF-8 (re-saved in another encoding, or damaged)';
-
-/** Canonical column name: the portal's ` [zone]` suffix dropped, lower case. */
-export function canonicalColumn(header: string): string {
-  return splitHeaderSuffix(header).name.toLowerCase();
-}
 
 // A union of tables with conflicting column types suffixes the column with its
 // type (`RemotePort_int`, `ReportId_string`); such columns stand in for the base name.
 const TYPE_SUFFIX = /^(.*)_(string|int|long|real|double|decimal|datetime|bool|boolean|dynamic|guid|timespan)$/;
-
-/** Empty, `null` and `-` all mean "no value" in these exports. */
-export function presentValue(value: string | undefined): string | null {
-  if (value === undefined || value === '' || value === 'null' || value === '-') return null;
-  return value;
-}
 
 /** Column positions of a CSV header, with union type-suffixed aliases after exact names. */
 export class CsvLayout {

@@ -1,0 +1,131 @@
+import type { Hit, TableName } from '../report/report.js';
+import { hitContext } from '../report/hit-context.js';
+import type { RecordFields, SourceRecord } from '../record/source-record.js';
+import { splitHeaderSuffix } from '../record/columns.js';
+import type { TableCatalogue, TableSpec } from '../tables/table-specs.js';
+import type { Ioc } from '../matcher/ioc-set.js';
+import type { IocMatcher, MatchedIoc } from '../matcher/match-record.js';
+import type { RawIocSearch } from '../matcher/raw-text.js';
+import type { ExclusionSet } from '../exclusions/exclusion-set.js';
+import { inWindow, normalizeTime, resolveZone, type TimeWindow } from '../time/record-time.js';
+
+// The rule for one record, on its own: which table it is read as, whether a
+// watched field holds an IOC inside the time window (a hit, perhaps
+// suppressed by an exclusion), or whether it is malformed (an error, and
+// still a hit when its raw text holds an IOC IP). Nothing here reads a file
+// or keeps a count; the scan asks, the verdict answers.
+
+/** What decides a record, fixed for a whole scan. */
+export interface RecordRule {
+  /** The tables known, by name and by columns. */
+  readonly tables: TableCatalogue;
+  /** --table: every record is read as this table, whatever it says. */
+  readonly table: TableName | null;
+  readonly window: TimeWindow;
+  /** One per IOC kind; a record's matches are theirs in this order. */
+  readonly matchers: readonly IocMatcher[];
+  /** Which IOCs the IPs found in a malformed record's raw bytes are. */
+  readonly rawSearch: RawIocSearch;
+  readonly exclusions: ExclusionSet;
+  /** --kql-parity: only the KQL's own fields count, so raw text in a malformed record is not a hit. */
+  readonly kqlParity: boolean;
+}
+
+/** A hit as found in one record (the scan adds the file), with the IOCs it counts for. */
+export interface RecordHit {
+  hit: Omit<Hit, 'file'>;
+  iocs: readonly Ioc[];
+}
+
+export type RecordVerdict =
+  /** Parsed, and no hit: no IOC in its watched fields, outside the window, or of no table known (`table` null). */
+  | { kind: 'nothing'; table: TableName | null }
+  | { kind: 'hit'; table: TableName; found: RecordHit }
+  /**
+   * An error for the record's line; `found` when its raw text holds an IOC IP.
+   * `table` is the one a parsed record in doubt was read as (null when the
+   * record could not be parsed at all).
+   */
+  | { kind: 'malformed'; table: TableName | null; problem: string; found: RecordHit | null };
+
+// Most records are no hit: one answer per table, made once, not one per record.
+const nothingAs = new Map<TableName | null, RecordVerdict>();
+function nothing(table: TableName | null): RecordVerdict {
+  let verdict = nothingAs.get(table);
+  if (verdict === undefined) nothingAs.set(table, (verdict = Object.freeze({ kind: 'nothing', table } as const)));
+  return verdict;
+}
+
+/** The table a parsed record is read as: --table, then the table it names, then its file's header, then its own columns. */
+export function tableOfRecord(rule: RecordRule, record: SourceRecord, fields: RecordFields, headerTable: TableName | null): TableName | null {
+  if (rule.table) return rule.table;
+  if (record.declaredTable !== null) return rule.tables.byName(record.declaredTable);
+  return headerTable ?? rule.tables.fromColumns((c) => fields.has(c));
+}
+
+/** The table a header's columns make a file, or null. */
+export function tableOfHeader(rule: RecordRule, names: readonly string[]): TableName | null {
+  const columns = new Set(names.map((n) => splitHeaderSuffix(n).name.toLowerCase()));
+  return rule.tables.fromColumns((c) => columns.has(c));
+}
+
+function recordTime(fields: RecordFields, spec: TableSpec): { time: string | null; timeText?: string } {
+  for (const column of spec.timeColumns) {
+    const text = fields.get(column);
+    if (text === null) continue;
+    const zoneLabel = splitHeaderSuffix(fields.sourceName(column) ?? column).zoneLabel;
+    const time = normalizeTime(text, resolveZone(zoneLabel));
+    return time === null ? { time, timeText: text } : { time };
+  }
+  return { time: null };
+}
+
+function projection(fields: RecordFields, spec: TableSpec): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const name of spec.projection) out[name] = fields.get(name.toLowerCase());
+  return out;
+}
+
+function matchesOf(rule: RecordRule, fields: RecordFields, spec: TableSpec): MatchedIoc[] {
+  if (rule.matchers.length === 1) return rule.matchers[0].match(fields, spec);
+  return rule.matchers.flatMap((matcher) => matcher.match(fields, spec));
+}
+
+// A malformed record is an error, and still a hit when its raw text holds an IOC IP (docs/broken-input.md).
+function malformed(rule: RecordRule, record: SourceRecord, problem: string, rawIps: Set<string> | undefined, table: TableName | null, headerTable: TableName | null): RecordVerdict {
+  if (rule.kqlParity || !rawIps || rawIps.size === 0) return { kind: 'malformed', table, problem, found: null };
+  const iocs = rule.rawSearch.iocsFor(rawIps);
+  const hit: Omit<Hit, 'file'> = {
+    line: record.line, record: record.index, table: rule.table ?? headerTable ?? 'unknown', time: null,
+    matches: iocs.map((ioc) => ({ field: null, ip: ioc.ip, port: null, portMatch: null })),
+    suppressedBy: null, malformed: true, fields: {},
+  };
+  return { kind: 'malformed', table, problem, found: { hit, iocs } };
+}
+
+/**
+ * The verdict on one record of a file whose header (if any) made it
+ * `headerTable`.
+ */
+export function judgeRecord(rule: RecordRule, record: SourceRecord, headerTable: TableName | null): RecordVerdict {
+  const fields = record.fields;
+  if (fields === null) return malformed(rule, record, record.problem ?? 'unreadable record', record.rawIps, null, headerTable);
+  const table = tableOfRecord(rule, record, fields, headerTable);
+  if (table === null) return nothing(null);
+  const spec = rule.tables.spec(table);
+  const matches = matchesOf(rule, fields, spec);
+  if (matches.length === 0) {
+    // IOC text in a record whose columns are in doubt: reported, not dropped
+    if (record.suspect) return malformed(rule, record, record.suspect.problem, record.suspect.rawIps, table, headerTable);
+    return nothing(table);
+  }
+  const when = recordTime(fields, spec);
+  if (!inWindow(rule.window, when.time)) return nothing(table);
+  const hit: Omit<Hit, 'file'> = {
+    line: record.line, record: record.index, table, ...when,
+    matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
+    suppressedBy: rule.exclusions.firstMatch(fields, table), malformed: false, fields: projection(fields, spec),
+    context: hitContext(fields, table),
+  };
+  return { kind: 'hit', table, found: { hit, iocs: [...new Set(matches.map((m) => m.ioc))] } };
+}

@@ -1,0 +1,159 @@
+import { expect } from 'chai';
+import { builtinIocSet } from '../lib/matcher/ioc-set.js';
+import { ExclusionSet } from '../lib/exclusions/exclusion-set.js';
+import { exclusionSetFromJson } from '../lib/exclusions/exclusion-file.js';
+import { scanPlan } from '../lib/plan/scan-plan.js';
+import { judgeRecord, tableOfHeader, type RecordRule } from '../lib/verdict/record-verdict.js';
+import { canonicalColumn } from '../lib/record/columns.js';
+import type { RecordFields, SourceRecord } from '../lib/record/source-record.js';
+import type { TableName } from '../lib/report/report.js';
+
+// The rule for one record, on fake records: no file, no reader, no sink.
+
+const IOC = '179.43.139.84';
+const OTHER = '10.0.0.7';
+
+/** Columns as a reader would hand them over: by canonical name, empty meaning absent. */
+function fieldsOf(columns: Record<string, string>): RecordFields {
+  const byColumn = new Map(Object.entries(columns).map(([name, value]) => [canonicalColumn(name), { name, value }]));
+  return {
+    get: (column) => byColumn.get(column)?.value || null,
+    sourceName: (column) => byColumn.get(column)?.name ?? null,
+    has: (column) => byColumn.has(column),
+  };
+}
+
+function record(columns: Record<string, string> | null, extra: Partial<SourceRecord> = {}): SourceRecord {
+  return { line: 7, offset: 100, index: 6, fields: columns === null ? null : fieldsOf(columns), declaredTable: null, ...extra };
+}
+
+const dne = (remoteIp: string, more: Record<string, string> = {}) => ({
+  Timestamp: '2026-05-21T10:00:00Z', DeviceName: 'ws-1', ActionType: 'ConnectionSuccess', RemoteIP: remoteIp, RemotePort: '443', InitiatingProcessFileName: 'perl', ...more,
+});
+const csl = (destinationIp: string) => ({
+  TimeGenerated: '2026-05-21T10:00:00Z', DeviceVendor: 'Fortinet', DeviceAction: 'accept', SourceIP: OTHER, DestinationIP: destinationIp, DestinationPort: '443',
+});
+
+function rule(choices: { table?: TableName | null; since?: number | null; until?: number | null; kqlParity?: boolean; exclusions?: ExclusionSet } = {}): RecordRule {
+  return scanPlan({
+    paths: [], iocs: builtinIocSet(), exclusions: choices.exclusions ?? ExclusionSet.none(), kqlParity: choices.kqlParity ?? false,
+    table: choices.table ?? null, window: { since: choices.since ?? null, until: choices.until ?? null }, fullParse: false, threads: 1,
+  }).rule;
+}
+
+describe('record verdict', () => {
+  describe('the table a record is read as', () => {
+    it('is --table first, whatever the record names or its columns say', () => {
+      const verdict = judgeRecord(rule({ table: 'CommonSecurityLog' }), record(csl(IOC), { declaredTable: 'DeviceNetworkEvents' }), 'DeviceNetworkEvents');
+      expect(verdict.kind).to.equal('hit');
+      expect(verdict.table).to.equal('CommonSecurityLog');
+    });
+
+    it('is the table the record names (Type, streaming category) before the header', () => {
+      const verdict = judgeRecord(rule(), record(dne(IOC), { declaredTable: 'AdvancedHunting-DeviceNetworkEvents' }), 'CommonSecurityLog');
+      expect([verdict.kind, verdict.table]).to.deep.equal(['hit', 'DeviceNetworkEvents']);
+    });
+
+    it('is no table when the record names one not known: counted, never searched', () => {
+      const verdict = judgeRecord(rule(), record(dne(IOC), { declaredTable: 'SecurityEvent' }), 'DeviceNetworkEvents');
+      expect(verdict).to.deep.equal({ kind: 'nothing', table: null });
+    });
+
+    it("is the file header's table before the record's own columns", () => {
+      // a CommonSecurityLog header, the record holding the IOC only in DeviceNetworkEvents' RemoteIP
+      expect(judgeRecord(rule(), record(dne(IOC)), 'CommonSecurityLog')).to.deep.equal({ kind: 'nothing', table: 'CommonSecurityLog' });
+      expect(judgeRecord(rule(), record(dne(IOC)), null).kind).to.equal('hit');
+    });
+
+    it("reads a header's zone-suffixed column names as the table's columns", () => {
+      expect(tableOfHeader(rule(), ['TimeGenerated [UTC]', 'DeviceVendor [UTC]', 'DestinationIP'])).to.equal('CommonSecurityLog');
+      expect(tableOfHeader(rule(), ['RemoteIP', 'Message'])).to.equal(null);
+    });
+  });
+
+  describe('a hit', () => {
+    it('names the field, the IOC, the port seen, the time, the projection and who talked', () => {
+      const verdict = judgeRecord(rule(), record(dne(IOC)), null);
+      if (verdict.kind !== 'hit') throw new Error(`expected a hit, got ${verdict.kind}`);
+      expect(verdict.found.hit).to.deep.include({
+        line: 7, record: 6, table: 'DeviceNetworkEvents', time: '2026-05-21T10:00:00.000Z',
+        matches: [{ field: 'RemoteIP', ip: IOC, port: 443, portMatch: true }], suppressedBy: null, malformed: false,
+      });
+      expect(verdict.found.hit.fields).to.deep.equal({ Timestamp: '2026-05-21T10:00:00Z', DeviceName: 'ws-1', RemoteIP: IOC, RemotePort: '443', InitiatingProcessFileName: 'perl', ActionType: 'ConnectionSuccess' });
+      expect(verdict.found.hit.context?.process).to.equal('perl');
+      expect(verdict.found.iocs.map((ioc) => ioc.value)).to.deep.equal(['179.43.139.84:443']);
+    });
+
+    it('is nothing when no watched field holds an IOC', () => {
+      expect(judgeRecord(rule(), record(dne(OTHER)), null)).to.deep.equal({ kind: 'nothing', table: 'DeviceNetworkEvents' });
+    });
+
+    it('keeps the time text when the time cannot be read', () => {
+      const verdict = judgeRecord(rule(), record(dne(IOC, { Timestamp: 'yesterday' })), null);
+      expect(verdict.kind === 'hit' && [verdict.found.hit.time, verdict.found.hit.timeText]).to.deep.equal([null, 'yesterday']);
+    });
+
+    it('carries the exclusion that suppresses it, still a hit', () => {
+      const exclusions = exclusionSetFromJson(
+        JSON.stringify({ fields: { process: { compare: 'exact', columns: { DeviceNetworkEvents: ['InitiatingProcessFileName'] } } }, rules: [{ id: 'backup-rsync', when: { field: 'process', equals: 'rsync' } }] }),
+        'test exclusions',
+      );
+      const suppressed = judgeRecord(rule({ exclusions }), record(dne(IOC, { InitiatingProcessFileName: 'rsync' })), null);
+      const active = judgeRecord(rule({ exclusions }), record(dne(IOC)), null);
+      expect(suppressed.kind === 'hit' && suppressed.found.hit.suppressedBy).to.equal('backup-rsync');
+      expect(active.kind === 'hit' && active.found.hit.suppressedBy).to.equal(null);
+    });
+  });
+
+  describe('the time window', () => {
+    const june = Date.parse('2026-06-01T00:00:00Z');
+    it('drops a hit before --since or at --until, keeps one inside', () => {
+      expect(judgeRecord(rule({ since: june }), record(dne(IOC)), null).kind).to.equal('nothing');
+      expect(judgeRecord(rule({ until: Date.parse('2026-05-21T10:00:00Z') }), record(dne(IOC)), null).kind).to.equal('nothing');
+      expect(judgeRecord(rule({ until: june }), record(dne(IOC)), null).kind).to.equal('hit');
+    });
+
+    it('never drops a hit whose time is unknown', () => {
+      expect(judgeRecord(rule({ since: june }), record(dne(IOC, { Timestamp: '' })), null).kind).to.equal('hit');
+      expect(judgeRecord(rule({ since: june }), record(dne(IOC, { Timestamp: 'garbled' })), null).kind).to.equal('hit');
+    });
+  });
+
+  describe('a malformed record', () => {
+    const broken = () => record(null, { problem: 'unterminated quote', rawIps: new Set([IOC]) });
+
+    it('is an error, and a hit (no field, no time) when its raw text holds an IOC IP', () => {
+      const verdict = judgeRecord(rule(), broken(), 'CommonSecurityLog');
+      if (verdict.kind !== 'malformed') throw new Error(`expected malformed, got ${verdict.kind}`);
+      expect(verdict.problem).to.equal('unterminated quote');
+      expect(verdict.table).to.equal(null);
+      expect(verdict.found?.hit).to.deep.equal({
+        line: 7, record: 6, table: 'CommonSecurityLog', time: null, matches: [{ field: null, ip: IOC, port: null, portMatch: null }], suppressedBy: null, malformed: true, fields: {},
+      });
+    });
+
+    it('is an error only, without IOC text or under --kql-parity', () => {
+      expect(judgeRecord(rule(), record(null, { problem: 'bad', rawIps: new Set() }), null)).to.deep.equal({ kind: 'malformed', table: null, problem: 'bad', found: null });
+      expect(judgeRecord(rule({ kqlParity: true }), broken(), null)).to.deep.equal({ kind: 'malformed', table: null, problem: 'unterminated quote', found: null });
+    });
+
+    it('says "unreadable record" when the reader gave no reason', () => {
+      expect(judgeRecord(rule(), record(null), null)).to.deep.include({ kind: 'malformed', problem: 'unreadable record', found: null });
+    });
+  });
+
+  describe('a suspect record (parsed, but its columns in doubt)', () => {
+    const suspect = { problem: 'a quote inside an unquoted field', rawIps: new Set([IOC]) };
+
+    it('is reported as malformed, with its raw IOC hit, when no watched field matched', () => {
+      const verdict = judgeRecord(rule(), record(dne(OTHER, { Message: `x ${IOC}` }), { suspect }), null);
+      expect(verdict.kind).to.equal('malformed');
+      if (verdict.kind !== 'malformed') return;
+      expect([verdict.table, verdict.problem, verdict.found?.hit.malformed, verdict.found?.hit.table]).to.deep.equal(['DeviceNetworkEvents', suspect.problem, true, 'unknown']);
+    });
+
+    it('is an ordinary hit when a watched field matched', () => {
+      expect(judgeRecord(rule(), record(dne(IOC), { suspect }), null).kind).to.equal('hit');
+    });
+  });
+});
