@@ -5,6 +5,7 @@
 //                      [--contenders perlbot-hunt,rg,naive] [--hunt PATH] [--no-build]
 //                      [--scaling 256MiB,1GiB,4GiB] [--jobs-test] [--jobs-size 512MiB] [--jobs-files 2] [--skip-main]
 //                      [--many-hits N] [--many-hits-formats json,ndjson,csv,text,html]
+//                      [--slow-paths] [--slow-paths-size 100MiB]
 //                      [--data-dir bench/data] [--markdown-out FILE] [--json-out FILE]
 //
 // Every contender runs on the same files in one run, round-robin (the order rotates each
@@ -20,6 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cslHeader, DEFAULT_DATA_DIR, ensureDataset, formatSize, parseSize } from './generate.mjs';
 import { MANY_HITS_FORMATS, manyHitsScenario } from './many-hits.mjs';
+import { slowPathsScenario } from './slow-paths.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH_DIR, '..');
@@ -43,6 +45,8 @@ function parseArgs(argv) {
     build: true,
     scaling: null,
     jobsTest: false,
+    slowPaths: false,
+    slowPathsSize: 100 * 1024 ** 2,
     skipMain: false,
     jobsSize: 512 * 1024 ** 2,
     jobsFiles: 2,
@@ -81,6 +85,8 @@ function parseArgs(argv) {
       case '--no-build': o.build = false; break;
       case '--scaling': o.scaling = list(value(), null, 'scaling').map(parseSize); break;
       case '--jobs-test': o.jobsTest = true; break;
+      case '--slow-paths': o.slowPaths = true; break;
+      case '--slow-paths-size': o.slowPathsSize = parseSize(value()); break;
       case '--skip-main': o.skipMain = true; break;
       case '--jobs-size': o.jobsSize = parseSize(value()); break;
       case '--jobs-files': o.jobsFiles = Number(value()); if (!Number.isInteger(o.jobsFiles) || o.jobsFiles < 1) throw new BenchFailure('--jobs-files needs a whole number of files'); break;
@@ -91,7 +97,7 @@ function parseArgs(argv) {
       case '--json-out': o.jsonOut = resolve(value()); break;
       case '--help':
       case '-h':
-        process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 9).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+        process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 10).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
         process.exit(0);
         break;
       default:
@@ -565,6 +571,7 @@ async function main() {
     if (o.scaling) await scalingScenario(ctx, o, md, results);
     if (o.jobsTest) await jobsScenario(ctx, o, md, results);
     if (o.manyHits) await manyHitsScenario(ctx, o, md, results, { measure, log, BenchFailure });
+    if (o.slowPaths) await slowPathsScenario(ctx, o, md, results, { measure, median, log, BenchFailure });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

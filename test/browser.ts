@@ -42,9 +42,11 @@ export interface Browser {
 }
 
 /** A fresh user-data folder each time: no profile, cache or extension carried over. */
-export async function launch(): Promise<Browser> {
+export async function launch(settings: { javaScript?: boolean; width?: number } = {}): Promise<Browser> {
   const profile = join(tempDir(), 'profile');
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: settings.width ?? 1280, height: 900 }, javaScriptEnabled: settings.javaScript ?? true,
+  });
   const requests: string[] = [];
   const errors: string[] = [];
   context.on('request', (request) => requests.push(request.url()));

@@ -83,9 +83,16 @@ describe('carried to another machine', function () {
         expect(String(run(path, ['--emit', 'kql'], dir).stdout)).to.equal(runCli(['--emit', 'kql']).stdout);
         const report = join(tempDir(), 'host.json');
         writeFileSync(report, JSON.stringify(installed));
-        const merged = run(path, ['merge', '--format', 'json', report, report], dir);
+        const merged = run(path, ['merge', '--allow-overlap', '--format', 'json', report, report], dir);
         expect(merged.status, String(merged.stderr)).to.equal(1);
-        expect(String(merged.stdout)).to.equal(runCli(['merge', '--format', 'json', report, report]).stdout);
+        expect(String(merged.stdout)).to.equal(runCli(['merge', '--allow-overlap', '--format', 'json', report, report]).stdout);
+      });
+
+      it('names itself as the user typed it, in help and usage errors', () => {
+        const { dir, path } = carried(name);
+        const typed = name === 'perlbot-hunt.mjs' ? 'node perlbot-hunt.mjs' : 'perlbot-hunt';
+        expect(String(run(path, ['--help'], dir).stdout)).to.include(`${typed} [options]`);
+        expect(String(run(path, ['--no-such-option'], dir).stderr)).to.include(`Try ${typed} --help.`);
       });
     });
   }

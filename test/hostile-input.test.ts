@@ -150,8 +150,8 @@ describe('encodings and odd content', () => {
     const dir = writeFiles({ 'a-zeros.csv': Buffer.alloc(100000), 'b-binary.csv': binary, 'c.csv': text });
     const report = await hunt([dir]);
     expect(report.files.map((f) => f.errors.map((e) => e.message))).to.deep.equal([
-      ['binary data (mostly NUL bytes), not a CSV or JSON export: not read'],
-      ['binary data (mostly NUL bytes), not a CSV or JSON export: not read'],
+      ['not a text export (binary data: NUL or control bytes): not read'],
+      ['not a text export (binary data: NUL or control bytes): not read'],
       [],
     ]);
     expect(report.summary.hits).to.equal(1);

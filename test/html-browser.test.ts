@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { runCli, tempDir, writeFiles } from './helpers.js';
+import { ROOT, runCli, tempDir, writeFiles } from './helpers.js';
 import { launch, openReport, requireBrowser, type Browser } from './browser.js';
 import { printHtml } from '../lib/printers/html/html-printer.js';
 import { printToString, streamOf } from '../lib/report/report-stream.js';
@@ -99,7 +99,9 @@ describe('the HTML report in a browser', function () {
       const counts = await page.$$eval(`.legend li[data-ioc="${iocLabel(p)}"] .n`, (spans) => spans.map((s) => s.textContent));
       expect(counts.map(digits), iocLabel(p)).to.deep.equal([p.hits - active, p.suppressed - (untimed.length - active)]);
     }
-    const shot = join(folder, 'report.png');
+    // kept for a person to look at (git-ignored)
+    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+    const shot = join(ROOT, 'test-artifacts', 'html-report.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(readFileSync(shot).subarray(0, 8).toString('hex')).to.equal('89504e470d0a1a0a');
     expect(statSync(shot).size).to.be.greaterThan(10_000);

@@ -175,7 +175,7 @@ describe('IOC files (--iocs)', () => {
         [['--iocs', join(dir, 'domains.txt')], /domains\.txt: no usable IOC .*1 domain/],
         [['--iocs', join(dir, 'broken.json')], /broken\.json: not valid JSON at line 4/],
         [['--iocs', join(dir, 'garbage.txt')], /garbage\.txt: no usable IOC .*garbage\.txt:1: "not an ioc"/],
-        [['--iocs', join(dir, 'missing.csv')], /missing\.csv: cannot read the IOC file \(ENOENT\)/],
+        [['--iocs', join(dir, 'missing.csv')], /missing\.csv: cannot read the IOC file: no such file or directory/],
         [['--iocs', CSV, '--min-confidence', '101'], /--min-confidence must be a whole percentage/],
         [['--iocs', CSV, '--min-confidence', '100', '--iocs', join(dir, 'domains.txt')], /domains\.txt: no usable IOC/],
       ];

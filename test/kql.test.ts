@@ -143,16 +143,35 @@ describe('--emit kql', () => {
     for (const query of Object.values(builtin)) expect(query).to.match(/^let malicious_ips = dynamic\(\["179\.43\.139\.84", "179\.43\.139\.86"\]\);$/m);
   });
 
-  it('keeps the seed rule\'s projection and order, then MatchedFields and SuppressedBy', () => {
+  it('keeps the seed rule\'s projection and order, then the appliance (CommonSecurityLog), MatchedFields and SuppressedBy', () => {
     const seedProjects = [...SEED.matchAll(/^\| project (.*)$/gm)].map((m) => m[1]);
     const seedOrders = [...SEED.matchAll(/^\| order by .*$/gm)].map((m) => m[0]);
     expect(seedProjects).to.have.length(2);
     const tables = ['CommonSecurityLog', 'DeviceNetworkEvents'];
+    // which appliance logged a CommonSecurityLog row; a Defender row already names its DeviceName
+    const appliance = ['DeviceVendor, DeviceProduct, DeviceName, Computer, ', ''];
     tables.forEach((table, i) => {
       const lines = builtin[table].split('\n');
-      expect(lines).to.include(`| project ${seedProjects[i]}, MatchedFields, SuppressedBy`);
+      expect(lines).to.include(`| project ${seedProjects[i]}, ${appliance[i]}MatchedFields, SuppressedBy`);
       expect(lines[lines.length - 1]).to.equal(seedOrders[i]);
     });
+  });
+
+  it('says at the top of each query what bounds it in time: the picker of Logs, or --since/--until', () => {
+    for (const query of Object.values(builtin)) {
+      const comment = query.slice(0, query.indexOf('\nlet '));
+      expect(comment).to.match(/^\/\/ Time: no --since\/--until, so this query has no time filter of its own\./);
+      expect(comment).to.contain("In Sentinel's Logs the time\n// picker bounds it (default: last 24 hours)");
+      expect(comment).to.contain('set the picker to a custom range, or emit again with a window, e.g. --since 2026-05-01.');
+      expect(query).not.to.match(/^\| where (TimeGenerated|Timestamp) /m);
+    }
+    const windowed = hunts(emit('--since', '2026-05-01', '--until', '2026-06-01T12:00:00Z'));
+    expect(windowed.CommonSecurityLog.split('\n')[0]).to.equal(
+      '// Time: TimeGenerated from 2026-05-01T00:00:00.000Z to 2026-06-01T12:00:00.000Z (end excluded), by the query\'s own where (--since/--until). Sentinel\'s time picker then shows "Set in query".',
+    );
+    // DeviceNetworkEvents is filtered on Timestamp: the picker, on TimeGenerated, still applies
+    expect(windowed.DeviceNetworkEvents.split('\n')[0]).to.match(/^\/\/ Time: Timestamp from 2026-05-01T00:00:00\.000Z to 2026-06-01T12:00:00\.000Z .* still applies as well: set it to a custom range covering this one\.$/);
+    expect(hunts(emit('--since', '2026-05-01')).CommonSecurityLog.split('\n')[0]).to.contain('from 2026-05-01T00:00:00.000Z to any time');
   });
 
   it('watches the same fields as the scan, through the address reading; under --kql-parity the KQL\'s own fields as exact strings', () => {
@@ -279,5 +298,14 @@ describe('--emit kql', () => {
     expect(run.stdout).to.equal('');
     expect(readFileSync(out, 'utf8')).to.equal(emit());
     expect(runCli(['--emit', 'sql']).status).to.equal(2);
+  });
+
+  it('refuses --format (any) instead of ignoring it: a pipeline asking for JSON must not get KQL', () => {
+    for (const args of [['-f', 'json'], ['--format', 'csv'], ['--format', 'text']]) {
+      const run = runCli(['--emit', 'kql', ...args]);
+      expect(run.status, args.join(' ')).to.equal(2);
+      expect(run.stdout).to.equal('');
+      expect(run.stderr).to.contain(`--emit kql prints queries, not a report: leave out --format (${args[1]})`);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { ROOT } from './helpers.js';
 
 /** Lowest first; folders on one line know nothing of each other. */
 const LAYERS: readonly (readonly string[])[] = [
-  ['assets', 'kernel', 'record'],
+  ['assets', 'errors', 'kernel', 'record', 'terminal'],
   ['report', 'time'],
   ['tables'],
   ['matcher'],

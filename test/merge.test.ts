@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSL_HEADER, FIXTURES, runCli, writeFiles, tempDir } from './helpers.js';
 import type { Hit, Report } from '../lib/report/report.js';
@@ -65,6 +65,8 @@ describe('perlbot-hunt merge', () => {
   it('keeps the same path on two machines apart, by report', () => {
     const logs = writeFiles({ 'export.csv': `${CSL_HEADER}\n2026-05-21T10:00:00Z,Palo Alto Networks,PAN-OS,allow,TRAFFIC,10.1.1.5,50000,179.43.139.84,443,,,,,\n` });
     const hostA = scanTo(dir, 'host-a.json', join(logs, 'export.csv'));
+    // the other machine's file of that path holds other records
+    writeFileSync(join(logs, 'export.csv'), `${CSL_HEADER}\n2026-05-21T09:00:00Z,Palo Alto Networks,PAN-OS,allow,TRAFFIC,10.1.1.6,50000,179.43.139.84,443,,,,,\n`);
     const hostB = scanTo(dir, 'host-b.json', join(logs, 'export.csv'));
     const report = merge('--format', 'json', hostA, hostB).report!;
     expect(report.hits.map((h) => [h.file, h.report])).to.deep.equal([[join(logs, 'export.csv'), hostA], [join(logs, 'export.csv'), hostB]]);
@@ -115,7 +117,7 @@ describe('perlbot-hunt merge', () => {
       ['other.json', /other\.json: not a perlbot-hunt JSON report/],
       ['cut.json', /cut\.json: not JSON/],
       ['nohits.json', /nohits\.json: "hits" is missing/],
-      ['missing.json', /missing\.json: cannot read it \(ENOENT\)/],
+      ['missing.json', /missing\.json: cannot read it: no such file or directory/],
     ];
     for (const [name, message] of cases) {
       const run = merge(csl, join(bad, name));
@@ -127,7 +129,7 @@ describe('perlbot-hunt merge', () => {
 
   it('exits as a scan would, writes --output atomically, and leaves `perlbot-hunt <dir>` (and a folder named merge) a scan', () => {
     const clean = scanTo(dir, 'clean.json', join(FIXTURES, 'other', 'remoteip-summary.csv'));
-    expect(merge(clean, clean).status).to.equal(0);
+    expect(merge('--allow-overlap', clean, clean).status).to.equal(0);
     const out = join(dir, 'merged.csv');
     const run = runCli(['merge', '--format', 'csv', '--output', out, csl, dne]);
     expect(run.status).to.equal(1);
@@ -136,5 +138,43 @@ describe('perlbot-hunt merge', () => {
     const scan = runCli(['--format', 'json', './merge'], {}, folder);
     expect(scan.status).to.equal(1);
     expect((JSON.parse(scan.stdout) as Report).summary.hits).to.equal(1);
+  });
+});
+
+describe('perlbot-hunt merge: each input counted once', () => {
+  const line = (n: number) => `2026-05-21T10:0${n}:00Z,Palo Alto Networks,PAN-OS,allow,TRAFFIC,10.1.1.${n},50000,179.43.139.84,443,,,,,`;
+  let dir: string;
+  let partA: string;
+  let partB: string;
+  before(() => {
+    dir = tempDir();
+    const logs = writeFiles({ 'a.csv': `${CSL_HEADER}\n${line(1)}\n${line(2)}\n`, 'b.csv': `${CSL_HEADER}\n${line(3)}\n` });
+    partA = scanTo(dir, 'part-a.json', join(logs, 'a.csv'));
+    partB = scanTo(dir, 'part-b.json', join(logs, 'b.csv'));
+  });
+
+  it('refuses the same report twice, naming both, and counts it once with --allow-overlap', () => {
+    const copy = join(dir, 'copy-of-a.json');
+    writeFileSync(copy, readFileSync(partA));
+    const refused = merge('--format', 'json', partA, copy);
+    expect(refused.status).to.equal(2);
+    expect(refused.stderr).to.include(copy).and.include(partA).and.include('the same report');
+    const once = merge('--allow-overlap', '--format', 'json', partA, copy).report!;
+    expect(once.summary.hits).to.equal(2);
+    expect(once.summary.perIoc[0].hits).to.equal(2);
+    expect(once.files).to.have.length(1);
+  });
+
+  it('refuses a sweep merged with one of its own parts (the same input file in two reports), and counts it once with --allow-overlap', () => {
+    const sweep = join(dir, 'sweep.json');
+    expect(runCli(['merge', '--format', 'json', '-o', sweep, partA, partB]).status).to.equal(1);
+    const refused = merge('--format', 'json', sweep, partA);
+    expect(refused.status).to.equal(2);
+    expect(refused.stderr).to.include(sweep).and.include(partA);
+    const once = merge('--allow-overlap', '--format', 'json', sweep, partA).report!;
+    expect(once.summary.hits).to.equal(3);
+    expect(once.summary.perIoc[0]).to.deep.include({ hits: 3 });
+    expect(once.hits).to.have.length(3);
+    expect(once.merge!.reports.map((r) => r.path)).to.deep.equal([partA, partB]);
   });
 });

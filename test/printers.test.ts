@@ -215,7 +215,7 @@ describe('--output FILE', () => {
     const out = tempDir();
     const target = join(out, 'report.json');
     writeFileSync(target, 'an older report that must be replaced whole');
-    const run = runCli(['--format', 'json', '--output', target, evidence]);
+    const run = runCli(['--format', 'json', '--force', '--output', target, evidence]);
     expect(run.status).to.equal(1);
     expect(run.stdout).to.equal('');
     const report = JSON.parse(readFileSync(target, 'utf8')) as Report;
@@ -263,13 +263,13 @@ describe('--output FILE', () => {
     expect(readdirSync(base)).to.deep.equal(['plain']);
   });
 
-  it('failing only at the end (FILE is a folder): nothing written, no temporary file, the hits still exit 1', () => {
+  it('onto a folder: exit 2 before scanning, the folder untouched, no temporary file', () => {
     const base = tempDir();
     mkdirSync(join(base, 'report.json'));
     writeFileSync(join(base, 'report.json', 'keep'), 'x');
     const run = runCli(['--output', join(base, 'report.json'), writeFiles(EVIDENCE)]);
-    expect(run.status).to.equal(1);
-    expect(run.stderr).to.match(/cannot write the report to .*report\.json: .*nothing was written there/);
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.match(/cannot write the report to .*report\.json: it is a directory/);
     expect(readdirSync(base)).to.deep.equal(['report.json']);
     expect(readdirSync(join(base, 'report.json'))).to.deep.equal(['keep']);
   });
@@ -287,7 +287,8 @@ describe('--output FILE', () => {
   it('refuses to write over one of its inputs: inputs are never modified', () => {
     const dir = writeFiles(EVIDENCE);
     const input = join(dir, 'csl.csv');
-    const run = runCli(['--format', 'csv', '--output', input, dir]);
+    // without --force an existing file is refused anyway; with it, an input still is
+    const run = runCli(['--format', 'csv', '--force', '--output', input, dir]);
     // the scan found active hits: 1 says so even though the report could not be written
     expect(run.status).to.equal(1);
     expect(run.stderr).to.match(/one of the inputs/);

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, writeFiles, tempDir, CSL_HEADER } from './helpers.js';
+import { runCli, writeFiles, tempDir, CSL_HEADER, ROOT } from './helpers.js';
+import { spawn, spawnSync } from 'node:child_process';
 import { hasScript, runInTerminal } from './pty.js';
 import { ProgressSink } from '../lib/progress/progress-sink.js';
 import { progressLine } from '../lib/progress/progress-line.js';
@@ -174,5 +175,36 @@ describe('progress on the command line', () => {
     expect(run.status).to.equal(1);
     expect(run.stderr).to.equal('');
     expect(run.stdout).not.to.include('\r');
+  });
+});
+
+describe('Ctrl-C during a scan', () => {
+  it('clears the progress line and says how many files were done', async function () {
+    if (!hasScript()) this.skip();
+    const dir = writeFiles({ 'a.csv': 'x,y\n1,2\n' });
+    // a FIFO nobody writes to: the scan waits on it until interrupted
+    const fifo = join(dir, 'waits');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) this.skip();
+    const command = [process.execPath, join(ROOT, 'bin', 'perlbot-hunt.js'), '-j', '1', join(dir, 'a.csv'), fifo].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '' } });
+    let screen = '';
+    const shown = new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk) => {
+        screen += String(chunk);
+        if (/files \d\/2/.test(screen)) resolve();
+      }),
+    );
+    const ended = new Promise((resolve) => child.on('close', resolve));
+    // should the interrupt go unheard, the closed terminal hangs it up rather than leaving it behind
+    setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
+    await shown;
+    // time for the small file to be done; the FIFO then holds the scan
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // the terminal's interrupt character, as typed
+    child.stdin.write('\x03');
+    await ended;
+    const after = screen.slice(screen.lastIndexOf('files '));
+    expect(after).to.match(/^files \d\/2[^\r\n]*\r +\r/);
+    expect(after).to.include('perlbot-hunt: interrupted after 1 file: no report written');
   });
 });

@@ -57,7 +57,7 @@ describe('large files read and hashed on a second thread', function () {
     writeFileSync(zeros, Buffer.alloc(17 * MiB));
     writeFileSync(after, largeCsv(17 * MiB, '179.43.139.84'));
     const report = await hunt([zeros, after], { jobs: 2 });
-    expect(report.files[0].errors.map((e) => e.message)).to.deep.equal(['binary data (mostly NUL bytes), not a CSV or JSON export: not read']);
+    expect(report.files[0].errors.map((e) => e.message)).to.deep.equal(['not a text export (binary data: NUL or control bytes): not read']);
     expect(report.files.map((f) => [f.bytes, f.sha256])).to.deep.equal([zeros, after].map((p) => [readFileSync(p).length, sha256(p)]));
     expect(report.summary.hits).to.equal(2);
   });

@@ -1,3 +1,4 @@
+import { basename, isAbsolute, relative } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { WORKER_FLAG } from './worker-flag.js';
 
@@ -15,9 +16,22 @@ function runWorker(name: string | undefined): Promise<unknown> {
   return Promise.reject(new Error(`perlbot-hunt bundle: unknown worker "${String(name)}"`));
 }
 
+/**
+ * The command as the user typed it, for help and usage lines:
+ * `node perlbot-hunt.mjs` (the script as named from here), or the single
+ * executable's own name.
+ */
+function program(): string {
+  const script = process.argv[1];
+  const executable = basename(process.execPath);
+  if (script === undefined || script === process.execPath || !/\.[cm]?js$/.test(script)) return executable;
+  const near = relative(process.cwd(), script);
+  return `node ${near !== '' && !near.startsWith('..') && !isAbsolute(near) ? near : script}`;
+}
+
 if (isMainThread) {
   void import('../cli/main.js').then(async ({ main }) => {
-    process.exitCode = await main(process.argv.slice(2));
+    process.exitCode = await main(process.argv.slice(2), program());
   });
 } else {
   void runWorker(process.argv[process.argv.indexOf(WORKER_FLAG) + 1]);

@@ -1,34 +1,30 @@
-import { writeStdout } from './cli-io.js';
-import { AtomicOutput } from '../report/atomic-output.js';
+import { reason, say, sendReport } from './cli-io.js';
+import { openOutput, type ReportOutput } from '../report/deliver.js';
 import { emitKql, type KqlContext } from '../kql/emit-kql.js';
 import { EXIT } from './exit-status.js';
 
-// `--emit kql`: the hunting queries instead of a scan, written like a report
-// (standard output, or --output FILE atomically).
+// `--emit kql`: the hunting queries instead of a scan, delivered like a
+// report (standard output, or --output FILE by the same rules).
 
-
-/** `path`: --output, or null for standard output. */
-export async function emitQueries(context: KqlContext, path: string | null): Promise<number> {
+/** `destination.path`: --output, or null for standard output. */
+export async function emitQueries(context: KqlContext, destination: { path: string | null; force: boolean }): Promise<number> {
   let text: string;
   try {
     text = emitKql(context);
   } catch (error) {
-    process.stderr.write(`perlbot-hunt: cannot write the exclusions as KQL: ${(error as Error).message}\n`);
+    say(`cannot write the exclusions as KQL: ${(error as Error).message}`);
     return EXIT.nothingScanned;
   }
-  if (path === null) {
-    await writeStdout(text);
-    return EXIT.clean;
-  }
-  let output: AtomicOutput | null = null;
+  let output: ReportOutput;
   try {
-    output = await AtomicOutput.open(path);
-    await output.commit(text);
-    return EXIT.clean;
+    output = await openOutput(destination.path, { force: destination.force });
   } catch (error) {
-    process.stderr.write(`perlbot-hunt: cannot write the queries to ${path}: ${(error as Error).message}\n`);
+    say(`cannot write the queries to ${destination.path}: ${reason(error)}`);
     return EXIT.nothingScanned;
+  }
+  try {
+    return (await sendReport(output, text, 'kql')) ? EXIT.clean : EXIT.nothingScanned;
   } finally {
-    await output?.abort();
+    await output.abort();
   }
 }

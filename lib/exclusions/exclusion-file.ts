@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { errnoText } from '../errors/errno-text.js';
 import { dataFile } from '../assets/assets.js';
 import { COMPARE_KINDS, type CompareKind } from './compare.js';
 import { ExclusionSet, type ColumnSource, type Condition, type ExclusionRule, type FieldDefinition } from './exclusion-set.js';
@@ -128,7 +129,7 @@ export function loadExclusionFile(path: string): ExclusionSet {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    throw new ExclusionFileError(`${path}: cannot read exclusions file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new ExclusionFileError(`${path}: cannot read exclusions file: ${errnoText(error)}`);
   }
   return exclusionSetFromJson(bytes.toString('utf8'), path, builtinExclusions().fieldMap, { origin: path, sha256: sha256Of(bytes) });
 }

@@ -1,6 +1,6 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoText } from './errno-text.js';
+import { errnoText } from '../errors/errno-text.js';
 
 // From what the user named to the list of files to scan (docs/inputs.md).
 // A sweep must not silently skip evidence: hidden files and folders are

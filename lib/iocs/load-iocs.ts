@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { errnoText } from '../errors/errno-text.js';
 import { builtinIocSet, IocSet, type Ioc } from '../matcher/ioc-set.js';
 import type { IocFileRecord, IocSetRecord } from '../report/report.js';
 import { classifyIoc } from './classify-ioc.js';
@@ -48,8 +49,7 @@ function readIocFile(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    const err = error as NodeJS.ErrnoException;
-    throw new IocFileFatal(`${path}: cannot read the IOC file (${err.code ?? err.message})`);
+    throw new IocFileFatal(`${path}: cannot read the IOC file: ${errnoText(error)}`);
   }
 }
 

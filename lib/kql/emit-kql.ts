@@ -12,7 +12,8 @@ import { kqlColumnIfExists, kqlDatetime, kqlDynamicList, kqlList, kqlString, kql
 // Azure Data Explorer). Same hit, same exclusions, same field map as the
 // scan; suppressed rows are kept and labelled in `SuppressedBy` (empty for an
 // active hit), never filtered away. Columns: the seed's projection, in its
-// order, then `MatchedFields` and `SuppressedBy`; newest first.
+// order, then the appliance that logged the row (CommonSecurityLog), then
+// `MatchedFields` and `SuppressedBy`; newest first.
 
 /** What the queries are written from: the same IOCs, exclusions and choices a scan would use. */
 export interface KqlContext {
@@ -105,10 +106,42 @@ function hunt(spec: TableSpec, context: KqlContext): string {
   body.push(`| where ${watched.map(test).join(' or ')}`);
   body.push(`| extend MatchedFields = strcat_array(array_concat(${watched.map((w) => `iff(${test(w)}, dynamic([${kqlString(w.name)}]), dynamic([]))`).join(', ')}), ", ")`);
   body.push(suppressedBy(spec.name, exclusions));
-  body.push(`| project ${[...spec.projection, 'MatchedFields', 'SuppressedBy'].join(', ')}`);
+  body.push(`| project ${[...spec.projection, ...(APPLIANCE_COLUMNS[spec.name] ?? []), 'MatchedFields', 'SuppressedBy'].join(', ')}`);
   body.push(`| order by ${timeColumn} desc`);
   const text = body.join('\n');
-  return [`let malicious_ips = ${kqlDynamicList(iocs.ips)};`, ...declarationsFor(text), text].join('\n');
+  return [...timeComment(spec, window), `let malicious_ips = ${kqlDynamicList(iocs.ips)};`, ...declarationsFor(text), text].join('\n');
+}
+
+/**
+ * Columns shown after the seed's: a CommonSecurityLog row is logged by an
+ * appliance, and without these the analyst cannot tell which one. The scan's
+ * report keeps the seed's projection.
+ */
+const APPLIANCE_COLUMNS: Partial<Record<TableName, readonly string[]>> = {
+  CommonSecurityLog: ['DeviceVendor', 'DeviceProduct', 'DeviceName', 'Computer'],
+};
+
+/**
+ * What bounds the query in time. Without --since/--until it has no filter of
+ * its own, and Sentinel's time picker (on TimeGenerated) silently decides
+ * how far back it looks: the analyst must be told, or a 24-hour answer reads
+ * as "no hit".
+ */
+function timeComment(spec: TableSpec, window: TimeWindow): string[] {
+  const timeColumn = spec.projection[0];
+  const picker = timeColumn === 'TimeGenerated'
+    ? "Sentinel's time picker then shows \"Set in query\"."
+    : "Sentinel's time picker (on TimeGenerated) still applies as well: set it to a custom range covering this one.";
+  if (window.since !== null || window.until !== null) {
+    const from = window.since === null ? 'any time' : new Date(window.since).toISOString();
+    const to = window.until === null ? 'any time' : new Date(window.until).toISOString();
+    return [`// Time: ${timeColumn} from ${from} to ${to} (end excluded), by the query's own where (--since/--until). ${picker}`];
+  }
+  return [
+    `// Time: no --since/--until, so this query has no time filter of its own. In Sentinel's Logs the time`,
+    "// picker bounds it (default: last 24 hours); in Azure Data Explorer nothing does (all rows are read).",
+    '// To widen it: set the picker to a custom range, or emit again with a window, e.g. --since 2026-05-01.',
+  ];
 }
 
 function describeSet(provenance: { origin: string; sha256: string | null }): string {

@@ -29,7 +29,10 @@ export class RawIocSearch {
 
   constructor(private readonly iocs: IocSet) {
     this.needles = iocs.ips.map((ip) => ({ ip, bytes: Buffer.from(ip, 'latin1') }));
-    this.overlap = Math.max(0, ...this.needles.map((n) => n.bytes.length)) + 2;
+    // a loop, not Math.max(...): a spread of a long custom IOC list would overflow the stack
+    let longest = 0;
+    for (const needle of this.needles) longest = Math.max(longest, needle.bytes.length);
+    this.overlap = longest + 2;
     let prefix = iocs.ips[0] ?? '';
     for (const ip of iocs.ips) while (!ip.startsWith(prefix)) prefix = prefix.slice(0, -1);
     this.prefix = Buffer.from(prefix, 'latin1');
@@ -48,7 +51,10 @@ export class RawIocSearch {
       const shift = Math.min(before.length, longest - 1);
       for (const at of this.scanFor(seam)) if (at < shift) found.push(at - shift);
     }
-    found.push(...this.scanFor(chunk));
+    // appended one by one: a chunk made of IOC-like text has a candidate every few bytes,
+    // and a spread of that many arguments overflows the stack
+    if (found.length === 0) return this.scanFor(chunk);
+    for (const at of this.scanFor(chunk)) found.push(at);
     return found;
   }
 

@@ -1,6 +1,7 @@
 import type { FileEntry, Hit, MergedReportEntry, PerIocCount, Report, RunRecord } from '../report/report.js';
 import { compareHits, TOOL_NAME } from '../sink/report-builder.js';
 import { contextOf } from '../report/hit-context.js';
+import { iocsOfHit } from '../report/hit-iocs.js';
 import type { ReadReport } from './read-report.js';
 
 // `perlbot-hunt merge`: reports of one sweep, fanned out over many machines,
@@ -70,17 +71,93 @@ function labelled<T extends FileEntry | Hit>(item: T, path: string): T {
   return { ...item, report: item.report ?? path };
 }
 
-export function mergeReports(reports: readonly ReadReport[], toolVersion: string): Report {
+/** One report, or one input file of a report, seen again: the same bytes would be counted twice. */
+interface Overlap {
+  /** What is seen twice, in words. */
+  what: string;
+  /** The report where it was seen first, and the one where it is seen again. */
+  first: string;
+  again: string;
+}
+
+/** The reports (by SHA-256) a report stands for: itself, or for a merged report each report it merged. */
+function reportDigests(read: ReadReport): Array<{ sha256: string; path: string }> {
+  return read.report.merge ? read.report.merge.reports.map((r) => ({ sha256: r.sha256, path: r.path })) : [{ sha256: read.sha256, path: read.path }];
+}
+
+const fileKey = (file: FileEntry) => `${file.sha256 ?? ''}\u0000${file.path}`;
+
+function overlaps(reports: readonly ReadReport[]): Overlap[] {
+  const found: Overlap[] = [];
+  const digests = new Map<string, string>();
+  const files = new Map<string, string>();
+  for (const read of reports) {
+    const here = new Set<string>();
+    for (const { sha256, path } of reportDigests(read)) {
+      const seen = digests.get(sha256);
+      const what = path === read.path ? 'the same report' : `the same report (${path}, merged into it)`;
+      if (seen !== undefined && !here.has(sha256)) found.push({ what: `${what}, SHA-256 ${sha256}`, first: seen, again: read.path });
+      else digests.set(sha256, read.path);
+      here.add(sha256);
+    }
+    for (const file of read.report.files) {
+      // an unreadable file has no digest: nothing of it was counted
+      if (file.sha256 === null) continue;
+      const seen = files.get(fileKey(file));
+      if (seen !== undefined && seen !== read.path) found.push({ what: `the same input file ${file.path} (SHA-256 ${file.sha256})`, first: seen, again: read.path });
+      else files.set(fileKey(file), read.path);
+    }
+  }
+  return found;
+}
+
+/**
+ * Each input once: the first report to hold a file (same path, same
+ * SHA-256) keeps it; later reports give up that file and its hits.
+ */
+function onceEach(reports: readonly ReadReport[]): { files: FileEntry[]; hits: Hit[]; dropped: Hit[] } {
+  const taken = new Set<string>();
+  const files: FileEntry[] = [];
+  const hits: Hit[] = [];
+  const dropped: Hit[] = [];
+  for (const read of reports) {
+    const skipped = new Set<string>();
+    for (const file of read.report.files) {
+      const key = fileKey(file);
+      // labelled by its report: a merged report holds the same path from many machines
+      const own = `${file.report ?? read.path}\u0000${file.path}`;
+      if (file.sha256 !== null && taken.has(key)) skipped.add(own);
+      else {
+        if (file.sha256 !== null) taken.add(key);
+        files.push(labelled(file, read.path));
+      }
+    }
+    for (const hit of read.report.hits) {
+      if (skipped.has(`${hit.report ?? read.path}\u0000${hit.file}`)) dropped.push(hit);
+      else hits.push(labelled(hit, read.path));
+    }
+  }
+  return { files, hits, dropped };
+}
+
+export function mergeReports(reports: readonly ReadReport[], toolVersion: string, options: { allowOverlap?: boolean } = {}): Report {
   if (reports.length === 0) throw new MergeRefused('no report to merge');
   const [first] = reports;
   for (const other of reports.slice(1)) {
     const why = difference(first, other);
     if (why !== null) throw new MergeRefused(`${other.path} was made with ${why} than ${first.path}: its counts would not add up with the others'. Merge reports of one sweep only (same IOCs, exclusions, --kql-parity, --since and --until).`);
   }
+  const overlap = overlaps(reports);
+  if (overlap.length > 0 && options.allowOverlap !== true) {
+    const [o] = overlap;
+    const more = overlap.length > 1 ? ` (and ${overlap.length - 1} more overlap${overlap.length > 2 ? 's' : ''})` : '';
+    throw new MergeRefused(`${o.again} holds ${o.what}, already in ${o.first}: its hits would be counted twice${more}. Leave one out, or give --allow-overlap to count each input once.`);
+  }
 
-  const files = reports.flatMap((r) => r.report.files.map((f) => labelled(f, r.path)));
+  const kept = onceEach(reports);
+  const files = kept.files;
   // a stable sort: equal times keep file and report order
-  const hits = reports.flatMap((r) => r.report.hits.map((h) => labelled(h, r.path))).sort(compareHits);
+  const hits = kept.hits.sort(compareHits);
   const active = hits.filter((h) => h.suppressedBy === null).length;
 
   const perIoc: PerIocCount[] = first.report.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, hits: 0, suppressed: 0 }));
@@ -91,6 +168,13 @@ export function mergeReports(reports: readonly ReadReport[], toolVersion: string
         into.hits += count.hits;
         into.suppressed += count.suppressed;
       }
+    }
+  }
+  // a hit given up as a second copy counted for its IOCs in its own report: not here
+  for (const hit of kept.dropped) {
+    for (const at of iocsOfHit(hit, first.report.iocs)) {
+      if (hit.suppressedBy === null) perIoc[at].hits--;
+      else perIoc[at].suppressed--;
     }
   }
 
@@ -124,6 +208,7 @@ export function mergeReports(reports: readonly ReadReport[], toolVersion: string
       perIoc,
     },
     hits,
-    merge: { reports: reports.flatMap(entries), perDevice },
+    // each report once, as each input file
+    merge: { reports: reports.flatMap(entries).filter((entry, at, all) => all.findIndex((e) => e.sha256 === entry.sha256) === at), perDevice },
   };
 }

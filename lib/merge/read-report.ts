@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { errnoText } from '../errors/errno-text.js';
 import type { Report } from '../report/report.js';
 import { TOOL_NAME } from '../sink/report-builder.js';
 
@@ -26,8 +27,7 @@ export function readReport(path: string): ReadReport {
   try {
     bytes = readFileSync(path);
   } catch (error) {
-    const err = error as NodeJS.ErrnoException;
-    throw new ReportFileError(`${path}: cannot read it (${err.code ?? err.message})`);
+    throw new ReportFileError(`${path}: cannot read it: ${errnoText(error)}`);
   }
   let doc: unknown;
   try {

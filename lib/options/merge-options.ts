@@ -1,19 +1,32 @@
-import { OUTPUT_FORMATS, UsageError, type OutputFormat, type ScanOptions } from './scan-options.js';
+import { flag, formatChoice, outputChoice, UsageError, type ScanOptions } from './scan-options.js';
 
 // `perlbot-hunt merge`'s options, checked once here like the scan's.
 
-export interface MergeOptions extends Pick<ScanOptions, 'format' | 'output' | 'color' | 'quiet'> {
+export interface MergeOptions extends Pick<ScanOptions, 'format' | 'output' | 'force' | 'csvRaw' | 'color' | 'quiet'> {
   /** JSON reports, in the order given (files and hits of equal time keep it). */
   reports: string[];
+  /**
+   * --allow-overlap: reports that share a report or an input file are merged,
+   * each input counted once; without it they are refused.
+   */
+  allowOverlap: boolean;
 }
 
-export function normalizeMergeOptions(raw: { reports?: unknown; format?: unknown; output?: unknown; color?: unknown; quiet?: unknown }): MergeOptions {
+export function normalizeMergeOptions(raw: { reports?: unknown; format?: unknown; output?: unknown; force?: unknown; csvRaw?: unknown; allowOverlap?: unknown; color?: unknown; quiet?: unknown }): MergeOptions {
   const reports = Array.isArray(raw.reports) ? raw.reports.map(String).filter((p) => p !== '') : [];
   if (reports.length === 0) throw new UsageError('merge needs the JSON reports to merge (written with --format json)');
-  const format = String(raw.format ?? 'text') as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not "${format}"`);
-  const output = raw.output === undefined || raw.output === null ? null : String(raw.output);
-  if (output !== null && output.trim() === '') throw new UsageError('--output needs a file name (leave it out to write to standard output)');
+  const format = formatChoice(raw.format);
+  const output = outputChoice(raw.output);
   if (output !== null && reports.includes(output)) throw new UsageError(`--output ${output} is one of the reports being merged: choose another file`);
-  return { reports, format, output, color: typeof raw.color === 'boolean' ? raw.color : null, quiet: raw.quiet === true };
+  const color = flag(raw.color);
+  return {
+    reports,
+    format,
+    output,
+    force: flag(raw.force) === true,
+    csvRaw: flag(raw.csvRaw) === true,
+    allowOverlap: flag(raw.allowOverlap) === true,
+    color: typeof color === 'boolean' ? color : null,
+    quiet: flag(raw.quiet) === true,
+  };
 }

@@ -15,8 +15,12 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'ndjson'
 export interface ScanOptions {
   paths: readonly string[];
   format: OutputFormat;
-  /** null: standard output. */
+  /** null: standard output (also for `-o -`). */
   output: string | null;
+  /** --force: an existing --output file may be replaced. */
+  force: boolean;
+  /** --csv-raw: CSV cells as found, formula-like ones included (for machines, not spreadsheets). */
+  csvRaw: boolean;
   kqlParity: boolean;
   /**
    * Parse every record (the reference path) instead of only those that may
@@ -50,6 +54,8 @@ export interface RawOptions {
   paths?: unknown;
   format?: unknown;
   output?: unknown;
+  force?: unknown;
+  csvRaw?: unknown;
   kqlParity?: unknown;
   fullParse?: unknown;
   table?: unknown;
@@ -70,8 +76,45 @@ export interface RawOptions {
 /** Bad usage: the CLI prints the message and exits 2 before scanning. */
 export class UsageError extends Error {}
 
-function instant(name: string, value: unknown): number | null {
-  if (value === undefined || value === null) return null;
+/** The file that stands for standard input among the paths, and for standard output as --output. */
+export const STANDARD_STREAM = '-';
+export const STANDARD_INPUT_FILE = '/dev/stdin';
+
+/**
+ * An option's one value. A repeated option arrives as a list and a name like
+ * `-o.csv` or `--help.csv` as an object: neither is a value, and taking it
+ * for one (String() of it) wrote reports to "[object Object]".
+ */
+export function scalar(name: string, value: unknown): string | number | boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) throw new UsageError(`--${name} is given ${value.length} times (${value.map(String).join(', ')}): give it once`);
+  if (typeof value === 'object') throw new UsageError(`--${name} needs one value, not ${JSON.stringify(value)}`);
+  return value as string | number | boolean;
+}
+
+/** A yes/no option: repeating it is harmless, the last one wins (`--color --no-color` is off). */
+export function flag(value: unknown): unknown {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+/** `--output`: null for standard output (none given, or `-`). */
+export function outputChoice(value: unknown): string | null {
+  const given = scalar('output', value);
+  if (given === undefined) return null;
+  const output = String(given);
+  if (output.trim() === '') throw new UsageError('--output needs a file name (leave it out, or give -, to write to standard output)');
+  return output === STANDARD_STREAM ? null : output;
+}
+
+export function formatChoice(value: unknown): OutputFormat {
+  const format = String(scalar('format', value) ?? 'text').toLowerCase() as OutputFormat;
+  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not "${format}"`);
+  return format;
+}
+
+function instant(name: string, raw: unknown): number | null {
+  const value = scalar(name, raw);
+  if (value === undefined) return null;
   const text = String(value).trim();
   // date-only and zone-less forms are read as UTC, as every time in the report is UTC
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`;
@@ -83,9 +126,10 @@ function instant(name: string, value: unknown): number | null {
 /** The most threads `--jobs` may ask for, and the default on a machine with more cores. */
 const MAX_JOBS = 64;
 
-function jobCount(value: unknown): number {
+function jobCount(raw: unknown): number {
+  const value = scalar('jobs', raw);
   // threads at once, hashing threads included (scan/thread-plan.ts)
-  if (value === undefined || value === null) return Math.min(MAX_JOBS, Math.max(1, availableParallelism()));
+  if (value === undefined) return Math.min(MAX_JOBS, Math.max(1, availableParallelism()));
   const text = String(value).trim();
   const jobs = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(jobs >= 1 && jobs <= MAX_JOBS)) throw new UsageError(`--jobs must be a whole number from 1 to ${MAX_JOBS}, not "${String(value)}"`);
@@ -93,6 +137,10 @@ function jobCount(value: unknown): number {
 }
 
 function exclusionChoice(value: unknown): ScanOptions['exclusions'] {
+  if (Array.isArray(value) && value.includes(false) && value.some((v) => typeof v === 'string')) {
+    throw new UsageError(`--no-exclusions and --exclusions ${value.find((v) => typeof v === 'string')} contradict each other: give one of them`);
+  }
+  value = scalar('exclusions', value);
   if (value === undefined || value === null || value === true) return { kind: 'builtin' };
   if (value === false) return { kind: 'none' };
   const path = String(value).trim();
@@ -102,57 +150,64 @@ function exclusionChoice(value: unknown): ScanOptions['exclusions'] {
 
 function iocChoice(value: unknown): ScanOptions['iocs'] {
   if (value === undefined || value === null) return { kind: 'builtin' };
-  const paths = (Array.isArray(value) ? value : [value]).map((v) => String(v).trim());
+  const paths = (Array.isArray(value) ? value : [value]).map((v) => String(scalar('iocs', v)).trim());
   if (paths.length === 0 || paths.some((p) => p === '' || p === 'true' || p === 'false')) throw new UsageError('--iocs needs a file (a ThreatFox CSV or JSON export, or a list of IOCs, one a line)');
   return { kind: 'files', paths };
 }
 
-function minConfidence(value: unknown): number | null {
-  if (value === undefined || value === null) return null;
+function minConfidence(raw: unknown): number | null {
+  const value = scalar('min-confidence', raw);
+  if (value === undefined) return null;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 100 || String(value).trim() === '') throw new UsageError(`--min-confidence must be a whole percentage from 0 to 100, not "${String(value)}"`);
   return n;
 }
 
-function emitChoice(value: unknown): ScanOptions['emit'] {
-  if (value === undefined || value === null) return null;
+function emitChoice(raw: unknown): ScanOptions['emit'] {
+  const value = scalar('emit', raw);
+  if (value === undefined) return null;
   if (String(value).toLowerCase() === 'kql') return 'kql';
   throw new UsageError(`--emit must be kql, not "${String(value)}"`);
 }
 
 export function normalizeOptions(raw: RawOptions): ScanOptions {
   const emit = emitChoice(raw.emit);
-  const paths = Array.isArray(raw.paths) ? raw.paths.map(String).filter((p) => p !== '') : [];
+  // `-` is standard input (read through the file that names it, so it is read like any file)
+  const paths = Array.isArray(raw.paths) ? raw.paths.map(String).filter((p) => p !== '').map((p) => (p === STANDARD_STREAM ? STANDARD_INPUT_FILE : p)) : [];
   if (emit !== null && paths.length > 0) throw new UsageError(`--emit ${emit} prints queries and scans nothing: leave out the paths (${paths.join(', ')})`);
   if (emit === null && paths.length === 0) throw new UsageError('no input given: name at least one file, directory or glob');
+  // a format asked for and silently dropped would leave a pipeline reading KQL as JSON
+  if (emit !== null && raw.format !== undefined && raw.format !== null) throw new UsageError(`--emit ${emit} prints queries, not a report: leave out --format (${String(raw.format)})`);
 
-  const format = String(raw.format ?? 'text') as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not "${format}"`);
+  const format = formatChoice(raw.format);
 
   let table: TableName | null = null;
-  if (raw.table !== undefined && raw.table !== null) {
-    table = tableByName(String(raw.table));
-    if (!table) throw new UsageError(`--table must be CommonSecurityLog or DeviceNetworkEvents, not "${String(raw.table)}"`);
+  const tableName = scalar('table', raw.table);
+  if (tableName !== undefined) {
+    table = tableByName(String(tableName));
+    if (!table) throw new UsageError(`--table must be CommonSecurityLog or DeviceNetworkEvents, not "${String(tableName)}"`);
   }
 
   const since = instant('since', raw.since);
   const until = instant('until', raw.until);
   if (since !== null && until !== null && since >= until) throw new UsageError('--since must be earlier than --until');
 
-  const output = raw.output === undefined || raw.output === null ? null : String(raw.output);
-  if (output !== null && output.trim() === '') throw new UsageError('--output needs a file name (leave it out to write to standard output)');
+  const output = outputChoice(raw.output);
+  const color = flag(raw.color);
 
   return {
     paths,
     format,
     output,
-    kqlParity: raw.kqlParity === true,
-    fullParse: raw.fullParse === true,
+    force: flag(raw.force) === true,
+    csvRaw: flag(raw.csvRaw) === true,
+    kqlParity: flag(raw.kqlParity) === true,
+    fullParse: flag(raw.fullParse) === true,
     table,
     since,
     until,
-    color: typeof raw.color === 'boolean' ? raw.color : null,
-    quiet: raw.quiet === true,
+    color: typeof color === 'boolean' ? color : null,
+    quiet: flag(raw.quiet) === true,
     exclusions: exclusionChoice(raw.exclusions),
     jobs: jobCount(raw.jobs),
     iocs: iocChoice(raw.iocs),

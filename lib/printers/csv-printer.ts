@@ -22,6 +22,19 @@ function cell(value: string | number | boolean | null | undefined): string {
   return value === null || value === undefined ? '' : String(value);
 }
 
+/** A number as a spreadsheet reads one: `-5`, `+3.25`, `-1e-3`. It stays as it is. */
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`,
+ * `@`, TAB or CR) gets a leading `'`, as OWASP advises against CSV
+ * injection: log fields and file names are attacker-controlled, and
+ * `=HYPERLINK(...)` or `=cmd|...` must stay text. A number stays a number.
+ */
+export function neutralised(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text;
+}
+
 /**
  * One match as `Field=ip:port`: `DestinationIP=179.43.139.84:443`. The port is
  * the one seen in the record, left out (`RemoteIP=179.43.139.84`) when none
@@ -35,6 +48,10 @@ export function matchText(match: Match): string {
 
 function row(hit: Hit): string[] {
   const first: Partial<Match> = hit.matches[0] ?? {};
+  return rawRow(hit, first).map(neutralised);
+}
+
+function rawRow(hit: Hit, first: Partial<Match>): string[] {
   return [
     cell(hit.file),
     cell(hit.line),
@@ -57,12 +74,13 @@ const CSV_OPTIONS = { record_delimiter: 'unix', quoted_match: /\r/ } as const;
 /** Rows turned into text together; each row is quoted on its own, so the pieces join into one valid file. */
 const ROWS_AT_ONCE = 256;
 
-export async function* printCsv(report: ReportStream): AsyncGenerator<string> {
+export async function* printCsv(report: ReportStream, options: { raw?: boolean } = {}): AsyncGenerator<string> {
+  const toRow = options.raw === true ? (hit: Hit) => rawRow(hit, hit.matches[0] ?? {}) : row;
   // the header row is written even with no hit, so an empty result still parses
   let rows: string[][] = [[...CSV_COLUMNS]];
   let text = '';
   for await (const hit of report.hits()) {
-    rows.push(row(hit));
+    rows.push(toRow(hit));
     if (rows.length < ROWS_AT_ONCE) continue;
     text += stringify(rows, CSV_OPTIONS);
     rows = [];

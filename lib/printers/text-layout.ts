@@ -17,48 +17,65 @@ function slice(text: string, start: number, end?: number): string {
   return Array.from(text).slice(start, end).join('');
 }
 
+// the terminal rule, one for the whole tool; re-exported for the printers
+export { printable } from '../terminal/terminal-text.js';
+
 /**
- * Control characters (including ESC) and bidirectional overrides shown as
- * escapes: log values are attacker-controlled, and the report must not let
- * them move the cursor, recolor the terminal or reorder what is shown.
+ * The most characters of one text a report shows. Log values are
+ * attacker-controlled and may be megabytes long: past this the text is cut,
+ * saying how much was left out (the JSON report has it whole).
  */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
-    if (ch === '\n') return '\\n';
-    if (ch === '\r') return '\\r';
-    if (ch === '\t') return '\\t';
-    const code = ch.codePointAt(0)!;
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+export const MAX_SHOWN_CHARACTERS = 2000;
+
+/** `text`, or its first `max` characters and how many more there were. */
+export function cutLong(text: string, max = MAX_SHOWN_CHARACTERS): string {
+  // cheap test first: a string no longer in UTF-16 units is no longer in characters
+  if (text.length <= max) return text;
+  let shown = 0;
+  let end = 0;
+  for (const ch of text) {
+    if (shown === max) break;
+    shown++;
+    end += ch.length;
+  }
+  if (end === text.length) return text;
+  return `${text.slice(0, end)}… (${count(length(text.slice(end)))} more characters)`;
 }
 
-/** Where to cut a token too long for a line: after a path separator if one is not too early. */
-function cutPoint(token: string, width: number): number {
-  const head = slice(token, 0, width);
-  const separator = Math.max(head.lastIndexOf('/'), head.lastIndexOf('\\'));
-  return separator + 1 >= width / 2 ? length(head.slice(0, separator + 1)) : width;
+/** Where to cut a token too long for a line (characters from `at`): after a path separator if one is not too early. */
+function cutPoint(chars: readonly string[], at: number, width: number): number {
+  let separator = -1;
+  for (let i = at; i < Math.min(chars.length, at + width); i++) if (chars[i] === '/' || chars[i] === '\\') separator = i - at;
+  return separator + 1 >= width / 2 ? separator + 1 : width;
 }
 
-/** Greedy word wrap; a token longer than a line is cut, preferably after a `/`. */
+/**
+ * Greedy word wrap; a token longer than a line is cut, preferably after a `/`.
+ * Very long text is cut first (cutLong), and the wrap itself is linear.
+ */
 export function wrap(text: string, firstWidth: number, restWidth: number): string[] {
   const lines: string[] = [];
   let line = '';
+  let used = 0;
   let width = Math.max(firstWidth, 1);
   const push = () => {
     lines.push(line.trimEnd());
     line = '';
+    used = 0;
     width = Math.max(restWidth, 1);
   };
-  for (const [, word, space] of text.matchAll(/(\S+)(\s*)/g)) {
-    let token = word;
-    if (line.trim() !== '' && length(line) + length(token) > width) push();
-    while (length(line) + length(token) > width) {
-      const cut = cutPoint(token, width - length(line));
-      line += slice(token, 0, cut);
-      token = slice(token, cut);
+  for (const [, word, space] of cutLong(text).matchAll(/(\S+)(\s*)/g)) {
+    const chars = Array.from(word);
+    let at = 0;
+    if (line !== '' && used + chars.length > width) push();
+    while (used + chars.length - at > width) {
+      const cut = cutPoint(chars, at, width - used);
+      line += chars.slice(at, at + cut).join('');
+      at += cut;
       push();
     }
-    line += token + space;
+    line += (at === 0 ? word : chars.slice(at).join('')) + space;
+    used += chars.length - at + length(space);
   }
   if (line.trim() !== '' || lines.length === 0) lines.push(line.trimEnd());
   return lines;

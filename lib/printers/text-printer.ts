@@ -3,7 +3,7 @@ import type { FileEntry, Hit, IocEntry, IocSetRecord, Match } from '../report/re
 import type { ReportHead, ReportStream } from '../report/report-stream.js';
 import { contextOf, describeActors } from '../report/hit-context.js';
 import { SeenTimes } from './seen-times.js';
-import { iocIndexOf, iocLabel } from '../report/hit-iocs.js';
+import { iocIndexOf, iocLabel, reportTitle } from '../report/hit-iocs.js';
 import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';
 
 // The default report, for a responder to read and paste into a case file.
@@ -158,17 +158,17 @@ function mergedReports(report: ReportHead): string[] {
 
 function addHeader(page: Page, report: ReportHead, c: ChalkInstance): void {
   const run = report.run;
-  page.add(`${report.tool.name} ${report.tool.version}: PerlBot C2 hunt report`, { style: c.bold });
+  page.add(printable(`${report.tool.name} ${report.tool.version}: ${reportTitle(report.iocs)}`), { style: c.bold });
   const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
-  page.add(`started   ${report.startedAt}`, { indent: 2 });
-  page.add(`finished  ${report.finishedAt} (${seconds.toFixed(1)} s)`, { indent: 2 });
+  page.add(printable(`started   ${report.startedAt}`), { indent: 2 });
+  page.add(printable(`finished  ${report.finishedAt} (${seconds.toFixed(1)} s)`), { indent: 2 });
   for (const line of mergedReports(report)) page.add(printable(line), { indent: 2, hang: 12 });
   if (run) {
     const o = run.options;
     const fields = o.kqlParity ? "the KQL's own fields, exact strings (--kql-parity)" : "the KQL's fields, translated addresses, LocalIP, RemoteUrl";
     page.add(`watching  ${fields}`, { indent: 2, hang: 12 });
-    page.add(`window    ${o.since || o.until ? `${o.since ?? 'any time'} to ${o.until ?? 'any time'} (end excluded)` : 'all times'}`, { indent: 2, hang: 12 });
-    page.add(`table     ${o.table ? `${o.table} for every file (--table)` : 'recognised per file'}`, { indent: 2, hang: 12 });
+    page.add(printable(`window    ${o.since || o.until ? `${o.since ?? 'any time'} to ${o.until ?? 'any time'} (end excluded)` : 'all times'}`), { indent: 2, hang: 12 });
+    page.add(printable(`table     ${o.table ? `${o.table} for every file (--table)` : 'recognised per file'}`), { indent: 2, hang: 12 });
   }
 
   page.blank();
@@ -234,8 +234,8 @@ function addSeen(page: Page, label: string, seen: SeenTimes): void {
     page.add(`${label}: no time recorded`, { indent: 2 });
     return;
   }
-  page.add(`${label}: first seen ${seen.first}`, { indent: 2 });
-  page.add(`last seen  ${seen.last}`, { indent: under });
+  page.add(printable(`${label}: first seen ${seen.first}`), { indent: 2 });
+  page.add(printable(`last seen  ${seen.last}`), { indent: under });
   if (seen.untimed > 0) page.add(`and ${plural(seen.untimed, 'hit')} without a time`, { indent: under });
 }
 
@@ -248,7 +248,7 @@ function addSummary(page: Page, report: ReportStream, figures: HitFigures, c: Ch
   const counts = `active hits ${count(summary.hits)}, suppressed ${count(summary.suppressed)}, errors ${count(summary.errors)}`;
   page.add(counts, { indent: 2, style: summary.hits > 0 ? (t) => c.red(c.bold(t)) : undefined });
   page.add('per IOC:', { indent: 2 });
-  for (const p of summary.perIoc) page.add(`${iocLabel(p)}  active ${count(p.hits)}, suppressed ${count(p.suppressed)}`, { indent: 4, hang: 8 });
+  for (const p of summary.perIoc) page.add(printable(`${iocLabel(p)}  active ${count(p.hits)}, suppressed ${count(p.suppressed)}`), { indent: 4, hang: 8 });
   if (hits > 0) {
     page.add('per device:', { indent: 2 });
     for (const [device, t] of figures.byDevice()) {

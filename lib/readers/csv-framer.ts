@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { CleanChunks } from './clean-chunk.js';
 import { scanKernel, type QuoteState } from '../kernel/scan-kernel.js';
 import type { RawIocSearch, RawIocStream } from '../matcher/raw-text.js';
@@ -45,7 +46,16 @@ export interface FramedRecord {
   rawIps?: Set<string>;
   /** IOC text may start in it (the chunk's candidate search says so, or it spans chunks): worth a closer look. */
   iocText?: boolean;
+  /**
+   * The record's field count when the framer counted one that differs from
+   * the header's: the row is ragged, and need not be parsed to be reported.
+   */
+  ragged?: number;
+  /** Its bytes are known to be UTF-8 without NUL bytes (its chunk was checked whole). */
+  clean?: boolean;
 }
+
+const UNCLOSED_QUOTE = 'a quoted field is never closed; read as a one-line broken record';
 
 export interface FramerOptions {
   /** Hand every record over (the reference path), not just those that may matter. */
@@ -59,6 +69,32 @@ function countLf(bytes: Buffer, from = 0, to = bytes.length): number {
   let count = 0;
   for (let at = bytes.indexOf(LF, from); at >= 0 && at < to; at = bytes.indexOf(LF, at + 1)) count++;
   return count;
+}
+
+/**
+ * Fields in one line read as a whole record, by the quote rules above; null
+ * when a quoted field is still open at its end.
+ */
+function lineFields(bytes: Buffer, from: number, to: number, delimiter: number): number | null {
+  let fields = 1;
+  let inQuotes = false;
+  let fieldStart = true;
+  for (let i = from; i < to; i++) {
+    const byte = bytes[i];
+    if (inQuotes) {
+      if (byte !== QUOTE) continue;
+      if (i + 1 < to && bytes[i + 1] === QUOTE) i++;
+      else inQuotes = false;
+    } else if (byte === QUOTE && fieldStart) {
+      inQuotes = true;
+    } else if (byte === delimiter) {
+      fields++;
+      fieldStart = true;
+      continue;
+    }
+    fieldStart = false;
+  }
+  return inQuotes ? null : fields;
 }
 
 function isBlank(bytes: Buffer, from: number, to: number): boolean {
@@ -104,6 +140,10 @@ export class CsvFramer {
   /** Field counts from the kernel: the header's, and the open record's so far. A record with another count is ragged and always handed over. */
   private headerFields: number | null = null;
   private fieldsSoFar = 0;
+  /** Bytes after an unclosed quote's first line, to be framed again before the next chunk. */
+  private replay: Buffer | null = null;
+  /** Offset up to which bytes have already been framed a second time (after an unclosed quote). */
+  private replayedTo = 0;
 
   constructor(
     private readonly delimiter: number,
@@ -122,24 +162,37 @@ export class CsvFramer {
 
   push(chunk: Buffer): FramedRecord[] {
     this.scan(chunk);
+    this.replayHeld();
     return this.out.splice(0);
   }
 
   /** The end of the text: a record still open is either the last record or an unclosed quote. */
   end(): FramedRecord[] {
-    // a character cut off by the end of the text is in the record still open
-    this.damaged ||= this.cleanChunks.cut;
-    if (this.oversize) {
-      this.finishOversize();
-    } else if (this.inQuotes && !this.quotePending) {
-      this.recoverUnclosedQuote();
-      return [...this.out.splice(0), ...this.end()];
-    } else if (this.heldSize > 0) {
-      this.quotePending = false;
-      this.inQuotes = false;
-      this.close(Buffer.alloc(0), 0, 0, this.kernel ? this.fieldsSoFar + 1 : undefined);
+    for (;;) {
+      // a character cut off by the end of the text is in the record still open
+      this.damaged ||= this.cleanChunks.cut;
+      if (this.oversize) {
+        this.finishOversize();
+      } else if (this.inQuotes && !this.quotePending) {
+        this.recoverUnclosedQuote();
+        this.replayHeld();
+        continue;
+      } else if (this.heldSize > 0) {
+        this.quotePending = false;
+        this.inQuotes = false;
+        this.close(Buffer.alloc(0), 0, 0, this.kernel ? this.fieldsSoFar + 1 : undefined);
+      }
+      return this.out.splice(0);
     }
-    return this.out.splice(0);
+  }
+
+  /** Frame again what an unclosed quote had swallowed: in a loop, as one recovery may lead to the next. */
+  private replayHeld(): void {
+    while (this.replay) {
+      const bytes = this.replay;
+      this.replay = null;
+      this.scan(bytes, true);
+    }
   }
 
   /** `again`: bytes already scanned once, framed again after an unclosed quote. */
@@ -274,7 +327,8 @@ export class CsvFramer {
     if (matters) {
       const line = whole ? this.lineAt(from) : this.startLine;
       const bytes = whole ? Buffer.from(chunk.subarray(from, to)) : Buffer.concat([...this.held, chunk.subarray(from, to)]);
-      this.out.push({ ordinal: this.ordinal, offset: this.start, line, bytes, iocText });
+      const clean = whole && !this.damaged;
+      this.out.push(ragged ? { ordinal: this.ordinal, offset: this.start, line, bytes, iocText, ragged: fields, clean } : { ordinal: this.ordinal, offset: this.start, line, bytes, iocText, clean });
     }
     this.held = [];
     this.heldSize = 0;
@@ -304,19 +358,29 @@ export class CsvFramer {
    * An unclosed quote ran to the end of the text or past a bound. The record
    * is taken to be its first line only, and what follows is framed again from
    * the next line, so the records after it are not lost.
+   *
+   * Framing again must not make the work grow faster than the input: text
+   * can be made so that every line opens a quote the next lines never close,
+   * and framing everything after each such line again would cost the square
+   * of the input. So bytes are framed again at most once: when an unclosed
+   * quote starts in bytes already framed again, those bytes are read one
+   * line per record (a quote cannot span lines there), and only the rest is
+   * framed again.
    */
   private recoverUnclosedQuote(): void {
     const held = Buffer.concat(this.held);
     const nl = held.indexOf(LF);
     const first = nl < 0 ? held : held.subarray(0, nl + 1);
-    const rest = nl < 0 ? Buffer.alloc(0) : held.subarray(nl + 1);
+    let rest = nl < 0 ? Buffer.alloc(0) : held.subarray(nl + 1);
+    const heldEnd = this.start + held.length;
+    const startedInReplay = this.start < this.replayedTo;
     this.ordinal++;
     this.out.push({
       ordinal: this.ordinal,
       offset: this.start,
       line: this.startLine,
       bytes: null,
-      broken: 'a quoted field is never closed; read as a one-line broken record',
+      broken: UNCLOSED_QUOTE,
       rawIps: this.search.find(first),
     });
     this.held = [];
@@ -327,7 +391,40 @@ export class CsvFramer {
     this.tail = Buffer.alloc(0);
     this.base = this.start + first.length;
     this.baseLine = this.startLine + (nl < 0 ? 0 : 1);
-    if (rest.length > 0) this.scan(Buffer.from(rest), true);
+    // (a negative offset would make lastIndexOf count from the end)
+    if (startedInReplay && this.replayedTo > this.base) {
+      const lastLf = rest.lastIndexOf(LF, this.replayedTo - this.base - 1);
+      if (lastLf >= 0) {
+        this.frameLines(rest.subarray(0, lastLf + 1));
+        rest = rest.subarray(lastLf + 1);
+      }
+    }
+    this.replayedTo = Math.max(this.replayedTo, heldEnd);
+    if (rest.length > 0) this.replay = Buffer.from(rest);
+  }
+
+  /** Bytes already framed twice, whole lines: one record per line, a quote left open at a line's end being that line's damage. */
+  private frameLines(lines: Buffer): void {
+    this.chunk = lines;
+    this.cursor = 0;
+    this.cursorLine = this.baseLine;
+    this.candidates = this.search.candidates(lines, Buffer.alloc(0));
+    this.nextCandidate = 0;
+    this.damaged = !isUtf8(lines) || lines.includes(0);
+    for (let from = 0; from < lines.length; ) {
+      const to = lines.indexOf(LF, from) + 1;
+      this.begin(from);
+      const fields = lineFields(lines, from, to, this.delimiter);
+      if (fields !== null) {
+        this.close(lines, from, to, fields);
+      } else {
+        this.ordinal++;
+        this.out.push({ ordinal: this.ordinal, offset: this.start, line: this.lineAt(from), bytes: null, broken: UNCLOSED_QUOTE, rawIps: this.search.find(lines.subarray(from, to)) });
+      }
+      from = to;
+    }
+    this.base += lines.length;
+    this.baseLine += countLf(lines);
   }
 
   private overflow(): void {

@@ -1,11 +1,15 @@
 import { isUtf8 } from 'node:buffer';
-import { parse, type CsvError } from 'csv-parse';
+import { parse, type CsvError, type Options } from 'csv-parse';
+import { parse as parseWhole } from 'csv-parse/sync';
 import { CsvFramer, type FramedRecord } from './csv-framer.js';
 import { CsvLayout, NOT_UTF8 } from './record-fields.js';
 import type { SourceRecord } from '../record/source-record.js';
 import type { ReaderContext } from './reader-context.js';
 
 const HAS_NUL = 'NUL bytes inside the record (damaged data)';
+
+/** Bytes framed at a time: bounds the records in flight at once (and so memory) whatever the read size. */
+const FRAME_SLICE = 128 * 1024;
 
 // CSV exports: the framer finds each record's bytes and starting line, then
 // csv-parse's streaming parser splits the record into fields. The parser only
@@ -25,13 +29,33 @@ export function detectDelimiter(head: Buffer): string {
   return tabs > commas ? '\t' : ',';
 }
 
-type Parsed = { cells: string[] } | { error: CsvError } | { broken: true };
+type Read = { cells: string[] } | { error: CsvError } | { broken: true };
+/** What the splitter says of a record: read, or (ragged) left for the reader to report. */
+type Parsed = Read | { ragged: number };
+
+function parserOptions(delimiter: string, bom: boolean): Options {
+  return { bom, delimiter, record_delimiter: ['\r\n', '\n'], relax_column_count: true, relax_quotes: true };
+}
+
+/** One record parsed on its own, for the rare row the framer counted differently from the parser. */
+function parseAlone(bytes: Buffer, delimiter: string): Read {
+  try {
+    const [cells] = parseWhole(bytes, parserOptions(delimiter, false)) as string[][];
+    return { cells: cells ?? [] };
+  } catch (error) {
+    return { error: error as CsvError };
+  }
+}
 
 /**
  * csv-parse as a per-record function. It emits a record only once it has seen
  * what follows the record's line ending, so results arrive one record late:
  * records wait in `waiting` until their result comes back, and leave in the
  * order they came, broken ones (never shown to the parser) included.
+ *
+ * Ragged rows (the framer counted their fields) are never shown to the
+ * parser either: it builds an error object for every such row, deep-copying
+ * its context, and a file of ragged rows then crawls at ~1 MB/s.
  */
 class FieldSplitter {
   private parser: ReturnType<typeof parse>;
@@ -44,11 +68,7 @@ class FieldSplitter {
 
   private create(first: boolean): ReturnType<typeof parse> {
     const parser = parse({
-      bom: first,
-      delimiter: this.delimiter,
-      record_delimiter: ['\r\n', '\n'],
-      relax_column_count: true,
-      relax_quotes: true,
+      ...parserOptions(this.delimiter, first),
       skip_records_with_error: true,
       on_record: (record: string[]) => {
         this.results.push({ cells: record });
@@ -65,9 +85,21 @@ class FieldSplitter {
 
   /** Hand a record over; returns the records whose fields are now known, in order. */
   write(record: FramedRecord): Array<[FramedRecord, Parsed]> {
-    this.waiting.push(record);
-    if (record.bytes !== null) this.parser.write(record.bytes);
+    this.take(record);
     return this.collect();
+  }
+
+  private take(record: FramedRecord): void {
+    const parse = record.bytes !== null && record.ragged === undefined;
+    if (!parse && this.waiting.length > 0) {
+      // A record the parser still holds would keep every record after it
+      // waiting until the next one it parses, and a long run of broken or
+      // ragged rows would pile up in memory: end the parser to have it.
+      this.parser.end();
+      this.parser = this.create(false);
+    }
+    this.waiting.push(record);
+    if (parse) this.parser.write(record.bytes!);
   }
 
   end(): Array<[FramedRecord, Parsed]> {
@@ -77,26 +109,31 @@ class FieldSplitter {
 
   private collect(): Array<[FramedRecord, Parsed]> {
     const done: Array<[FramedRecord, Parsed]> = [];
-    while (this.waiting.length > 0) {
-      if (this.waiting[0].bytes === null) {
-        done.push([this.waiting.shift()!, { broken: true }]);
-        continue;
+    /** Records to take again, one at a time, after the parser failed on one before them. */
+    let again: FramedRecord[] = [];
+    for (;;) {
+      while (this.waiting.length > 0) {
+        const next = this.waiting[0];
+        if (next.bytes === null || next.ragged !== undefined) {
+          done.push([this.waiting.shift()!, next.bytes === null ? { broken: true } : { ragged: next.ragged! }]);
+          continue;
+        }
+        const result = this.results.shift();
+        if (!result) break;
+        done.push([this.waiting.shift()!, result]);
+        if ('error' in result) {
+          // after an error the parser's state is suspect: the records still
+          // waiting go to a fresh parser
+          again = [...this.waiting.splice(0), ...again];
+          this.results.length = 0;
+          this.parser.destroy();
+          this.parser = this.create(false);
+          break;
+        }
       }
-      const result = this.results.shift();
-      if (!result) break;
-      done.push([this.waiting.shift()!, result]);
-      if ('error' in result) {
-        // after an error the parser's state is suspect: the records still
-        // waiting go to a fresh parser
-        const again = this.waiting.splice(0);
-        this.results.length = 0;
-        this.parser.destroy();
-        this.parser = this.create(false);
-        for (const record of again) done.push(...this.write(record));
-        return done;
-      }
+      if (again.length === 0) return done;
+      this.take(again.shift()!);
     }
-    return done;
   }
 }
 
@@ -129,9 +166,24 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
   let layout: CsvLayout | null = null;
   let typed = false;
   let delimiterCode = 0x2c;
+  let delimiter = ',';
 
   function* deliver(done: Array<[FramedRecord, Parsed]>): Generator<SourceRecord> {
-    for (const [framed, parsed] of done) {
+    for (const [framed, result] of done) {
+      let parsed: Read;
+      if ('ragged' in result) {
+        if (layout !== null && result.ragged !== layout.names.length) {
+          const problem = `row has ${result.ragged} fields, the header has ${layout.names.length}`;
+          // searched only where the framer's candidate search saw IOC text
+          const rawIps = framed.iocText ? context.search.find(framed.bytes!) : new Set<string>();
+          yield { line: framed.line, offset: framed.offset, index: framed.ordinal - 1, declaredTable: null, fields: null, problem, rawIps };
+          continue;
+        }
+        // no header to compare with, or the parser reads the row otherwise: it decides
+        parsed = parseAlone(framed.bytes!, delimiter);
+      } else {
+        parsed = result;
+      }
       if (framed.ordinal === 1) {
         if ('cells' in parsed) {
           layout = new CsvLayout(parsed.cells);
@@ -166,7 +218,7 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
 
   function* frame(records: FramedRecord[]): Generator<SourceRecord> {
     for (const record of records) {
-      const damage = record.bytes === null ? null : !isUtf8(record.bytes) ? NOT_UTF8 : record.bytes.includes(0) ? HAS_NUL : null;
+      const damage = record.bytes === null || record.clean ? null : !isUtf8(record.bytes) ? NOT_UTF8 : record.bytes.includes(0) ? HAS_NUL : null;
       const framed = damage ? { ...record, bytes: null, broken: damage, rawIps: context.search.find(record.bytes!) } : record;
       yield* deliver(splitter!.write(framed));
     }
@@ -175,12 +227,14 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
   try {
     for await (const chunk of content) {
       if (!framer) {
-        const delimiter = detectDelimiter(chunk);
+        delimiter = detectDelimiter(chunk);
         delimiterCode = delimiter.charCodeAt(0);
         framer = new CsvFramer(delimiter.charCodeAt(0), context.search, { fullParse: context.fullParse });
         splitter = new FieldSplitter(delimiter);
       }
-      yield* frame(framer.push(chunk));
+      // framed a slice at a time: the records of one slice are held together,
+      // and a 1 MiB chunk of tiny ragged rows is 200,000 of them
+      for (let at = 0; at < chunk.length; at += FRAME_SLICE) yield* frame(framer.push(chunk.subarray(at, at + FRAME_SLICE)));
     }
   } catch (error) {
     // the content itself failed (corrupt or cut gzip): the records read so far

@@ -76,8 +76,54 @@ class CsvFields implements RecordFields {
 function textOf(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return presentValue(value);
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'object') return jsonText(value);
   return String(value);
+}
+
+interface OpenContainer {
+  value: Record<string, unknown> | unknown[];
+  keys: string[] | null;
+  next: number;
+}
+
+/**
+ * What `JSON.stringify` gives for a parsed JSON value, without its recursion:
+ * a field nested 100,000 levels deep (a few hundred KB of `[`) would
+ * overflow the stack and lose the record, and with it the rest of the file.
+ */
+export function jsonText(root: unknown): string {
+  const out: string[] = [];
+  const open: OpenContainer[] = [];
+  const enter = (value: unknown) => {
+    if (typeof value !== 'object' || value === null) {
+      out.push(JSON.stringify(value) ?? 'null');
+    } else if (Array.isArray(value)) {
+      out.push('[');
+      open.push({ value, keys: null, next: 0 });
+    } else {
+      out.push('{');
+      open.push({ value: value as Record<string, unknown>, keys: Object.keys(value), next: 0 });
+    }
+  };
+  enter(root);
+  while (open.length > 0) {
+    const top = open[open.length - 1];
+    const size = top.keys ? top.keys.length : (top.value as unknown[]).length;
+    if (top.next === size) {
+      out.push(top.keys ? '}' : ']');
+      open.pop();
+      continue;
+    }
+    if (top.next > 0) out.push(',');
+    const at = top.next++;
+    if (top.keys) {
+      out.push(JSON.stringify(top.keys[at]), ':');
+      enter((top.value as Record<string, unknown>)[top.keys[at]]);
+    } else {
+      enter((top.value as unknown[])[at]);
+    }
+  }
+  return out.join('');
 }
 
 /**

@@ -3,7 +3,8 @@ import { unlinkSync } from 'node:fs';
 import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-// `--output FILE`: the whole report or nothing. The report is written to a
+// `--output FILE` for a new file (or an existing one replaced with --force):
+// the whole report or nothing. The report is written to a
 // temporary file beside FILE (same folder, so the rename cannot cross file
 // systems) and renamed over FILE once complete and flushed to disk. Whatever
 // goes wrong, FILE is either untouched or the whole report.
@@ -39,13 +40,22 @@ export class AtomicOutput {
     return new AtomicOutput(path, temporary, handle);
   }
 
-  /** Write the report, flush it to disk, and move it into place. */
-  async commit(text: string | AsyncIterable<string>): Promise<void> {
+  /** Add a piece of the report to the temporary file. */
+  async write(chunk: string): Promise<void> {
     if (this.settled) throw new Error('report already written or abandoned');
     try {
-      if (typeof text === 'string') await this.handle.writeFile(text);
-      // a report written as it is read: each piece lands after the last
-      else for await (const piece of text) await this.handle.writeFile(piece);
+      await this.handle.writeFile(chunk);
+    } catch (error) {
+      await this.abort();
+      throw error;
+    }
+  }
+
+  /** Write the rest of the report (if any), flush it to disk, and move it into place. */
+  async commit(text = ''): Promise<void> {
+    if (this.settled) throw new Error('report already written or abandoned');
+    try {
+      if (text !== '') await this.handle.writeFile(text);
       await this.handle.sync();
       await this.handle.close();
       await rename(this.temporary, this.path);

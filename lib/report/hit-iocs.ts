@@ -24,3 +24,13 @@ export function iocIndexOf(match: Match, iocs: readonly IocEntry[]): number {
 export function iocsOfHit(hit: Hit, iocs: readonly IocEntry[]): number[] {
   return [...new Set(hit.matches.map((m) => iocIndexOf(m, iocs)).filter((i) => i >= 0))];
 }
+
+/**
+ * The report's title, from the IOCs in force: "PerlBot C2 hunt report" for
+ * the built-in set, or an --iocs file naming one family; IOCs of several
+ * families, or of none named, make an "IOC hunt report".
+ */
+export function reportTitle(iocs: readonly Pick<IocEntry, 'malware'>[]): string {
+  const families = new Set(iocs.map((ioc) => ioc.malware?.trim()).filter((name): name is string => Boolean(name)));
+  return families.size === 1 ? `${[...families][0]} C2 hunt report` : 'IOC hunt report';
+}

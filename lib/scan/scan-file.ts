@@ -1,4 +1,4 @@
-import { errnoText } from '../inputs/errno-text.js';
+import { errnoText } from '../errors/errno-text.js';
 import type { FileEntry, FileTable, TableName } from '../report/report.js';
 import { finishTally, formatOfShape, openInput, ReadTally, type ContentShape } from '../inputs/open-input.js';
 import { readCsv } from '../readers/csv-reader.js';
@@ -88,7 +88,7 @@ export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, has
     const opened = await openInput(path, tally);
     entry.compressed = opened.compressed;
     if (opened.binary) {
-      addError(null, 'binary data (mostly NUL bytes), not a CSV or JSON export: not read');
+      addError(null, 'not a text export (binary data: NUL or control bytes): not read');
       await opened.close();
     } else {
       entry.format = formatOfShape(opened.shape);

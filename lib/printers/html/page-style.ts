@@ -13,7 +13,10 @@ h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
 nav { position: sticky; top: 0; background: #fff; border-bottom: 1px solid var(--line); padding: .4rem 0; z-index: 1; }
 nav a { margin-right: 1rem; }
 code, .path, .evidence, .sha, .time { font-family: ui-monospace, monospace; font-size: .92em; }
-.path, .evidence, .sha, .device, .who { overflow-wrap: anywhere; }
+.path, .evidence, .sha, .who { overflow-wrap: anywhere; }
+.device { overflow-wrap: break-word; }
+button.device { display: inline-block; max-width: 32ch; }
+table.hits td.device { max-width: 32ch; }
 td, dd, li, .who, .device { unicode-bidi: isolate; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .5rem 0; }
 .facts dt { color: var(--muted); }
@@ -29,7 +32,8 @@ td.n, .n { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict.clear { border-color: #2e7d32; color: #1b5e20; background: #edf7ed; }
 .figures { display: flex; gap: 2.5rem; margin: .8rem 0; }
 .figure .n { font-size: 2rem; font-weight: 700; display: block; text-align: left; }
-.figure.hits .n { color: var(--active); }
+.figure.hits.alert .n { color: var(--active); }
+.figure.hits.clear .n { color: #1b5e20; }
 .figure.suppressed .n { color: var(--suppressed); }
 .figure.errors .n { color: #9a6700; }
 svg.timeline { width: 100%; height: auto; display: block; }
@@ -40,6 +44,12 @@ svg.timeline .grid { stroke: #eee; }
 svg.timeline .series { fill: none; stroke-width: 1.6; }
 svg.timeline rect.bin { fill: transparent; cursor: pointer; }
 svg.timeline rect.bin:hover { fill: rgba(0, 0, 0, .06); }
+svg.timeline .cut { stroke: #333; stroke-dasharray: 4 3; }
+svg.timeline .beyond path { fill: #333; }
+svg.timeline .beyond-n { font-weight: 600; }
+.span-note { margin: .3rem 0; }
+details.all-times { margin: .3rem 0 .6rem; }
+details.all-times summary { cursor: pointer; }
 .legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .2rem 1.5rem; }
 .swatch { display: inline-block; width: 1.2em; height: .6em; margin-right: .35em; vertical-align: middle; }
 .s0 { stroke: #0072b2; background: #0072b2; } .s1 { stroke: #e69f00; background: #e69f00; }

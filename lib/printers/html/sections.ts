@@ -73,12 +73,13 @@ export function summaryHtml(report: ReportHead, seenActive: SeenTimes, seenSuppr
     summary.hits > 0
       ? `<p class="verdict found">${plural(summary.hits, 'active hit')}: records touching PerlBot C2 addresses that no exclusion explains.</p>`
       : '<p class="verdict clear">No active hit: no record touched an IOC in force, or every one that did is explained by an exclusion.</p>';
-  const figure = (id: string, label: string, n: number) => `<div class="figure ${id}"><span class="n" id="summary-${id}">${count(n)}</span> ${label}</div>`;
+  // the active-hits figure is an alarm only when there is something to alarm about
+  const figure = (id: string, label: string, n: number, tone = '') => `<div class="figure ${id}${tone}"><span class="n" id="summary-${id}">${count(n)}</span> ${label}</div>`;
   const perIoc = summary.perIoc.map((p) => `<tr data-ioc="${htmlText(iocLabel(p))}"><td>${htmlText(iocLabel(p))}</td><td class="n">${count(p.hits)}</td><td class="n">${count(p.suppressed)}</td></tr>`);
   return [
     '<h2>Summary</h2>',
     verdict,
-    `<div class="figures">${figure('hits', 'active hits', summary.hits)}${figure('suppressed', 'suppressed', summary.suppressed)}${figure('errors', 'errors', summary.errors)}</div>`,
+    `<div class="figures">${figure('hits', 'active hits', summary.hits, summary.hits > 0 ? ' alert' : ' clear')}${figure('suppressed', 'suppressed', summary.suppressed)}${figure('errors', 'errors', summary.errors)}</div>`,
     `<p><span id="summary-files">${count(summary.files)}</span> ${summary.files === 1 ? 'file' : 'files'}, <span id="summary-records">${count(summary.records)}</span> ${summary.records === 1 ? 'record' : 'records'}, ${byteSize(bytes)}</p>`,
     seen('active hits', seenActive),
     seen('suppressed hits', seenSuppressed),

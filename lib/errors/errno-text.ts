@@ -1,3 +1,6 @@
+// Errors as words: what a failed system call means to the responder reading
+// the report, shared by every layer that touches the file system.
+
 /** What a failed file-system call means, in words a responder reads in a report. */
 const MEANINGS: Record<string, string> = {
   ENOENT: 'no such file or directory',
