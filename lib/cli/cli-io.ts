@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { UsageError, type OutputFormat } from '../options/scan-options.js';
+import { JSON_FORMATS, UsageError, type OutputFormat } from '../options/scan-options.js';
 import { deliver, DeliveryFailed, OutputRefused, type ReportOutput } from '../report/deliver.js';
 import { errnoText } from '../errors/errno-text.js';
 import { printableJson, printableLines, printable } from '../terminal/terminal-text.js';
@@ -45,7 +45,7 @@ export function say(line: string, prefix = TOOL): void {
 /** The report as a terminal may show it: the text report is escaped already; other formats are escaped here. */
 function forDestination(text: string, format: OutputFormat | 'kql', output: ReportOutput): string {
   if (!output.isTerminal || format === 'text') return text;
-  return format === 'json' || format === 'ndjson' ? printableJson(text) : printableLines(text);
+  return format !== 'kql' && JSON_FORMATS.includes(format) ? printableJson(text) : printableLines(text);
 }
 
 async function* piecesFor(pieces: AsyncIterable<string>, format: OutputFormat | 'kql', output: ReportOutput): AsyncGenerator<string> {

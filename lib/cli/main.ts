@@ -11,7 +11,7 @@ import { exclusionsFor, ExclusionFileError } from '../exclusions/exclusion-file.
 import { ReportBuilder } from '../sink/report-builder.js';
 import { scan } from '../scan/scan.js';
 import { planFromOptions } from './plan-from-options.js';
-import type { ReportStream } from '../report/report-stream.js';
+import { activeOnly, type ReportStream } from '../report/report-stream.js';
 import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runRecord } from './run-record.js';
@@ -37,6 +37,7 @@ function scanParser(argv: string[], program: string, version: string) {
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output (-: standard output); an existing FILE is refused without --force' })
     .option('force', { type: 'boolean', default: false, describe: 'let --output replace an existing file (atomically: the old one stays whole until the new one is complete)' })
     .option('csv-raw', { type: 'boolean', default: false, describe: "--format csv: write cells as found, without the ' put before =, +, -, @, TAB or CR that keeps a spreadsheet from running them" })
+    .option('active-only', { type: 'boolean', default: false, describe: '--format timesketch, ecs, splunk or stix: leave suppressed hits out (they are included and marked otherwise)' })
     .option('kql-parity', { type: 'boolean', default: false, describe: "watch only the KQL's own fields, exact string equality" })
     .option('full-parse', { type: 'boolean', default: false, describe: 'parse every record, not only those holding IOC text (slower; also lists malformed records without IOC text)' })
     .option('jobs', { alias: 'j', type: 'string', describe: 'threads at work at once, hashing included: files scanned side by side, or one file beside its hash (default: all cores; 1: one core)' })
@@ -68,7 +69,8 @@ function useColor(options: Pick<ScanOptions, 'color' | 'output'>): boolean {
 // Printers and subcommands load when asked for: start-up is paid on every
 // run, and most runs print one format and never merge or emit.
 // A report is written in pieces as its hits are read, never held whole.
-async function render(report: ReportStream, options: Pick<ScanOptions, 'format' | 'color' | 'output' | 'csvRaw'>): Promise<AsyncIterable<string>> {
+async function render(all: ReportStream, options: Pick<ScanOptions, 'format' | 'color' | 'output' | 'csvRaw' | 'activeOnly'>): Promise<AsyncIterable<string>> {
+  const report = options.activeOnly ? activeOnly(all) : all;
   switch (options.format) {
     case 'json':
       return (await import('../printers/json-printer.js')).printJson(report);
@@ -80,6 +82,14 @@ async function render(report: ReportStream, options: Pick<ScanOptions, 'format' 
       return (await import('../printers/text-printer.js')).printText(report, useColor(options));
     case 'html':
       return (await import('../printers/html/html-printer.js')).printHtml(report);
+    case 'timesketch':
+      return (await import('../printers/handoff/timesketch-printer.js')).printTimesketch(report);
+    case 'ecs':
+      return (await import('../printers/handoff/ecs-printer.js')).printEcs(report);
+    case 'splunk':
+      return (await import('../printers/handoff/splunk-printer.js')).printSplunk(report);
+    case 'stix':
+      return (await import('../printers/handoff/stix-printer.js')).printStix(report);
   }
 }
 
@@ -104,7 +114,7 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
     late = checkOptionWords(argv, process.cwd()).late;
     const args = scanParser(argv, program, version).parseSync();
     if (args.help || args.version) return EXIT.clean;
-    options = normalizeOptions({ ...args, paths: args._, csvRaw: args['csv-raw'], kqlParity: args['kql-parity'], fullParse: args['full-parse'], minConfidence: args['min-confidence'], allAttributes: args['all-attributes'] });
+    options = normalizeOptions({ ...args, paths: args._, csvRaw: args['csv-raw'], activeOnly: args['active-only'], kqlParity: args['kql-parity'], fullParse: args['full-parse'], minConfidence: args['min-confidence'], allAttributes: args['all-attributes'] });
     checkStandardInput(options.paths);
   } catch (error) {
     say(error instanceof Error ? error.message : String(error));

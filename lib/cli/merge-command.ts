@@ -13,7 +13,7 @@ import { exitStatus, EXIT } from './exit-status.js';
 // machines, as one report in any output format. Exit status as for a scan,
 // read from the merged report.
 
-type Render = (report: ReportStream, options: Pick<MergeOptions, 'format' | 'color' | 'output' | 'csvRaw'>) => Promise<AsyncIterable<string>>;
+type Render = (report: ReportStream, options: Pick<MergeOptions, 'format' | 'color' | 'output' | 'csvRaw' | 'activeOnly'>) => Promise<AsyncIterable<string>>;
 
 const PREFIX = 'perlbot-hunt merge';
 
@@ -25,6 +25,7 @@ function parseMergeArgv(argv: string[], program: string, version: string) {
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output (-: standard output); an existing FILE is refused without --force' })
     .option('force', { type: 'boolean', default: false, describe: 'let --output replace an existing file' })
     .option('csv-raw', { type: 'boolean', default: false, describe: "--format csv: cells as found, without the ' put before =, +, -, @, TAB or CR" })
+    .option('active-only', { type: 'boolean', default: false, describe: '--format timesketch, ecs, splunk or stix: leave suppressed hits out' })
     .option('allow-overlap', { type: 'boolean', default: false, describe: 'merge reports that share a report or an input file (same path and SHA-256), counting each input once; without it they are refused' })
     .option('color', { type: 'boolean', describe: 'force color on (--no-color: off)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no notes on standard error' });
@@ -36,7 +37,7 @@ export async function mergeMain(argv: string[], version: string, render: Render,
   try {
     const args = parseMergeArgv(argv, program, version);
     if (args.help || args.version) return EXIT.clean;
-    options = normalizeMergeOptions({ ...args, reports: args._, csvRaw: args['csv-raw'], allowOverlap: args['allow-overlap'] });
+    options = normalizeMergeOptions({ ...args, reports: args._, csvRaw: args['csv-raw'], activeOnly: args['active-only'], allowOverlap: args['allow-overlap'] });
   } catch (error) {
     say((error as Error).message, PREFIX);
     process.stderr.write(`Try ${program} merge --help.\n`);

@@ -149,7 +149,7 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
       }
       seen.add(key);
       record.used++;
-      iocs.push({ value: found.value, ip, port, threatType: row.threatType, malware: row.malware, confidence: row.confidence, firstSeen: row.firstSeen });
+      iocs.push({ value: found.value, ip, port, threatType: row.threatType, malware: row.malware, confidence: row.confidence, firstSeen: row.firstSeen, ...(row.sourceId ? { sourceId: row.sourceId } : {}) });
     }
     // a file of IPv6 addresses is read and counted, not refused: they are listed in `indicators`
     if (record.used + record.duplicates + ipv6 === 0) {

@@ -1,8 +1,8 @@
-import { flag, formatChoice, outputChoice, UsageError, type ScanOptions } from './scan-options.js';
+import { activeOnlyChoice, flag, formatChoice, outputChoice, UsageError, type ScanOptions } from './scan-options.js';
 
 // `perlbot-hunt merge`'s options, checked once here like the scan's.
 
-export interface MergeOptions extends Pick<ScanOptions, 'format' | 'output' | 'force' | 'csvRaw' | 'color' | 'quiet'> {
+export interface MergeOptions extends Pick<ScanOptions, 'format' | 'output' | 'force' | 'csvRaw' | 'activeOnly' | 'color' | 'quiet'> {
   /** JSON reports, in the order given (files and hits of equal time keep it). */
   reports: string[];
   /**
@@ -12,7 +12,7 @@ export interface MergeOptions extends Pick<ScanOptions, 'format' | 'output' | 'f
   allowOverlap: boolean;
 }
 
-export function normalizeMergeOptions(raw: { reports?: unknown; format?: unknown; output?: unknown; force?: unknown; csvRaw?: unknown; allowOverlap?: unknown; color?: unknown; quiet?: unknown }): MergeOptions {
+export function normalizeMergeOptions(raw: { reports?: unknown; format?: unknown; output?: unknown; force?: unknown; csvRaw?: unknown; activeOnly?: unknown; allowOverlap?: unknown; color?: unknown; quiet?: unknown }): MergeOptions {
   const reports = Array.isArray(raw.reports) ? raw.reports.map(String).filter((p) => p !== '') : [];
   if (reports.length === 0) throw new UsageError('merge needs the JSON reports to merge (written with --format json)');
   const format = formatChoice(raw.format);
@@ -25,6 +25,7 @@ export function normalizeMergeOptions(raw: { reports?: unknown; format?: unknown
     output,
     force: flag(raw.force) === true,
     csvRaw: flag(raw.csvRaw) === true,
+    activeOnly: activeOnlyChoice(raw.activeOnly, format),
     allowOverlap: flag(raw.allowOverlap) === true,
     color: typeof color === 'boolean' ? color : null,
     quiet: flag(raw.quiet) === true,

@@ -9,8 +9,13 @@ import type { ExclusionChoice } from '../exclusions/exclusion-file.js';
 // itself sees only the plan made from them (cli/plan-from-options.ts).
 
 // html goes to standard output like the others (`> report.html` works); --output is advised, being atomic
-export type OutputFormat = 'text' | 'json' | 'ndjson' | 'csv' | 'html';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'ndjson', 'csv', 'html'];
+export type OutputFormat = 'text' | 'json' | 'ndjson' | 'csv' | 'html' | HandoffFormat;
+/** Formats for the tools responders load hits into: a timeline, a SIEM, an intelligence platform. */
+export type HandoffFormat = 'timesketch' | 'ecs' | 'splunk' | 'stix';
+export const HANDOFF_FORMATS: readonly HandoffFormat[] = ['timesketch', 'ecs', 'splunk', 'stix'];
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'ndjson', 'csv', 'html', ...HANDOFF_FORMATS];
+/** Formats written as JSON (a line or a whole text of it). */
+export const JSON_FORMATS: readonly OutputFormat[] = ['json', 'ndjson', ...HANDOFF_FORMATS];
 
 export interface ScanOptions {
   paths: readonly string[];
@@ -21,6 +26,8 @@ export interface ScanOptions {
   force: boolean;
   /** --csv-raw: CSV cells as found, formula-like ones included (for machines, not spreadsheets). */
   csvRaw: boolean;
+  /** --active-only: a hand-off format leaves suppressed hits out. */
+  activeOnly: boolean;
   kqlParity: boolean;
   /**
    * Parse every record (the reference path) instead of only those that may
@@ -56,6 +63,7 @@ export interface RawOptions {
   output?: unknown;
   force?: unknown;
   csvRaw?: unknown;
+  activeOnly?: unknown;
   kqlParity?: unknown;
   fullParse?: unknown;
   table?: unknown;
@@ -110,6 +118,18 @@ export function formatChoice(value: unknown): OutputFormat {
   const format = String(scalar('format', value) ?? 'text').toLowerCase() as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not "${format}"`);
   return format;
+}
+
+/**
+ * --active-only, for the hand-off formats only: the json, ndjson, csv, text
+ * and html reports keep every hit, so their summary and their hits agree.
+ */
+export function activeOnlyChoice(value: unknown, format: OutputFormat): boolean {
+  const on = flag(value) === true;
+  if (on && !(HANDOFF_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--active-only applies to --format ${HANDOFF_FORMATS.join(', ')}; the ${format} report keeps every hit, each marked by suppressedBy`);
+  }
+  return on;
 }
 
 function instant(name: string, raw: unknown): number | null {
@@ -201,6 +221,7 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
     output,
     force: flag(raw.force) === true,
     csvRaw: flag(raw.csvRaw) === true,
+    activeOnly: activeOnlyChoice(raw.activeOnly, format),
     kqlParity: flag(raw.kqlParity) === true,
     fullParse: flag(raw.fullParse) === true,
     table,

@@ -38,6 +38,8 @@ function commonSecurityLog(fields: RecordFields): HitContext {
     // CommonSecurityLog has no parent process column
     user: first(fields, ['sourceusername', 'destinationusername']),
     action: first(fields, ['deviceaction', 'simplifieddeviceaction', 'activity']),
+    deviceVendor: first(fields, ['devicevendor']),
+    deviceProduct: first(fields, ['deviceproduct']),
   });
 }
 

@@ -27,6 +27,17 @@ export function selected(hit: Hit, selection: HitSelection): boolean {
   return selection === 'all' || (hit.suppressedBy === null) === (selection === 'active');
 }
 
+/** The report with its suppressed hits left out (`--active-only`); the head is unchanged. */
+export function activeOnly(report: ReportStream): ReportStream {
+  return {
+    head: report.head,
+    counts: { active: report.counts.active, suppressed: 0 },
+    async *hits(selection: HitSelection = 'all') {
+      if (selection !== 'suppressed') yield* report.hits('active');
+    },
+  };
+}
+
 /** A report held whole in memory (a merged report, a test's) as a stream. */
 export function streamOf(report: Report): ReportStream {
   const { hits, ...head } = report;

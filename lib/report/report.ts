@@ -49,6 +49,9 @@ export interface HitContext {
   parentProcess?: string;
   user?: string;
   action?: string;
+  /** CommonSecurityLog's DeviceVendor and DeviceProduct: who made the appliance that logged the flow. */
+  deviceVendor?: string;
+  deviceProduct?: string;
 }
 
 export interface FileError {
@@ -78,6 +81,12 @@ export interface IocEntry {
   malware: string | null;
   confidence: number | null;
   firstSeen: string | null;
+  /**
+   * The feed's own id for the IOC (a STIX indicator id, a MISP attribute
+   * uuid, a ThreatFox ioc_id), present only when the feed gave one: a STIX
+   * export points its sightings at it.
+   */
+  sourceId?: string;
 }
 
 export interface ExclusionEntry {

@@ -80,7 +80,7 @@ export class ReportBuilder implements ScanSink {
       tool: { name: TOOL_NAME, version: this.version },
       startedAt: this.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      iocs: this.iocs.iocs.map(({ ip, port, threatType, malware, confidence, firstSeen }) => ({ ip, port, threatType, malware, confidence, firstSeen })),
+      iocs: this.iocs.iocs.map(({ ip, port, threatType, malware, confidence, firstSeen, sourceId }) => ({ ip, port, threatType, malware, confidence, firstSeen, ...(sourceId ? { sourceId } : {}) })),
       exclusions: [...this.exclusions],
       files: this.files,
       summary: {
