@@ -118,7 +118,8 @@ export async function* printStix(report: ReportStream): AsyncGenerator<string> {
     sightings.push({
       type: 'sighting',
       spec_version: '2.1',
-      id: `sighting--${uuidV5(`${run.id} ${ref.id} ${tally.table}`)}`,
+      // two IOCs of one feed indicator (`ip1:443 OR ip2:443`) are two sightings of it
+      id: `sighting--${uuidV5(`${run.id} ${tally.facts.kind} ${iocText(tally.facts)} ${tally.table}`)}`,
       created: head.finishedAt,
       modified: head.finishedAt,
       description: `${iocText(tally.facts)} in ${tally.table}: ${tally.count} hit${tally.count === 1 ? '' : 's'}, ${active} active, ${tally.suppressed} suppressed by exclusions`,
