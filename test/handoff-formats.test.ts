@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { FIXTURES, ROOT, runCli, writeFiles } from './helpers.js';
+import { hasScript, runInTerminal } from './pty.js';
 import type { Hit, Report } from '../lib/report/report.js';
 
 // Issue 19: the hits handed to Timesketch, Elastic (ECS), Splunk (HEC) and an
@@ -331,6 +332,17 @@ describe('hand-off formats (timesketch, ecs, splunk, stix)', function () {
     const sighting = { type: 'sighting', spec_version: '2.1', id: 'sighting--34d0a72f-2b9b-5c8a-ac94-004aa4c35d17', created: '2026-06-01T10:00:00Z', modified: '2026-06-01T10:00:00.000Z', count: -1 };
     // no sighting_of_ref, a created time without milliseconds, a negative count
     expect(stixValidator()({ type: 'bundle', id: 'bundle--e61f06cc-ae76-588c-ac2b-c0a3bd8c27b7', objects: [sighting] })).to.have.length(2);
+  });
+
+  it('on a terminal, an escape sequence in a log value is written as a JSON \\u escape that parses back, in every hand-off format', function () {
+    if (!hasScript()) this.skip();
+    const dir = writeFiles({ 'dne.csv': 'Timestamp,DeviceId,DeviceName,ActionType,RemoteIP,RemotePort\n2026-06-04T09:00:00Z,d1,evil\x1b]0;owned\x07,ConnectionSuccess,179.43.139.84,443\n' });
+    for (const format of HANDOFF) {
+      const screen = runInTerminal(['-f', format, 'dne.csv'], { cwd: dir }).screen;
+      expect(screen, format).not.to.include('\x1b');
+      // a bundle does not name devices
+      if (format !== 'stix') expect(screen, format).to.include('evil\\u001b]0;owned\\u0007');
+    }
   });
 
   it('--active-only with a report format that keeps every hit is a usage error (exit 2)', () => {
