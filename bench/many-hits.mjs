@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline';
 const HEADER = 'TimeGenerated,DeviceVendor,DeviceProduct,DeviceAction,Activity,SourceIP,SourcePort,DestinationIP,DestinationPort,SourceTranslatedAddress,SourceTranslatedPort,DestinationTranslatedAddress,DestinationTranslatedPort,Message,DeviceName,SourceProcessName,SourceUserName';
 const START = Date.parse('2024-06-01T00:00:00Z');
 const TWO_YEARS = 2 * 365 * 86_400_000;
-export const MANY_HITS_FORMATS = ['json', 'ndjson', 'csv', 'text', 'html'];
+export const MANY_HITS_FORMATS = ['json', 'ndjson', 'csv', 'text', 'html', 'timesketch', 'ecs', 'splunk', 'stix'];
 
 /** The CSV of `n` beacons in dataDir, written once and reused. */
 export async function manyHitsCsv(dataDir, n) {
@@ -85,6 +85,15 @@ async function countHits(path, format) {
       if (/^ {4}at .*\(record \d+\)$/.test(line)) hits++;
       else if (/^ {2}\d{4}-\d\d-\d\dT/.test(line)) time(line.slice(2, 26));
       else if (line.startsWith('  active hits ')) summary = Number.parseInt(line.slice(14).replaceAll(',', ''), 10);
+    } else if (format === 'timesketch' || format === 'ecs' || format === 'splunk') {
+      hits++;
+      // each format's own time key: ISO for timesketch and ecs (same length, so text order is time order), epoch seconds for splunk
+      if (format === 'splunk') time(Number(/^\{"time":([\d.]+)/.exec(line)?.[1] ?? 0));
+      else time(/"(?:datetime|@timestamp)":"([^"]*)"/.exec(line)?.[1] ?? '');
+    } else if (format === 'stix') {
+      // the sightings' counts add up to the hits (one IOC a record here)
+      const m = /^ {6}"count": (\d+),?$/.exec(line);
+      if (m) hits += Number(m[1]);
     } else if (format === 'html') {
       const m = /id="summary-hits">([\d,]+)</.exec(line);
       if (m) summary = Number.parseInt(m[1].replaceAll(',', ''), 10);
@@ -92,7 +101,7 @@ async function countHits(path, format) {
       if (held) hits = Number.parseInt(held[2].replaceAll(',', ''), 10);
     }
   }
-  return { hits, summary, ordered: format === 'html' ? null : ordered };
+  return { hits, summary, ordered: format === 'html' || format === 'stix' ? null : ordered };
 }
 
 /** Runs the case; pushes a markdown section to md and figures to results.manyHits. */

@@ -4,7 +4,7 @@
 //   node bench/run.mjs [--size 1GiB] [--rounds 5] [--seed 1] [--files csv,ndjson,csv.gz,ndjson.gz]
 //                      [--contenders perlbot-hunt,rg,naive] [--hunt PATH] [--no-build]
 //                      [--scaling 256MiB,1GiB,4GiB] [--jobs-test] [--jobs-size 512MiB] [--jobs-files 2] [--skip-main]
-//                      [--many-hits N] [--many-hits-formats json,ndjson,csv,text,html]
+//                      [--many-hits N] [--many-hits-formats json,ndjson,csv,text,html,timesketch,ecs,splunk,stix]
 //                      [--slow-paths] [--slow-paths-size 100MiB]
 //                      [--data-dir bench/data] [--markdown-out FILE] [--json-out FILE]
 //
