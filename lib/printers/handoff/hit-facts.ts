@@ -74,12 +74,11 @@ export function ipAddress(text: string | undefined): string | undefined {
   return canonicalIp(text)?.value;
 }
 
-/** An IOC's first-seen date as ISO 8601 UTC, or undefined when the feed's text is not a date. */
+/** An IOC's first-seen date as ISO 8601 UTC, or undefined when the feed's text is not a date (a zone-less time is UTC). */
 export function isoDate(text: string | null | undefined): string | undefined {
-  if (!text || !/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text.trim())) return undefined;
-  const trimmed = text.trim();
-  const zoned = /^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? `${trimmed}T00:00:00Z` : /(Z|[+-]\d{2}:?\d{2})$/.test(trimmed) ? trimmed : `${trimmed.replace(' ', 'T')}Z`;
-  const ms = Date.parse(zoned.replace(' ', 'T'));
+  const t = text?.trim().replace(' ', 'T');
+  if (!t || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(t)) return undefined;
+  const ms = Date.parse(t.length === 10 ? `${t}T00:00:00Z` : /(Z|[+-]\d{2}:?\d{2})$/.test(t) ? t : `${t}Z`);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
