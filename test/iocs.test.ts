@@ -125,7 +125,8 @@ describe('IOC files (--iocs)', () => {
       expect(loaded.status, loaded.stderr).to.equal(1);
       const report = JSON.parse(loaded.stdout) as Report;
       expect(report.hits.map((h) => h.matches[0])).to.deep.equal([{ field: 'DestinationIP', ip: '203.0.113.199', port: null, portMatch: null }]);
-      expect(report.iocs).to.deep.equal(EXPORTED);
+      // each with the export's ioc_id, which a STIX hand-off points its sightings at when it is a STIX id
+      expect(report.iocs).to.deep.equal(EXPORTED.map((ioc, i) => ({ ...ioc, sourceId: ['1529902', '1525120', '1524418', '1524417'][i] })));
       expect(report.summary.perIoc.map((p) => `${p.ip}:${p.port}=${p.hits}`)).to.deep.equal(['203.0.113.199:8080=1', '198.51.100.161:6667=0', '179.43.139.86:443=0', '179.43.139.84:443=0']);
       expect(report.run!.iocSet.files![0].notApplicable).to.deep.equal({ domain: 1, url: 1, sha256_hash: 1 });
       expect(loaded.stderr).to.contain('3 not applicable to these tables (1 domain, 1 sha256_hash, 1 url)');
