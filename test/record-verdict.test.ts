@@ -20,6 +20,7 @@ function fieldsOf(columns: Record<string, string>): RecordFields {
     get: (column) => byColumn.get(column)?.value || null,
     sourceName: (column) => byColumn.get(column)?.name ?? null,
     has: (column) => byColumn.has(column),
+    columns: () => ({ columns: [...byColumn.values()].filter((c) => c.value !== ''), cut: null }),
   };
 }
 
@@ -54,9 +55,30 @@ describe('record verdict', () => {
       expect([verdict.kind, verdict.table]).to.deep.equal(['hit', 'DeviceNetworkEvents']);
     });
 
-    it('is no table when the record names one not known: counted, never searched', () => {
+    it('is no table when the record names one not catalogued: searched by the unknown-table rule, every column an address', () => {
       const verdict = judgeRecord(rule(), record(dne(IOC), { declaredTable: 'SecurityEvent' }), 'DeviceNetworkEvents');
-      expect(verdict).to.deep.equal({ kind: 'nothing', table: null });
+      expect(verdict.kind).to.equal('hit');
+      if (verdict.kind !== 'hit') return;
+      expect(verdict.table).to.equal('unknown');
+      expect(verdict.found.hit).to.deep.include({ table: 'unknown', time: '2026-05-21T10:00:00.000Z', suppressedBy: null, fields: { RemoteIP: IOC } });
+      expect(verdict.found.hit.matches).to.deep.equal([{ field: 'RemoteIP', ip: IOC, port: null, portMatch: null }]);
+      // exact values only: a near miss or an IOC inside free text is no hit
+      for (const value of [`${IOC}0`, `connect to ${IOC} now`, `1${IOC}`]) {
+        const none = judgeRecord(rule(), record({ Message: value, Other: `[::ffff:${IOC}0]` }, { declaredTable: 'SecurityEvent' }), null);
+        expect(none, value).to.deep.equal({ kind: 'nothing', table: null });
+      }
+      expect(judgeRecord(rule(), record({ Message: 'x', Peer: ` "[::ffff:${IOC}]:8443" ` }, { declaredTable: 'SecurityEvent' }), null).kind).to.equal('hit');
+      // --kql-parity: only the seed's two tables count
+      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC), { declaredTable: 'SecurityEvent' }), null)).to.deep.equal({ kind: 'nothing', table: null });
+    });
+
+    it('under --kql-parity counts only records whose own table is one of the seed\'s two, as a union export\'s DeviceLogonEvents row is not', () => {
+      const logon = dne(IOC, { LogonType: 'Network', ActionType: 'LogonSuccess', InitiatingProcessFileName: '' });
+      expect(judgeRecord(rule(), record(logon), 'DeviceNetworkEvents').kind).to.equal('hit');
+      expect(judgeRecord(rule({ kqlParity: true }), record(logon), 'DeviceNetworkEvents').kind).to.equal('nothing');
+      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC, { LogonType: '' })), 'DeviceNetworkEvents').kind).to.equal('hit');
+      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC), { declaredTable: 'DeviceLogonEvents' }), null).kind).to.equal('nothing');
+      expect(judgeRecord(rule(), record(dne(IOC), { declaredTable: 'DeviceLogonEvents' }), null).table).to.equal('DeviceLogonEvents');
     });
 
     it("is the file header's table before the record's own columns", () => {
