@@ -43,7 +43,8 @@ function watchedTest(field: WatchedField, parity: boolean): string {
     case 'text-addresses':
       // each address of the value, cut out as the raw-text search cuts it; a
       // list's items glued to letters are read here and not by the scan
-      return `array_length(set_intersect(ioc_addresses(${field.name}), malicious_ips)) > 0`;
+      // column_ifexists: a table's free-text column has another name in some exports (AzureDiagnostics msg_s, msg)
+      return `array_length(set_intersect(ioc_addresses(${kqlColumnIfExists(field.name)}), malicious_ips)) > 0`;
   }
 }
 

@@ -121,7 +121,7 @@ export function readAddressList(value: string): AddressText[] {
 // An IPv4 token inside free text, cut as the raw-text search cuts it: no digit
 // (or digit and dot) on either side, so `179.43.139.840` and `1.179.43.139.84`
 // hold no address; `[::ffff:ip]` and a `:port` after it are read too.
-const TEXT_ADDRESS = /(?<![0-9]|[0-9]\.)(\d{1,3}(?:\.\d{1,3}){3})(?![0-9]|\.[0-9])(?:\]?:(\d{1,5})(?![0-9]))?/g;
+const TEXT_ADDRESS = /(?<![0-9]|[0-9]\.)(\d{1,3}(?:\.\d{1,3}){3})(?![0-9]|\.[0-9])(?:\]?:(\d{1,5})(?![0-9]|\.[0-9]))?/g;
 
 /** Each IPv4 address inside free text (AzureDiagnostics `msg_s`: `TCP request from 10.0.0.4:5123 to 1.2.3.4:443`). */
 export function readTextAddresses(value: string): AddressText[] {
