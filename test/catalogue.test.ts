@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { FIXTURES, ROOT, propertySettings } from './helpers.js';
 import { CatalogueError, contextFrom, parseCatalogue, tableCatalogue, type CatalogueTable } from '../lib/tables/catalogue.js';
 import { COMMON_SECURITY_LOG, DEVICE_NETWORK_EVENTS, hitContext, tableByName, tableFromColumns } from './support/seed-tables.js';
-import { hitContext as reportedContext } from '../lib/report/hit-context.js';
+import { hitContext as reportedContext } from '../lib/tables/table-context.js';
 import { CsvLayout } from '../lib/readers/record-fields.js';
 import { canonicalColumn } from '../lib/record/columns.js';
 

@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { FileEntry, Hit, IocEntry, IocSetRecord, Match, Report } from '../report/report.js';
-import { contextOf, describeActors } from '../report/hit-context.js';
+import { describeActors } from '../report/hit-context.js';
+import { contextOf } from '../tables/table-context.js';
 import { iocIndexOf, iocLabel, reportTitle } from '../report/hit-iocs.js';
 import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';
 

@@ -1,17 +1,10 @@
-import type { Hit, HitContext, TableName } from './report.js';
+import type { HitContext } from './report.js';
 import type { RecordFields } from '../record/source-record.js';
-import { contextFrom, tableCatalogue } from '../tables/catalogue.js';
 
 // A hit's `fields` keep only the KQL projection (the report's evidence
 // columns, docs/output.md). The responder reading the text report also wants the source port,
 // the process and its parent, the user: this reads them from the whole record
 // once, while it is still at hand, so printers never need the record itself.
-
-/** The context of a record of a catalogued table (its catalogue entry's context columns); empty for any other table. */
-export function hitContext(fields: RecordFields, table: TableName): HitContext {
-  const spec = tableCatalogue().byName(table);
-  return spec === null || spec.name !== table ? {} : contextFrom(fields, spec);
-}
 
 /** A hit's projection `fields` read through the RecordFields interface. */
 export function projectionFields(projection: Readonly<Record<string, string | null>>): RecordFields {
@@ -23,16 +16,6 @@ export function projectionFields(projection: Readonly<Record<string, string | nu
     has: (column) => byColumn.has(column),
     columns: () => ({ columns: [...byColumn.values()].flatMap(({ name, value }) => (value === null ? [] : [{ name, value }])), cut: null }),
   };
-}
-
-/**
- * The context a printer shows: the one the scan attached, or else what the
- * projection columns alone can tell (fewer keys, never wrong ones).
- */
-export function contextOf(hit: Hit): HitContext {
-  if (hit.context) return hit.context;
-  if (hit.malformed || hit.table === 'unknown') return {};
-  return hitContext(projectionFields(hit.fields), hit.table);
 }
 
 /** Who did what, in words: `process perl, parent cron, user root, action ConnectionSuccess`. */
