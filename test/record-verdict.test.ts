@@ -125,6 +125,21 @@ describe('record verdict', () => {
       expect(suppressed.kind === 'hit' && suppressed.found.hit.suppressedBy).to.equal('backup-rsync');
       expect(active.kind === 'hit' && active.found.hit.suppressedBy).to.equal(null);
     });
+
+    it('is suppressed in any catalogued table its field map names, and never in one it lacks or under the unknown-table rule', () => {
+      const exclusions = exclusionSetFromJson(
+        JSON.stringify({ fields: { host: { compare: 'exact', columns: { Syslog: ['Computer'] } } }, rules: [{ id: 'lab-host', when: { field: 'host', equals: 'lab1' } }] }),
+        'test exclusions',
+      );
+      const syslog = { TimeGenerated: '2026-05-21T10:00:00Z', Computer: 'lab1', HostIP: IOC, SyslogMessage: 'x', Facility: 'cron' };
+      const suppressed = judgeRecord(rule({ exclusions }), record(syslog), null);
+      expect([suppressed.table, suppressed.kind === 'hit' && suppressed.found.hit.suppressedBy]).to.deep.equal(['Syslog', 'lab-host']);
+      // DnsEvents is not in the field map: no suppression, no throw
+      const dns = judgeRecord(rule({ exclusions }), record({ TimeGenerated: '2026-05-21T10:00:00Z', Computer: 'lab1', ClientIP: IOC, QueryType: 'A' }), null);
+      expect([dns.table, dns.kind === 'hit' && dns.found.hit.suppressedBy]).to.deep.equal(['DnsEvents', null]);
+      const unknown = judgeRecord(rule({ exclusions }), record({ Computer: 'lab1', Peer: IOC }), null);
+      expect([unknown.table, unknown.kind === 'hit' && unknown.found.hit.suppressedBy]).to.deep.equal(['unknown', null]);
+    });
   });
 
   describe('the time window', () => {
