@@ -125,7 +125,7 @@ export async function discoverInputs(paths: readonly string[]): Promise<Discover
   for (const path of paths) {
     let info;
     try {
-      info = await stat(path);
+      info = await stat(fsPath(path));
     } catch (error) {
       // loaded only here: most runs name folders and files, and loading it costs ~15 ms
       const fg = (await import('fast-glob')).default;
@@ -146,7 +146,7 @@ export async function discoverInputs(paths: readonly string[]): Promise<Discover
       }
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') missing++;
-      const linkInfo = await lstat(path).catch(() => null);
+      const linkInfo = await lstat(fsPath(path)).catch(() => null);
       walker.files.push({ path, error: linkInfo?.isSymbolicLink() ? `broken symbolic link: ${errnoText(error)}` : errnoText(error) });
       continue;
     }

@@ -1,6 +1,6 @@
 import type { Hit } from '../report/report.js';
 import { Pieces, type ReportStream } from '../report/report-stream.js';
-import { fileToJson, hitToJson } from '../report/json-paths.js';
+import { fileToJson, hitToJson, runToJson } from '../report/json-paths.js';
 
 // `context` is for the text report only: docs/output.md fixes the hit's keys,
 // and tooling that reads them should see the same keys for every table. The
@@ -16,7 +16,7 @@ export function contractHit(hit: Hit): Hit {
 function withEmptyHits(report: ReportStream): Record<string, unknown> {
   const shape: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(report.head)) {
-    shape[key] = key === 'files' ? report.head.files.map(fileToJson) : value;
+    shape[key] = key === 'files' ? report.head.files.map(fileToJson) : key === 'run' && report.head.run ? runToJson(report.head.run) : value;
     if (key === 'summary') shape.hits = [];
   }
   return shape;

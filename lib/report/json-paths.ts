@@ -1,4 +1,4 @@
-import type { FileEntry, Hit } from './report.js';
+import type { FileEntry, Hit, RunRecord } from './report.js';
 import { bytesOfPath, displayPath, hasRawBytes, pathFromBytes } from '../record/file-path.js';
 
 // A path that is not UTF-8 in the JSON reports (docs/inputs.md): `path` (a
@@ -6,6 +6,7 @@ import { bytesOfPath, displayPath, hasRawBytes, pathFromBytes } from '../record/
 // (`fileBytes`) right after it holds its exact bytes in base64, since the
 // shown form cannot tell the byte 0xff from a name holding the four
 // characters `\xff`. A UTF-8 path is written as it always was, with no such key.
+// The paths named on the command line (`run.options.paths`) are only shown.
 
 /** `item` with the path under `key` shown and its bytes under `bytesKey`; `item` itself when the path is UTF-8. */
 function withBytes<T extends object>(item: T, key: string, bytesKey: string): T {
@@ -31,3 +32,6 @@ export const fileToJson = (file: FileEntry): FileEntry => withBytes(file, 'path'
 export const hitToJson = (hit: Hit): Hit => withBytes(hit, 'file', 'fileBytes');
 export const fileFromJson = (file: FileEntry): FileEntry => fromBytes(file, 'path', 'pathBytes');
 export const hitFromJson = (hit: Hit): Hit => fromBytes(hit, 'file', 'fileBytes');
+
+/** The paths as named: shown (the files list holds the bytes of each file they led to). */
+export const runToJson = (run: RunRecord): RunRecord => (run.options.paths.some(hasRawBytes) ? { ...run, options: { ...run.options, paths: run.options.paths.map(displayPath) } } : run);
