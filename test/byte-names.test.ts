@@ -144,6 +144,8 @@ describe('a path held as text (record/file-path.ts)', () => {
 
   it('is shown on a terminal with each byte that is not UTF-8 as \\xHH', () => {
     expect(printable(pathFromBytes(bytes('a', [0xff, 0xc3], 'é\\', [0xed, 0xa0, 0x80])))).to.equal('a\\xff\\xc3é\\\\\\xed\\xa0\\x80');
+    // a name with the byte 0x85 and one with the character U+0085 (NEL) are never shown alike
+    expect([printable(pathFromBytes(Buffer.of(0x85))), printable('\u0085')]).to.deep.equal(['\\x85', '\\u0085']);
   });
 
   it('the command line: words Node decoded with U+FFFD are taken from their bytes, only when each word matches', () => {
