@@ -6,7 +6,7 @@ import { bytesOfPath, displayPath, hasRawBytes, pathFromBytes } from '../record/
 // (`fileBytes`) right after it holds its exact bytes in base64, since the
 // shown form cannot tell the byte 0xff from a name holding the four
 // characters `\xff`. A UTF-8 path is written as it always was, with no such key.
-// The paths named on the command line (`run.options.paths`) are only shown.
+// The paths named on the command line (`run.options.paths`, `output`) are only shown.
 
 /** `item` with the path under `key` shown and its bytes under `bytesKey`; `item` itself when the path is UTF-8. */
 function withBytes<T extends object>(item: T, key: string, bytesKey: string): T {
@@ -33,5 +33,9 @@ export const hitToJson = (hit: Hit): Hit => withBytes(hit, 'file', 'fileBytes');
 export const fileFromJson = (file: FileEntry): FileEntry => fromBytes(file, 'path', 'pathBytes');
 export const hitFromJson = (hit: Hit): Hit => fromBytes(hit, 'file', 'fileBytes');
 
-/** The paths as named: shown (the files list holds the bytes of each file they led to). */
-export const runToJson = (run: RunRecord): RunRecord => (run.options.paths.some(hasRawBytes) ? { ...run, options: { ...run.options, paths: run.options.paths.map(displayPath) } } : run);
+/** The paths as named, and --output: shown (the files list holds the bytes of each file the paths led to). */
+export function runToJson(run: RunRecord): RunRecord {
+  const { paths, output } = run.options;
+  if (!paths.some(hasRawBytes) && !(output !== null && hasRawBytes(output))) return run;
+  return { ...run, options: { ...run.options, paths: paths.map(displayPath), output: output === null ? null : displayPath(output) } };
+}
