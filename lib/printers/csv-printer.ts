@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Hit, Match } from '../report/report.js';
 import { PIECE_SIZE, type ReportStream } from '../report/report-stream.js';
 import { builtinTables, PARITY_TABLES } from '../tables/table-specs.js';
+import { displayPath } from '../record/file-path.js';
 
 // `--format csv` (docs/output.md): one row per hit, for spreadsheets and SIEM
 // imports. The columns are fixed whatever the input, so a script can rely on
@@ -54,7 +55,7 @@ function row(hit: Hit): string[] {
 
 function rawRow(hit: Hit, first: Partial<Match>): string[] {
   return [
-    cell(hit.file),
+    cell(displayPath(hit.file)),
     cell(hit.line),
     cell(hit.time),
     cell(hit.table),
