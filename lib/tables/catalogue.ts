@@ -42,7 +42,7 @@ export interface Signature {
   none: readonly string[];
 }
 
-export const CONTEXT_KEYS = ['device', 'sourceIp', 'sourcePort', 'destinationIp', 'destinationPort', 'process', 'parentProcess', 'user', 'action'] as const;
+export const CONTEXT_KEYS = ['device', 'sourceIp', 'sourcePort', 'destinationIp', 'destinationPort', 'process', 'parentProcess', 'user', 'action', 'deviceVendor', 'deviceProduct'] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
 /** Where each part of a hit's context is read: the first column with a value wins. */

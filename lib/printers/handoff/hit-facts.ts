@@ -1,6 +1,7 @@
 import type { IndicatorKind } from '../../iocs/indicator.js';
 import { canonicalIp } from '../../iocs/indicator.js';
-import { contextOf, describeActors } from '../../report/hit-context.js';
+import { describeActors } from '../../report/hit-context.js';
+import { contextOf } from '../../tables/table-context.js';
 import { iocIndexOf, iocLabel } from '../../report/hit-iocs.js';
 import type { Hit, HitContext, IocEntry, Match } from '../../report/report.js';
 import type { ReportHead } from '../../report/report-stream.js';
@@ -54,11 +55,10 @@ export class InputDigests {
   }
 }
 
-/** The column a hit's time was read from: DeviceNetworkEvents reads `Timestamp`, else `TimeGenerated`. */
+/** The column a hit's time was read from: the Defender tables' `Timestamp` when the hit holds one, else `TimeGenerated`. */
 export function timeColumn(hit: Hit): string | null {
   if (hit.time === null) return null;
-  if (hit.table === 'DeviceNetworkEvents') return hit.fields.Timestamp ? 'Timestamp' : 'TimeGenerated';
-  return hit.table === 'CommonSecurityLog' ? 'TimeGenerated' : null;
+  return hit.fields.Timestamp ? 'Timestamp' : 'TimeGenerated';
 }
 
 /** A port as a number (0–65535), or undefined when the text is not one. */

@@ -1,4 +1,4 @@
-import { contextOf } from '../../report/hit-context.js';
+import { contextOf } from '../../tables/table-context.js';
 import type { Hit } from '../../report/report.js';
 import { Pieces, type ReportHead, type ReportStream } from '../../report/report-stream.js';
 import { InputDigests, ipAddress, iocText, matchFacts, NO_TIME, portNumber } from './hit-facts.js';

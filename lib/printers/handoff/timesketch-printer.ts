@@ -1,5 +1,5 @@
 import { matchText } from '../csv-printer.js';
-import { contextOf } from '../../report/hit-context.js';
+import { contextOf } from '../../tables/table-context.js';
 import type { Hit } from '../../report/report.js';
 import { Pieces, type ReportStream } from '../../report/report-stream.js';
 import { hitSentence, InputDigests, iocText, matchFacts, NO_TIME, timeColumn } from './hit-facts.js';
