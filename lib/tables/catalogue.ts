@@ -247,6 +247,8 @@ export function contextFrom(fields: RecordFields, table: CatalogueTable): HitCon
     parentProcess: first(fields, columns.parentProcess),
     user: first(fields, columns.user),
     action: first(fields, columns.action),
+    deviceVendor: first(fields, columns.deviceVendor),
+    deviceProduct: first(fields, columns.deviceProduct),
   };
   for (const key of CONTEXT_KEYS) if (context[key] === undefined) delete context[key];
   return context;
