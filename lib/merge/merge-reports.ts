@@ -160,7 +160,7 @@ export function mergeReports(reports: readonly ReadReport[], toolVersion: string
   const hits = kept.hits.sort(compareHits);
   const active = hits.filter((h) => h.suppressedBy === null).length;
 
-  const perIoc: PerIocCount[] = first.report.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, hits: 0, suppressed: 0 }));
+  const perIoc: PerIocCount[] = first.report.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, ...(ioc.kind === undefined ? {} : { kind: ioc.kind }), hits: 0, suppressed: 0 }));
   for (const { report } of reports) {
     for (const count of report.summary.perIoc) {
       const into = perIoc.find((p) => iocKey(p) === iocKey(count));

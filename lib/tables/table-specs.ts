@@ -1,4 +1,5 @@
 import type { TableName } from '../report/report.js';
+import { tableCatalogue } from './catalogue.js';
 
 // The tables the tool knows, as data: which fields of each are watched for
 // IOCs (docs/hits.md), what the seed's KQL projects, where a record's time
@@ -23,6 +24,18 @@ export interface TableSpec {
   projection: readonly string[];
   /** Where the record's time is read, first present and non-empty wins. */
   timeColumns: readonly string[];
+  /** Columns holding a host or domain name (domain IOCs, and the host of URL IOCs). */
+  hostColumns: readonly string[];
+  /** Columns holding a URL (URL IOCs; their host for domain IOCs). */
+  urlColumns: readonly string[];
+  /** Columns holding an MD5, SHA-1 or SHA-256 hash. */
+  hashColumns: readonly string[];
+}
+
+/** The host, URL and hash columns the catalogue (lib/data/tables.json) gives a table. */
+function valueColumns(name: TableName): Pick<TableSpec, 'hostColumns' | 'urlColumns' | 'hashColumns'> {
+  const table = tableCatalogue().byName(name);
+  return { hostColumns: table?.hosts ?? [], urlColumns: table?.urls ?? [], hashColumns: table?.hashes ?? [] };
 }
 
 function watched(name: string, portName: string | null, kind: 'address' | 'url', parity: boolean): WatchedField {
@@ -39,6 +52,7 @@ export const COMMON_SECURITY_LOG: TableSpec = {
   ],
   projection: ['TimeGenerated', 'SourceIP', 'DestinationIP', 'DestinationPort', 'DeviceAction', 'Activity'],
   timeColumns: ['timegenerated'],
+  ...valueColumns('CommonSecurityLog'),
 };
 
 export const DEVICE_NETWORK_EVENTS: TableSpec = {
@@ -50,6 +64,7 @@ export const DEVICE_NETWORK_EVENTS: TableSpec = {
   ],
   projection: ['Timestamp', 'DeviceName', 'RemoteIP', 'RemotePort', 'InitiatingProcessFileName', 'ActionType'],
   timeColumns: ['timestamp', 'timegenerated'],
+  ...valueColumns('DeviceNetworkEvents'),
 };
 
 export const TABLES: Record<TableName, TableSpec> = {

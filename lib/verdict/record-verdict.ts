@@ -97,7 +97,7 @@ function malformed(rule: RecordRule, record: SourceRecord, problem: string, rawI
   const iocs = rule.rawSearch.iocsFor(rawIps);
   const hit: Omit<Hit, 'file'> = {
     line: record.line, record: record.index, table: rule.table ?? headerTable ?? 'unknown', time: null,
-    matches: iocs.map((ioc) => ({ field: null, ip: ioc.ip, port: null, portMatch: null })),
+    matches: iocs.map((ioc) => (ioc.kind === undefined || ioc.kind === 'ipv4' ? { field: null, ip: ioc.ip, port: null, portMatch: null } : { field: null, ip: ioc.ip, port: null, portMatch: null, kind: ioc.kind })),
     suppressedBy: null, malformed: true, fields: {},
   };
   return { kind: 'malformed', table, problem, found: { hit, iocs } };
@@ -123,7 +123,7 @@ export function judgeRecord(rule: RecordRule, record: SourceRecord, headerTable:
   if (!inWindow(rule.window, when.time)) return nothing(table);
   const hit: Omit<Hit, 'file'> = {
     line: record.line, record: record.index, table, ...when,
-    matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
+    matches: matches.map(({ ioc: _ioc, ...match }) => match),
     suppressedBy: rule.exclusions.firstMatch(fields, table), malformed: false, fields: projection(fields, spec),
     context: hitContext(fields, table),
   };
