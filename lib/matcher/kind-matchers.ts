@@ -60,13 +60,10 @@ export function hostOfHostValue(value: string): string | null {
 export class DomainMatcher implements IocMatcher {
   private readonly domains: Map<string, Ioc[]>;
   private readonly urlHosts: Map<string, Ioc[]>;
-  /** A URL column holding a URL IOC itself is the URL matcher's exact hit, not also its host's weaker one. */
-  private readonly urls: UrlMatcher;
 
   constructor(iocs: IocSet) {
     this.domains = indexBy(iocs.ofKinds('domain'));
     this.urlHosts = new Map([...urlHosts(iocs)].filter(([host]) => canonicalIp(host) === null));
-    this.urls = new UrlMatcher(iocs);
   }
 
   match(fields: RecordFields, spec: TableSpec): MatchedIoc[] {
@@ -79,12 +76,12 @@ export class DomainMatcher implements IocMatcher {
     for (const column of spec.urlColumns) {
       const value = fields.get(column);
       const url = value === null ? null : hostOfUrlValue(value);
-      if (url !== null && canonicalIp(url.host) === null) this.matchHost(fieldName(fields, column), url.host, url.port, found, value);
+      if (url !== null && canonicalIp(url.host) === null) this.matchHost(fieldName(fields, column), url.host, url.port, found);
     }
     return found;
   }
 
-  private matchHost(field: string, host: string, port: number | null, into: MatchedIoc[], urlValue: string | null = null): void {
+  private matchHost(field: string, host: string, port: number | null, into: MatchedIoc[]): void {
     // the host itself, then each parent domain: as many lookups as the host has labels
     for (let at = 0; at >= 0; at = host.indexOf('.', at) + 1 || -1) {
       const suffix = at === 0 ? host : host.slice(at);
@@ -96,7 +93,7 @@ export class DomainMatcher implements IocMatcher {
       }
     }
     const hosts = this.urlHosts.get(host);
-    if (hosts && !(urlValue !== null && this.urls.find(urlValue))) into.push(matchOf(field, hosts[0], port, host, 'url-host'));
+    if (hosts) into.push(matchOf(field, hosts[0], port, host, 'url-host'));
   }
 }
 

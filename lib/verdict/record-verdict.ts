@@ -88,7 +88,10 @@ function projection(fields: RecordFields, spec: TableSpec): Record<string, strin
 
 function matchesOf(rule: RecordRule, fields: RecordFields, spec: TableSpec): MatchedIoc[] {
   if (rule.matchers.length === 1) return rule.matchers[0].match(fields, spec);
-  return rule.matchers.flatMap((matcher) => matcher.match(fields, spec));
+  const matches = rule.matchers.flatMap((matcher) => matcher.match(fields, spec));
+  // a field holding a URL IOC itself is that exact hit, not also the weaker one on its host
+  const exact = (m: MatchedIoc) => matches.some((o) => o.how === undefined && o.field === m.field && o.ioc === m.ioc);
+  return matches.some((m) => m.how === 'url-host') ? matches.filter((m) => m.how !== 'url-host' || !exact(m)) : matches;
 }
 
 // A malformed record is an error, and still a hit when its raw text holds an IOC IP (docs/broken-input.md).
