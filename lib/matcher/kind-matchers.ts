@@ -1,5 +1,4 @@
 import type { RecordFields } from '../record/source-record.js';
-import { splitHeaderSuffix } from '../record/columns.js';
 import type { TableSpec } from '../tables/table-specs.js';
 import { canonicalDomain, canonicalHash, canonicalIp, normaliseUrl } from '../iocs/indicator.js';
 import type { Ioc, IocSet } from './ioc-set.js';
@@ -11,11 +10,6 @@ import { stripWrapping } from './ip-text.js';
 // function as the IOC (lib/iocs/indicator.ts) and is then compared as a
 // string: never a substring of free text. The IOCs were read once, when the
 // set was loaded; nothing here parses an IOC again.
-
-/** The report's name for a column: as the file spells it. */
-function fieldName(fields: RecordFields, column: string): string {
-  return splitHeaderSuffix(fields.sourceName(column) ?? column).name;
-}
 
 function indexBy(iocs: readonly Ioc[], key: (ioc: Ioc) => string | null = (ioc) => ioc.ip): Map<string, Ioc[]> {
   const index = new Map<string, Ioc[]>();
@@ -68,15 +62,15 @@ export class DomainMatcher implements IocMatcher {
 
   match(fields: RecordFields, spec: TableSpec): MatchedIoc[] {
     const found: MatchedIoc[] = [];
-    for (const column of spec.hostColumns) {
+    for (const { name, column } of spec.hostColumns) {
       const value = fields.get(column);
       const host = value === null ? null : hostOfHostValue(value);
-      if (host !== null) this.matchHost(fieldName(fields, column), host, null, found);
+      if (host !== null) this.matchHost(name, host, null, found);
     }
-    for (const column of spec.urlColumns) {
+    for (const { name, column } of spec.urlColumns) {
       const value = fields.get(column);
       const url = value === null ? null : hostOfUrlValue(value);
-      if (url !== null && canonicalIp(url.host) === null) this.matchHost(fieldName(fields, column), url.host, url.port, found);
+      if (url !== null && canonicalIp(url.host) === null) this.matchHost(name, url.host, url.port, found);
     }
     return found;
   }
@@ -110,10 +104,10 @@ export class UrlMatcher implements IocMatcher {
 
   match(fields: RecordFields, spec: TableSpec): MatchedIoc[] {
     const found: MatchedIoc[] = [];
-    for (const column of spec.urlColumns) {
+    for (const { name, column } of spec.urlColumns) {
       const value = fields.get(column);
       const url = value === null ? null : this.find(value);
-      if (url) found.push(matchOf(fieldName(fields, column), url.ioc, url.port, url.value));
+      if (url) found.push(matchOf(name, url.ioc, url.port, url.value));
     }
     return found;
   }
@@ -137,11 +131,11 @@ export class HashMatcher implements IocMatcher {
 
   match(fields: RecordFields, spec: TableSpec): MatchedIoc[] {
     const found: MatchedIoc[] = [];
-    for (const column of spec.hashColumns) {
+    for (const { name, column } of spec.hashColumns) {
       const value = fields.get(column);
       const hash = value === null ? null : canonicalHash(stripWrapping(value), 'hash');
       const iocs = hash === null ? undefined : this.hashes.get(hash.value);
-      if (iocs) found.push(matchOf(fieldName(fields, column), iocs[0], null));
+      if (iocs) found.push(matchOf(name, iocs[0], null));
     }
     return found;
   }

@@ -1,5 +1,5 @@
 import type { TableName } from '../report/report.js';
-import { tableCatalogue } from './catalogue.js';
+import { dataFile } from '../assets/assets.js';
 
 // The tables the tool knows, as data: which fields of each are watched for
 // IOCs (docs/hits.md), what the seed's KQL projects, where a record's time
@@ -25,17 +25,25 @@ export interface TableSpec {
   /** Where the record's time is read, first present and non-empty wins. */
   timeColumns: readonly string[];
   /** Columns holding a host or domain name (domain IOCs, and the host of URL IOCs). */
-  hostColumns: readonly string[];
+  hostColumns: readonly ValueColumn[];
   /** Columns holding a URL (URL IOCs; their host for domain IOCs). */
-  urlColumns: readonly string[];
+  urlColumns: readonly ValueColumn[];
   /** Columns holding an MD5, SHA-1 or SHA-256 hash. */
-  hashColumns: readonly string[];
+  hashColumns: readonly ValueColumn[];
 }
 
-/** The host, URL and hash columns the catalogue (lib/data/tables.json) gives a table. */
+/** A column holding one kind of value: `name` as the report spells it, `column` as records are read. */
+export interface ValueColumn {
+  name: string;
+  column: string;
+}
+
+/** The host, URL and hash columns the table catalogue (lib/data/tables.json) gives a table, spelled as it spells them. */
 function valueColumns(name: TableName): Pick<TableSpec, 'hostColumns' | 'urlColumns' | 'hashColumns'> {
-  const table = tableCatalogue().byName(name);
-  return { hostColumns: table?.hosts ?? [], urlColumns: table?.urls ?? [], hashColumns: table?.hashes ?? [] };
+  const data = JSON.parse(dataFile('tables.json').toString('utf8')) as { tables: Array<{ name: string; hosts?: string[]; urls?: string[]; hashes?: string[] }> };
+  const table = data.tables.find((t) => t.name === name);
+  const columns = (names: string[] | undefined) => (names ?? []).map((n) => ({ name: n, column: n.toLowerCase() }));
+  return { hostColumns: columns(table?.hosts), urlColumns: columns(table?.urls), hashColumns: columns(table?.hashes) };
 }
 
 function watched(name: string, portName: string | null, kind: 'address' | 'url', parity: boolean): WatchedField {
