@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runCli, writeFiles } from './helpers.js';
+import { ROOT, runCli, tempDir, writeFiles } from './helpers.js';
 import { loadIocs } from '../lib/iocs/load-iocs.js';
 import { RawIocSearch } from '../lib/matcher/raw-text.js';
 import { builtinIocSet, type IocSet } from '../lib/matcher/ioc-set.js';
@@ -173,5 +173,53 @@ describe('IOC kinds beyond IPv4', () => {
         [4, true, ['md5 d41d8cd98f00b204e9800998ecf8427e']],
       ]);
     }
+  });
+});
+
+describe('--ioc-validity', () => {
+  const bundle = (validUntil: string) => JSON.stringify({
+    type: 'bundle',
+    id: 'bundle--00000000-0000-4000-8000-000000000000',
+    objects: [
+      { type: 'indicator', spec_version: '2.1', id: 'indicator--11111111-1111-4111-8111-111111111111', created: '2026-05-01T00:00:00Z', modified: '2026-05-01T00:00:00Z', pattern_type: 'stix', pattern: "[domain-name:value = 'evil.example']", valid_from: '2026-05-20T00:00:00Z', valid_until: validUntil },
+      { type: 'indicator', spec_version: '2.1', id: 'indicator--22222222-2222-4222-8222-222222222222', created: '2026-05-01T00:00:00Z', modified: '2026-05-01T00:00:00Z', pattern_type: 'stix', pattern: "[ipv4-addr:value = '198.51.100.7']", valid_from: '2026-05-26T00:00:00Z' },
+    ],
+  });
+  const run = (...args: string[]) => {
+    const dir = writeFiles({ 'stix.json': bundle('2026-05-25T10:12:00Z') });
+    const result = runCli(['--iocs', join(dir, 'stix.json'), '--format', 'json', '--quiet', ...args, join(KINDS, 'DeviceNetworkEvents.csv')]);
+    expect(result.status, result.stderr).to.be.oneOf([0, 1]);
+    return JSON.parse(result.stdout) as Report;
+  };
+  const verdicts = (report: Report) => report.hits.map((h) => `${h.line} ${h.time} ${h.suppressedBy ?? 'active'}`);
+
+  it('suppresses, never hides, a hit on an IOC expired or not yet valid at the record\'s time', () => {
+    // evil.example is valid until 10:12; 198.51.100.7 from the 26th on
+    const without = run();
+    expect(verdicts(without)).to.deep.equal(['13 2026-05-25T10:13:00.000Z active', '10 2026-05-25T10:10:00.000Z active', '2 2026-05-25T10:02:00.000Z active']);
+    const judged = run('--ioc-validity');
+    expect(verdicts(judged)).to.deep.equal(['13 2026-05-25T10:13:00.000Z ioc-outside-validity', '10 2026-05-25T10:10:00.000Z active', '2 2026-05-25T10:02:00.000Z ioc-outside-validity']);
+    expect(judged.summary).to.include({ hits: 1, suppressed: 2 });
+    expect(judged.exclusions.map((e) => e.id)).to.include('ioc-outside-validity');
+    expect(judged.run!.options.iocValidity).to.equal(true);
+    expect(without.run!.options).not.to.have.property('iocValidity');
+  });
+
+  it('shows each IOC\'s validity on its hits in the text report', () => {
+    const dir = writeFiles({ 'stix.json': bundle('2026-05-25T10:12:00Z') });
+    const text = runCli(['--iocs', join(dir, 'stix.json'), join(KINDS, 'DeviceNetworkEvents.csv')]).stdout.replace(/\s+/g, ' ');
+    expect(text).to.contain('IOC domain evil.example (subdomain cdn.evil.example) [valid from 2026-05-20T00:00:00Z, valid until');
+  });
+
+  it('merge refuses reports made with and without it', () => {
+    const dir = tempDir();
+    const save = (name: string, report: Report) => {
+      const path = join(dir, name);
+      writeFileSync(path, JSON.stringify(report));
+      return path;
+    };
+    const merged = runCli(['merge', save('a.json', run()), save('b.json', run('--ioc-validity'))]);
+    expect(merged.status).to.equal(2);
+    expect(merged.stderr).to.contain('ioc-outside-validity');
   });
 });

@@ -6,6 +6,7 @@ import { FileCount, onInterrupt } from './interrupt.js';
 import { normalizeOptions, OUTPUT_FORMATS, type ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
 import { IocFileFatal, loadIocs } from '../iocs/load-iocs.js';
+import { OUTSIDE_VALIDITY } from '../verdict/record-verdict.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { exclusionsFor, ExclusionFileError } from '../exclusions/exclusion-file.js';
 import { ReportBuilder } from '../sink/report-builder.js';
@@ -36,6 +37,7 @@ function scanParser(argv: string[], program: string, version: string) {
     .option('force', { type: 'boolean', default: false, describe: 'let --output replace an existing file (atomically: the old one stays whole until the new one is complete)' })
     .option('csv-raw', { type: 'boolean', default: false, describe: "--format csv: write cells as found, without the ' put before =, +, -, @, TAB or CR that keeps a spreadsheet from running them" })
     .option('kql-parity', { type: 'boolean', default: false, describe: "watch only the KQL's own fields, exact string equality" })
+    .option('ioc-validity', { type: 'boolean', default: false, describe: 'suppress (ioc-outside-validity, listed, never hidden) a hit whose IOCs were all outside their validity at the record\'s time: STIX valid_from/valid_until, else ThreatFox last_seen_utc' })
     .option('full-parse', { type: 'boolean', default: false, describe: 'parse every record, not only those holding IOC text (slower; also lists malformed records without IOC text)' })
     .option('jobs', { alias: 'j', type: 'string', describe: 'threads at work at once, hashing included: files scanned side by side, or one file beside its hash (default: all cores; 1: one core)' })
     .option('table', { type: 'string', describe: 'read every file as this table (CommonSecurityLog or DeviceNetworkEvents)' })
@@ -101,7 +103,7 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
     late = checkOptionWords(argv, process.cwd()).late;
     const args = scanParser(argv, program, version).parseSync();
     if (args.help || args.version) return EXIT.clean;
-    options = normalizeOptions({ ...args, paths: args._, csvRaw: args['csv-raw'], kqlParity: args['kql-parity'], fullParse: args['full-parse'], minConfidence: args['min-confidence'], allAttributes: args['all-attributes'] });
+    options = normalizeOptions({ ...args, paths: args._, csvRaw: args['csv-raw'], kqlParity: args['kql-parity'], iocValidity: args['ioc-validity'], fullParse: args['full-parse'], minConfidence: args['min-confidence'], allAttributes: args['all-attributes'] });
     checkStandardInput(options.paths);
   } catch (error) {
     say(error instanceof Error ? error.message : String(error));
@@ -154,7 +156,9 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
     say(`interrupted after ${counted.files === 1 ? '1 file' : `${counted.files} files`}: no report written`);
   });
   try {
-    const builder = new ReportBuilder(version, iocs, exclusions.entries);
+    // a hit suppressed for its IOCs' validity names a suppression the report lists, as an exclusion's
+    const suppressions = options.iocValidity ? [...exclusions.entries, { id: OUTSIDE_VALIDITY, description: 'every IOC of the hit was outside its validity at the record\'s time (--ioc-validity)' }] : exclusions.entries;
+    const builder = new ReportBuilder(version, iocs, suppressions);
     progress = wantsProgress(options) ? new ProgressSink(builder, process.stderr) : null;
     const outcome = await scan(planFromOptions(options, iocs, exclusions), counted.before(progress ?? builder));
     // the progress line is gone before anything else reaches the terminal

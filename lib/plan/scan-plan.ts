@@ -34,6 +34,8 @@ export interface PlanChoices {
   iocs: IocSet;
   exclusions: ExclusionSet;
   kqlParity: boolean;
+  /** --ioc-validity (record-verdict.ts). */
+  iocValidity: boolean;
   table: TableName | null;
   window: TimeWindow;
   fullParse: boolean;
@@ -64,6 +66,7 @@ export function scanPlan(choices: PlanChoices): ScanPlan {
     rawSearch: new RawIocSearch(iocs),
     exclusions: choices.exclusions,
     kqlParity,
+    iocValidity: choices.iocValidity,
   });
   return Object.freeze({ paths: Object.freeze([...choices.paths]), iocs, rule, fullParse: choices.fullParse, threads: choices.threads });
 }
@@ -71,5 +74,5 @@ export function scanPlan(choices: PlanChoices): ScanPlan {
 /** The choices a plan was made from (for a worker thread to make it again). */
 export function choicesOf(plan: ScanPlan): PlanChoices {
   const { rule } = plan;
-  return { paths: plan.paths, iocs: plan.iocs, exclusions: rule.exclusions, kqlParity: rule.kqlParity, table: rule.table, window: rule.window, fullParse: plan.fullParse, threads: plan.threads };
+  return { paths: plan.paths, iocs: plan.iocs, exclusions: rule.exclusions, kqlParity: rule.kqlParity, iocValidity: rule.iocValidity, table: rule.table, window: rule.window, fullParse: plan.fullParse, threads: plan.threads };
 }

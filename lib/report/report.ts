@@ -182,6 +182,8 @@ export interface RunRecord {
     format: string;
     output: string | null;
     kqlParity: boolean;
+    /** Present (true) only when --ioc-validity was given. */
+    iocValidity?: true;
     /** false: records with no IOC text were counted, not parsed (their syntax errors are not listed). */
     fullParse: boolean;
     jobs: number;

@@ -29,6 +29,32 @@ export interface RecordRule {
   readonly exclusions: ExclusionSet;
   /** --kql-parity: only the KQL's own fields count, so raw text in a malformed record is not a hit. */
   readonly kqlParity: boolean;
+  /** --ioc-validity: a hit whose IOCs are all outside their validity at the record's time is suppressed. */
+  readonly iocValidity: boolean;
+}
+
+/** The suppression a hit gets when every IOC it counts for is outside its validity (--ioc-validity). */
+export const OUTSIDE_VALIDITY = 'ioc-outside-validity';
+
+/**
+ * Whether an IOC was in force at a record's time (epoch ms): from its
+ * valid_from to its valid_until, or, with no valid_until, to its last
+ * sighting (ThreatFox last_seen_utc), that whole day. An end or start the
+ * feed does not give (or gives unreadably) bounds nothing.
+ */
+export function iocValidAt(ioc: Ioc, at: number): boolean {
+  const from = ioc.validFrom ? Date.parse(ioc.validFrom) : NaN;
+  if (!Number.isNaN(from) && at < from) return false;
+  const until = ioc.validUntil ? Date.parse(ioc.validUntil) : NaN;
+  if (!Number.isNaN(until)) return at < until;
+  const seen = ioc.lastSeen ? Date.parse(ioc.lastSeen) : NaN;
+  return Number.isNaN(seen) || at < Math.floor(seen / 86_400_000 + 1) * 86_400_000;
+}
+
+function outsideValidity(rule: RecordRule, iocs: readonly Ioc[], time: string | null): boolean {
+  if (!rule.iocValidity || time === null) return false;
+  const at = Date.parse(time);
+  return !Number.isNaN(at) && iocs.every((ioc) => !iocValidAt(ioc, at));
 }
 
 /** A hit as found in one record (the scan adds the file), with the IOCs it counts for. */
@@ -124,11 +150,13 @@ export function judgeRecord(rule: RecordRule, record: SourceRecord, headerTable:
   }
   const when = recordTime(fields, spec);
   if (!inWindow(rule.window, when.time)) return nothing(table);
+  const iocs = [...new Set(matches.map((m) => m.ioc))];
+  const suppressedBy = rule.exclusions.firstMatch(fields, table) ?? (outsideValidity(rule, iocs, when.time) ? OUTSIDE_VALIDITY : null);
   const hit: Omit<Hit, 'file'> = {
     line: record.line, record: record.index, table, ...when,
     matches: matches.map(({ ioc: _ioc, ...match }) => match),
-    suppressedBy: rule.exclusions.firstMatch(fields, table), malformed: false, fields: projection(fields, spec),
+    suppressedBy, malformed: false, fields: projection(fields, spec),
     context: hitContext(fields, table),
   };
-  return { kind: 'hit', table, found: { hit, iocs: [...new Set(matches.map((m) => m.ioc))] } };
+  return { kind: 'hit', table, found: { hit, iocs } };
 }
