@@ -31,7 +31,7 @@ export function toolVersion(): string {
 function scanParser(argv: string[], program: string, version: string) {
   const parser = yargs(argv)
     .scriptName(program)
-    .usage(`$0 [options] [--] <path|dir|glob|->...\n$0 merge [options] <report.json>...\n\nFlag every exported CommonSecurityLog / DeviceNetworkEvents record that touches a C2 IP of the IOCs in force;\nmerge JSON reports of one sweep made on many machines ($0 merge --help).`)
+    .usage(`$0 [options] [--] <path|dir|glob|->...\n$0 merge [options] <report.json>...\n\nFlag every exported CommonSecurityLog / DeviceNetworkEvents record that touches an IOC in force (address, range, domain, URL or hash);\nmerge JSON reports of one sweep made on many machines ($0 merge --help).`)
     .option('format', { alias: 'f', choices: OUTPUT_FORMATS, coerce: lowerCase, defaultDescription: 'text', describe: 'report format (any case)' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output (-: standard output); an existing FILE is refused without --force' })
     .option('force', { type: 'boolean', default: false, describe: 'let --output replace an existing file (atomically: the old one stays whole until the new one is complete)' })
@@ -44,7 +44,7 @@ function scanParser(argv: string[], program: string, version: string) {
     .option('since', { type: 'string', describe: 'keep hits at or after this ISO 8601 time' })
     .option('until', { type: 'string', describe: 'keep hits before this ISO 8601 time' })
     .option('exclusions', { type: 'string', describe: 'exclusion rules from FILE, replacing the defaults (--no-exclusions: none)' })
-    .option('iocs', { type: 'string', describe: 'IOCs from FILE (ThreatFox CSV or JSON export, or one IOC a line), replacing the built-in set; repeatable' })
+    .option('iocs', { type: 'string', describe: 'IOCs from FILE (STIX 2.1 bundle, MISP JSON or CSV, ThreatFox CSV or JSON export, or one IOC a line), replacing the built-in set; repeatable' })
     .option('min-confidence', { type: 'string', describe: 'drop IOCs whose confidence is below N percent' })
     .option('all-attributes', { type: 'boolean', default: false, describe: 'MISP feeds: use attributes whose to_ids is false too (counted either way)' })
     .option('emit', { choices: ['kql'], coerce: lowerCase, describe: 'print the two hunting queries (IOCs, watched fields, exclusions in force) for Sentinel instead of scanning; no paths' })
