@@ -129,10 +129,13 @@ describe('the table catalogue', () => {
     );
   });
 
-  it('gives the two tables of the hunt the TableSpec they have today: same watched fields, ports, projection, time columns', () => {
+  it('gives the two tables of the hunt the TableSpec they have today: same watched fields, ports, projection, time columns, host, URL and hash columns', () => {
+    const spelled = (names: readonly string[]) => names.map((column) => column.toLowerCase());
     for (const spec of [COMMON_SECURITY_LOG, DEVICE_NETWORK_EVENTS]) {
       const table = catalogue.byName(spec.name) as CatalogueTable;
-      expect({ name: table.name, watched: table.watched, projection: table.projection, timeColumns: table.timeColumns }).to.deep.equal(spec);
+      const { hostColumns, urlColumns, hashColumns, ...rest } = spec;
+      expect({ name: table.name, watched: table.watched, projection: table.projection, timeColumns: table.timeColumns }).to.deep.equal(rest);
+      expect([hostColumns, urlColumns, hashColumns].map((list) => list.map((c) => c.column))).to.deep.equal([spelled(table.hosts), spelled(table.urls), spelled(table.hashes)]);
     }
   });
 

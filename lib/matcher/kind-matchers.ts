@@ -1,6 +1,6 @@
 import type { RecordFields } from '../record/source-record.js';
 import type { TableSpec } from '../tables/table-specs.js';
-import { canonicalDomain, canonicalHash, canonicalIp, normaliseUrl } from '../iocs/indicator.js';
+import { canonicalDomain, canonicalHash, canonicalIp, normaliseUrl } from './canonical.js';
 import type { Ioc, IocSet } from './ioc-set.js';
 import { matchOf, urlHosts, type IocMatcher, type MatchedIoc } from './match-record.js';
 import { stripWrapping } from './ip-text.js';

@@ -1,7 +1,7 @@
 import type { Match, MatchHow } from '../report/report.js';
 import type { RecordFields } from '../record/source-record.js';
 import type { TableSpec, WatchedField } from '../tables/table-specs.js';
-import { canonicalIp, canonicalIpv4, normaliseUrl } from '../iocs/indicator.js';
+import { canonicalIp, canonicalIpv4, normaliseUrl } from './canonical.js';
 import { kindOf, type Ioc, type IocSet } from './ioc-set.js';
 import { AddressRanges } from './address-ranges.js';
 import { readAddress, readUrlHost, type AddressText } from './ip-text.js';

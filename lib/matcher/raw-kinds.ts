@@ -1,4 +1,4 @@
-import { canonicalIp, canonicalIpv4, normaliseUrl } from '../iocs/indicator.js';
+import { canonicalIp, canonicalIpv4, normaliseUrl } from './canonical.js';
 import { AddressRanges } from './address-ranges.js';
 import { kindOf, type IocSet } from './ioc-set.js';
 
