@@ -4,6 +4,7 @@
 //   node bench/run.mjs [--size 1GiB] [--rounds 5] [--seed 1] [--files csv,ndjson,csv.gz,ndjson.gz]
 //                      [--contenders perlbot-hunt,rg,naive] [--hunt PATH] [--no-build]
 //                      [--scaling 256MiB,1GiB,4GiB] [--jobs-test] [--jobs-size 512MiB] [--jobs-files 2] [--skip-main]
+//                      [--many-hits N] [--many-hits-formats json,ndjson,csv,text,html]
 //                      [--slow-paths] [--slow-paths-size 100MiB]
 //                      [--data-dir bench/data] [--markdown-out FILE] [--json-out FILE]
 //
@@ -19,6 +20,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cslHeader, DEFAULT_DATA_DIR, ensureDataset, formatSize, parseSize } from './generate.mjs';
+import { MANY_HITS_FORMATS, manyHitsScenario } from './many-hits.mjs';
 import { slowPathsScenario } from './slow-paths.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -48,6 +50,8 @@ function parseArgs(argv) {
     skipMain: false,
     jobsSize: 512 * 1024 ** 2,
     jobsFiles: 2,
+    manyHits: null,
+    manyHitsFormats: ['json', 'csv'],
     dataDir: DEFAULT_DATA_DIR,
     markdownOut: null,
     jsonOut: null,
@@ -86,12 +90,14 @@ function parseArgs(argv) {
       case '--skip-main': o.skipMain = true; break;
       case '--jobs-size': o.jobsSize = parseSize(value()); break;
       case '--jobs-files': o.jobsFiles = Number(value()); if (!Number.isInteger(o.jobsFiles) || o.jobsFiles < 1) throw new BenchFailure('--jobs-files needs a whole number of files'); break;
+      case '--many-hits': o.manyHits = Number(value()); if (!Number.isSafeInteger(o.manyHits) || o.manyHits < 1) throw new Error('--many-hits needs a whole number of hits'); o.skipMain = true; break;
+      case '--many-hits-formats': o.manyHitsFormats = list(value(), MANY_HITS_FORMATS, 'many-hits-formats'); break;
       case '--data-dir': o.dataDir = resolve(value()); break;
       case '--markdown-out': o.markdownOut = resolve(value()); break;
       case '--json-out': o.jsonOut = resolve(value()); break;
       case '--help':
       case '-h':
-        process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 8).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+        process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 10).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
         process.exit(0);
         break;
       default:
@@ -564,6 +570,7 @@ async function main() {
     if (!o.skipMain) await mainScenario(ctx, o, md, results);
     if (o.scaling) await scalingScenario(ctx, o, md, results);
     if (o.jobsTest) await jobsScenario(ctx, o, md, results);
+    if (o.manyHits) await manyHitsScenario(ctx, o, md, results, { measure, log, BenchFailure });
     if (o.slowPaths) await slowPathsScenario(ctx, o, md, results, { measure, median, log, BenchFailure });
   } finally {
     rmSync(scratch, { recursive: true, force: true });

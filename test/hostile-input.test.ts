@@ -10,6 +10,7 @@ import { builtinIocSet } from '../lib/matcher/ioc-set.js';
 import { builtinExclusions } from '../lib/exclusions/exclusion-file.js';
 import { ReportBuilder } from '../lib/sink/report-builder.js';
 import { scan } from '../lib/scan/scan.js';
+import { NOT_TEXT_PROBLEM } from '../lib/inputs/text-or-binary.js';
 import { planFromOptions } from '../lib/cli/plan-from-options.js';
 import type { ScanSink } from '../lib/sink/scan-sink.js';
 
@@ -114,7 +115,7 @@ describe('broken gzip', () => {
     expect(run.status).to.equal(1);
     expect(report.files[0].compressed).to.equal(true);
     expect(report.files[0].records).to.be.above(10).and.below(3000);
-    expect(report.files[0].errors.at(-1)!.message).to.match(/gzip data is corrupt or cut short/);
+    expect(report.files[0].errors.map((e) => e.message).join(' ')).to.match(/gzip data cut short/);
     expect(activeIps(report)).to.deep.equal(['179.43.139.84']);
   });
 
@@ -124,7 +125,7 @@ describe('broken gzip', () => {
     const dir = writeFiles({ 'bad.csv.gz': Buffer.from('x') });
     writeFileSync(join(dir, 'bad.csv.gz'), gz);
     const report = await hunt([dir]);
-    expect(errorsOf(report).at(-1)![1]).to.match(/gzip data is corrupt/);
+    expect(errorsOf(report).at(-1)![1]).to.match(/gzip data corrupt/);
     expect(report.files[0].bytes).to.equal(gz.length);
     expect(report.files[0].sha256).to.have.length(64);
   });
@@ -144,14 +145,14 @@ describe('encodings and odd content', () => {
     });
   }
 
-  it('refuses a NUL-filled file and a binary file named .csv with a message, and reads the next file', async () => {
+  it('reports a NUL-filled file as one run of zero bytes, refuses a binary file named .csv, and reads the next file', async () => {
     const binary = Buffer.alloc(5000);
     for (let i = 0; i < binary.length; i += 7) binary[i] = (i * 31) & 0xff;
     const dir = writeFiles({ 'a-zeros.csv': Buffer.alloc(100000), 'b-binary.csv': binary, 'c.csv': text });
     const report = await hunt([dir]);
     expect(report.files.map((f) => f.errors.map((e) => e.message))).to.deep.equal([
-      ['not a text export (binary data: NUL or control bytes): not read'],
-      ['not a text export (binary data: NUL or control bytes): not read'],
+      ['100000 NUL bytes, the whole of the file (a zeroed or never-written file): no record'],
+      [NOT_TEXT_PROBLEM],
       [],
     ]);
     expect(report.summary.hits).to.equal(1);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runCli, tempDir, writeFiles } from './helpers.js';
 import { normalizeOptions } from '../lib/options/scan-options.js';
 import { printHtml } from '../lib/printers/html/html-printer.js';
+import { printToString, streamOf } from '../lib/report/report-stream.js';
 import { escapeMarkup, htmlText, jsonForScript, shown } from '../lib/printers/html/escape.js';
 import { hitData, NONE, type HitData } from '../lib/printers/html/hit-data.js';
 import { iocLabel } from '../lib/report/hit-iocs.js';
@@ -77,6 +78,9 @@ function markupOf(html: string): string {
 }
 
 /** The tags the printer itself writes; anything else was made from a value. */
+/** The page for a report held in memory. */
+const page = (report: Report): Promise<string> => printToString(printHtml, streamOf(report));
+
 const OUR_TAGS = new Set('html head meta title link style body nav a header h1 h2 h3 dl dt dd div section p table thead tbody tr th td code ul li span svg text line path rect button select option label input noscript main script'.split(' '));
 
 describe('the HTML report, as written', () => {
@@ -108,8 +112,8 @@ describe('the HTML report, as written', () => {
     expect(links.filter((l) => !l.startsWith('#'))).to.deep.equal(['data:,']);
   });
 
-  it('with hostile values everywhere, the markup holds only its own tags, resources and two scripts', () => {
-    const html = printHtml(hostileReport());
+  it('with hostile values everywhere, the markup holds only its own tags, resources and two scripts', async () => {
+    const html = await page(hostileReport());
     const markup = markupOf(html);
     const tags = new Set([...markup.matchAll(/<\/?([a-zA-Z][\w-]*)/g)].map((m) => m[1].toLowerCase()));
     expect([...tags].filter((t) => !OUR_TAGS.has(t))).to.deep.equal([]);
@@ -129,9 +133,9 @@ describe('the HTML report, as written', () => {
     expect(html).to.include('lone \\ud800 surrogate');
   });
 
-  it('keeps the data whole: JSON with no <, > or &, that reads back to the hits in their shown form', () => {
+  it('keeps the data whole: JSON with no <, > or &, that reads back to the hits in their shown form', async () => {
     const report = hostileReport();
-    const html = printHtml(report);
+    const html = await page(report);
     const text = /<script type="application\/json" id="hit-data">([^]*?)<\/script>/.exec(html)![1];
     expect(text).not.to.match(/[<>&]/);
     const data = JSON.parse(text) as HitData;
@@ -147,8 +151,8 @@ describe('the HTML report, as written', () => {
     );
   });
 
-  it('admits, by Content-Security-Policy, exactly its own script and style, and no connection', () => {
-    const html = printHtml(hostileReport());
+  it('admits, by Content-Security-Policy, exactly its own script and style, and no connection', async () => {
+    const html = await page(hostileReport());
     const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1];
     const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
     const script = /<script>([^]*?)<\/script>/.exec(html)![1];
@@ -249,5 +253,57 @@ describe('HTML escaping', () => {
     const text = jsonForScript(value);
     expect(text).not.to.match(/[<>&\u2028\u2029]/);
     expect(JSON.parse(text)).to.deep.equal(value);
+  });
+});
+
+describe('the HTML report of more hits than a browser can take', () => {
+  const iocs = [
+    { ip: '179.43.139.84', port: 443, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 75, firstSeen: '2026-05-21' },
+    { ip: '179.43.139.86', port: 443, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 80, firstSeen: '2026-05-21' },
+  ];
+  /** 30 hits of the first IOC, 5 of the second, newest first, one a minute. */
+  const busy = (): Report => {
+    const hits: Hit[] = Array.from({ length: 35 }, (_, i) => ({
+      file: 'a.csv', line: i + 2, record: i + 1, table: 'DeviceNetworkEvents', time: new Date(Date.UTC(2026, 5, 1) - i * 60_000).toISOString(),
+      matches: [{ field: 'RemoteIP', ip: iocs[i % 7 === 3 ? 1 : 0].ip, port: 443, portMatch: true }],
+      suppressedBy: null, malformed: false, fields: {}, context: { device: `host-${i % 4}` },
+    }));
+    return {
+      tool: { name: 'perlbot-hunt', version: 't' }, startedAt: '2026-06-01T00:00:00.000Z', finishedAt: '2026-06-01T00:01:00.000Z', iocs, exclusions: [], files: [],
+      summary: { files: 1, records: 35, hits: 35, suppressed: 0, errors: 0, perIoc: [{ ip: iocs[0].ip, port: 443, hits: 30, suppressed: 0 }, { ip: iocs[1].ip, port: 443, hits: 5, suppressed: 0 }] },
+      hits,
+    };
+  };
+  const dataOf = (html: string) => JSON.parse(/<script type="application\/json" id="hit-data">([^]*?)<\/script>/.exec(html)![1]) as HitData;
+
+  it('holds the newest hits of each IOC, says how many it leaves out and where they all are, and counts every hit', async () => {
+    const report = busy();
+    const html = await printToString((r) => printHtml(r, { perIoc: 10, atMost: 100 }), streamOf(report));
+    const data = dataOf(html);
+    const rows = decode(data);
+    // the 10 newest of the first IOC, and all 5 of the second
+    const expected = report.hits.filter((h, i) => h.matches[0].ip === iocs[1].ip || report.hits.slice(0, i + 1).filter((x) => x.matches[0].ip === iocs[0].ip).length <= 10);
+    expect(rows.map((r) => r.evidence)).to.deep.equal(expected.map((h) => `a.csv:${h.line} (record ${h.record})`));
+    expect(rows).to.have.length(15);
+    expect(html).to.include('This page holds the newest 10 hits of each IOC (at most 100 in all): 20 hits of 35 are left out of the table below, though counted in the summary, the timeline and the devices. Every hit is in the other formats: run again with --format json, ndjson or csv.');
+    expect(html).to.include('(<span id="hits-total">15</span> on this page, of 35 in the report)');
+    // tallies, timeline and devices count every hit
+    expect(data.iocs.map((t) => t.active)).to.deep.equal([30, 5]);
+    expect(data.devices.reduce((n, t) => n + t.active, 0)).to.equal(35);
+    expect(html).to.match(/179\.43\.139\.84:443: active <span class="n">30<\/span>/);
+    expect(html).to.match(/179\.43\.139\.86:443: active <span class="n">5<\/span>/);
+  });
+
+  it('holds no more than its limit in all, however many IOCs', async () => {
+    const html = await printToString((r) => printHtml(r, { perIoc: 10, atMost: 12 }), streamOf(busy()));
+    expect(dataOf(html).rows).to.have.length(12);
+    expect(html).to.include('23 hits of 35 are left out');
+  });
+
+  it('leaves the page as it was when every hit fits', async () => {
+    const html = await printToString((r) => printHtml(r, { perIoc: 30, atMost: 100 }), streamOf(busy()));
+    expect(dataOf(html).rows).to.have.length(35);
+    expect(html).not.to.include('left out');
+    expect(html).to.include('(<span id="hits-total">35</span> in the report)');
   });
 });

@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { CSL_HEADER, ROOT, runCli, tempDir, writeFiles } from './helpers.js';
 import { hasScript, runInTerminal } from './pty.js';
 import { printText } from '../lib/printers/text-printer.js';
+import { printToString, streamOf } from '../lib/report/report-stream.js';
 import { CSV_COLUMNS, PROJECTION_COLUMNS, matchText } from '../lib/printers/csv-printer.js';
 import type { Hit, Report } from '../lib/report/report.js';
 
@@ -58,6 +59,9 @@ const EVIDENCE = {
   ].join('\n'),
 };
 
+/** The text report of a report held in memory. */
+const textOf = (report: Report, color: boolean): Promise<string> => printToString((r) => printText(r, color), streamOf(report));
+
 describe('the text report', () => {
   it('matches the golden report for a small case, with --no-color, every line within 80 columns', () => {
     const dir = writeFiles(EVIDENCE);
@@ -69,21 +73,21 @@ describe('the text report', () => {
     expectGolden('text-report.txt', normalise(run.stdout));
   });
 
-  it('lays out a report with every kind of hit within 80 columns, long paths shortened, hostile text escaped', () => {
+  it('lays out a report with every kind of hit within 80 columns, long paths shortened, hostile text escaped', async () => {
     const report = richReport();
-    const plain = printText(report, false);
+    const plain = await textOf(report, false);
     expectFits(plain);
     expect(plain).not.to.match(/[\x00-\x08\x0b-\x1f\x7f]/);
     expectGolden('text-layout.txt', plain);
-    const colored = printText(report, true);
+    const colored = await textOf(report, true);
     expect(colored).to.match(ANSI);
     expectFits(colored);
     // color adds no word and removes none
     expect(colored.replace(/\x1b\[[0-9;]*m/g, '')).to.equal(plain);
   });
 
-  it('shows the whole path of every input, and each hit as file:line', () => {
-    const plain = printText(richReport(), false);
+  it('shows the whole path of every input, and each hit as file:line', async () => {
+    const plain = await textOf(richReport(), false);
     const inputs = plain.split('ACTIVE HITS')[0];
     const long = richReport().files[0].path;
     // wrapped onto continuation lines, but every character is there in order

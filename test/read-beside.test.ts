@@ -9,6 +9,7 @@ import { builtinIocSet } from '../lib/matcher/ioc-set.js';
 import { exclusionsFor } from '../lib/exclusions/exclusion-file.js';
 import { ReportBuilder } from '../lib/sink/report-builder.js';
 import { scan } from '../lib/scan/scan.js';
+import { NOT_TEXT_PROBLEM } from '../lib/inputs/text-or-binary.js';
 import { planFromOptions } from '../lib/cli/plan-from-options.js';
 import { hashBeside } from '../lib/inputs/hash-beside.js';
 import type { ScanSink } from '../lib/sink/scan-sink.js';
@@ -54,10 +55,10 @@ describe('large files read and hashed on a second thread', function () {
     const dir = tempDir();
     const zeros = join(dir, 'a-disk.csv');
     const after = join(dir, 'b.csv');
-    writeFileSync(zeros, Buffer.alloc(17 * MiB));
+    writeFileSync(zeros, randomBytes(17 * MiB));
     writeFileSync(after, largeCsv(17 * MiB, '179.43.139.84'));
     const report = await hunt([zeros, after], { jobs: 2 });
-    expect(report.files[0].errors.map((e) => e.message)).to.deep.equal(['not a text export (binary data: NUL or control bytes): not read']);
+    expect(report.files[0].errors.map((e) => e.message)).to.deep.equal([NOT_TEXT_PROBLEM]);
     expect(report.files.map((f) => [f.bytes, f.sha256])).to.deep.equal([zeros, after].map((p) => [readFileSync(p).length, sha256(p)]));
     expect(report.summary.hits).to.equal(2);
   });
@@ -74,7 +75,7 @@ describe('large files read and hashed on a second thread', function () {
     const report = await hunt([cut, after], { jobs: 2 });
     expect(report.files[0].bytes).to.be.above(16 * MiB);
     expect(report.files.map((f) => [f.bytes, f.sha256])).to.deep.equal([cut, after].map((p) => [readFileSync(p).length, sha256(p)]));
-    expect(report.files[0].errors.map((e) => e.message).join(' ')).to.match(/gzip data is corrupt or cut short/);
+    expect(report.files[0].errors.map((e) => e.message).join(' ')).to.match(/gzip data cut short/);
     expect(report.hits.map((h) => [h.file, h.matches[0].ip])).to.deep.equal([[cut, '179.43.139.84'], [after, '179.43.139.86'], [after, '179.43.139.86']]);
   });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { CSL_HEADER, DNE_HEADER, hunt, writeFiles } from './helpers.js';
 import { printText } from '../lib/printers/text-printer.js';
+import { printToString, streamOf } from '../lib/report/report-stream.js';
 import { builtinIocSet } from '../lib/matcher/ioc-set.js';
 import { RawIocSearch } from '../lib/matcher/raw-text.js';
 import { readCsv } from '../lib/readers/csv-reader.js';
@@ -24,7 +25,7 @@ describe('text report: very long values', () => {
     const report = await hunt([writeFiles({ 'long.csv': text })]);
     expect(report.hits).to.have.length(1);
     expect(report.hits[0].fields.DeviceName).to.equal(device); // the JSON report keeps it whole
-    const page = printText(report, false);
+    const page = await printToString((r) => printText(r, false), streamOf(report));
     // the hit's head line: time, table, then `device ` and the value; the first 2,000 characters are shown
     const shown = 2000 - '2026-06-01T10:00:00.000Z  DeviceNetworkEvents  device '.length;
     expect(page).to.include(`… (${(100_000 - shown).toLocaleString('en-US')} more characters)`);

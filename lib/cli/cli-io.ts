@@ -48,14 +48,19 @@ function forDestination(text: string, format: OutputFormat | 'kql', output: Repo
   return format === 'json' || format === 'ndjson' ? printableJson(text) : printableLines(text);
 }
 
+async function* piecesFor(pieces: AsyncIterable<string>, format: OutputFormat | 'kql', output: ReportOutput): AsyncGenerator<string> {
+  for await (const piece of pieces) if (piece !== '') yield forDestination(piece, format, output);
+}
+
 /**
  * Deliver a report; false when it could not be (the reason is said, one
  * line). A reader that closed the pipe (`| head`) is no failure: the report
  * was wanted no further.
  */
-export async function sendReport(output: ReportOutput, text: string, format: OutputFormat | 'kql', prefix = TOOL): Promise<boolean> {
+export async function sendReport(output: ReportOutput, text: string | AsyncIterable<string>, format: OutputFormat | 'kql', prefix = TOOL): Promise<boolean> {
   try {
-    await deliver(output, forDestination(text, format, output));
+    // a report streamed in pieces: each piece ends between hits or lines, so escaping it alone is escaping the whole
+    await deliver(output, typeof text === 'string' ? forDestination(text, format, output) : piecesFor(text, format, output));
     return true;
   } catch (error) {
     if (!(error instanceof DeliveryFailed)) throw error;

@@ -8,7 +8,7 @@ export const EXIT = {
   incomplete: 3,
 } as const;
 
-export function exitStatus(report: Report): number {
+export function exitStatus(report: Pick<Report, 'summary'>): number {
   if (report.summary.hits > 0) return EXIT.activeHit;
   if (report.summary.errors > 0) return EXIT.incomplete;
   return EXIT.clean;

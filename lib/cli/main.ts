@@ -12,7 +12,9 @@ import { exclusionsFor, ExclusionFileError } from '../exclusions/exclusion-file.
 import { ReportBuilder } from '../sink/report-builder.js';
 import { scan } from '../scan/scan.js';
 import { planFromOptions } from './plan-from-options.js';
-import type { Report } from '../report/report.js';
+import type { ReportStream } from '../report/report-stream.js';
+import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
 import { runRecord } from './run-record.js';
 import { isOneOfInputs } from '../report/atomic-output.js';
 import { openOutput, type ReportOutput } from '../report/deliver.js';
@@ -67,7 +69,8 @@ function useColor(options: Pick<ScanOptions, 'color' | 'output'>): boolean {
 
 // Printers and subcommands load when asked for: start-up is paid on every
 // run, and most runs print one format and never merge or emit.
-async function render(report: Report, options: Pick<ScanOptions, 'format' | 'color' | 'output' | 'csvRaw'>): Promise<string> {
+// A report is written in pieces as its hits are read, never held whole.
+async function render(report: ReportStream, options: Pick<ScanOptions, 'format' | 'color' | 'output' | 'csvRaw'>): Promise<AsyncIterable<string>> {
   switch (options.format) {
     case 'json':
       return (await import('../printers/json-printer.js')).printJson(report);
@@ -155,10 +158,11 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
     progress?.finish();
     say(`interrupted after ${counted.files === 1 ? '1 file' : `${counted.files} files`}: no report written`);
   });
+  // a hit suppressed for its IOCs' validity names a suppression the report lists, as an exclusion's
+  const suppressions = options.iocValidity ? [...exclusions.entries, { id: OUTSIDE_VALIDITY, description: 'every IOC of the hit was outside its validity at the record\'s time (--ioc-validity)' }] : exclusions.entries;
+  // hits beyond what memory holds are spilled beside the report, or to the system's temporary folder
+  const builder = new ReportBuilder(version, iocs, suppressions, { spillParent: output.file === null ? tmpdir() : dirname(output.file) });
   try {
-    // a hit suppressed for its IOCs' validity names a suppression the report lists, as an exclusion's
-    const suppressions = options.iocValidity ? [...exclusions.entries, { id: OUTSIDE_VALIDITY, description: 'every IOC of the hit was outside its validity at the record\'s time (--ioc-validity)' }] : exclusions.entries;
-    const builder = new ReportBuilder(version, iocs, suppressions);
     progress = wantsProgress(options) ? new ProgressSink(builder, process.stderr) : null;
     const outcome = await scan(planFromOptions(options, iocs, exclusions), counted.before(progress ?? builder));
     // the progress line is gone before anything else reaches the terminal
@@ -170,9 +174,11 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
     }
     if (!options.quiet) {
       for (const w of builder.warnings) say(`warning: ${w.path}: ${w.message}`);
+      if (builder.spillProblem !== null) say(`warning: ${builder.spillProblem}`);
     }
-    const report: Report = { ...builder.build(), run: runRecord(options, iocs, exclusions, process.cwd()) };
-    const text = await render(report, options);
+    const stream = builder.finish({ run: runRecord(options, iocs, exclusions, process.cwd()) });
+    const report = stream.head;
+    const text = await render(stream, options);
     // Undelivered, the report cannot vouch for a clean scan (so not 0 or 3);
     // an active hit still exits 1, "whatever else happened" (docs/exit-status.md).
     const undelivered = report.summary.hits > 0 ? EXIT.activeHit : EXIT.nothingScanned;
@@ -188,6 +194,7 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
   } finally {
     interrupt.stop();
     progress?.finish();
+    builder.dispose();
     // a no-op once the report is in place; otherwise no temporary file is left behind
     await output.abort();
   }

@@ -5,6 +5,7 @@ import { normalizeMergeOptions, type MergeOptions } from '../options/merge-optio
 import { readReport, ReportFileError } from '../merge/read-report.js';
 import { mergeReports, MergeRefused } from '../merge/merge-reports.js';
 import type { Report } from '../report/report.js';
+import { streamOf, type ReportStream } from '../report/report-stream.js';
 import { openOutput, type ReportOutput } from '../report/deliver.js';
 import { exitStatus, EXIT } from './exit-status.js';
 
@@ -12,7 +13,7 @@ import { exitStatus, EXIT } from './exit-status.js';
 // machines, as one report in any output format. Exit status as for a scan,
 // read from the merged report.
 
-type Render = (report: Report, options: Pick<MergeOptions, 'format' | 'color' | 'output' | 'csvRaw'>) => Promise<string>;
+type Render = (report: ReportStream, options: Pick<MergeOptions, 'format' | 'color' | 'output' | 'csvRaw'>) => Promise<AsyncIterable<string>>;
 
 const PREFIX = 'perlbot-hunt merge';
 
@@ -64,7 +65,7 @@ export async function mergeMain(argv: string[], version: string, render: Render,
   }
   try {
     // undelivered, an active hit still exits 1, "whatever else happened" (docs/exit-status.md)
-    const delivered = await sendReport(output, await render(merged, options), options.format, PREFIX);
+    const delivered = await sendReport(output, await render(streamOf(merged), options), options.format, PREFIX);
     return delivered ? exitStatus(merged) : merged.summary.hits > 0 ? EXIT.activeHit : EXIT.nothingScanned;
   } finally {
     await output.abort();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { checkNesting, FeedFileProblem, readBounded } from '../errors/feed-file.js';
 import { errnoText } from '../errors/errno-text.js';
 import { dataFile } from '../assets/assets.js';
 import { COMPARE_KINDS, type CompareKind } from './compare.js';
@@ -79,8 +79,17 @@ function readCondition(raw: unknown, fields: ReadonlyMap<string, FieldDefinition
 }
 
 /** Parse and check an exclusions document; `base` is the field map it extends. */
+/** Conditions are read and evaluated level by level: a few levels say all a rule needs; thousands overflow the stack. */
+export const MAX_EXCLUSION_NESTING = 64;
+export const MAX_EXCLUSION_FILE_BYTES = 16 * 1024 * 1024;
+
 export function exclusionSetFromJson(text: string, origin: string, base?: ReadonlyMap<string, FieldDefinition>, provenance?: SetProvenance): ExclusionSet {
   let doc: unknown;
+  try {
+    checkNesting(text, MAX_EXCLUSION_NESTING);
+  } catch (error) {
+    throw new ExclusionFileError(`${origin}: ${(error as Error).message}`);
+  }
   try {
     doc = JSON.parse(text);
   } catch (error) {
@@ -127,8 +136,9 @@ export function builtinExclusions(): ExclusionSet {
 export function loadExclusionFile(path: string): ExclusionSet {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readBounded(path, MAX_EXCLUSION_FILE_BYTES);
   } catch (error) {
+    if (error instanceof FeedFileProblem) throw new ExclusionFileError(`${path}: ${error.message}`);
     throw new ExclusionFileError(`${path}: cannot read exclusions file: ${errnoText(error)}`);
   }
   return exclusionSetFromJson(bytes.toString('utf8'), path, builtinExclusions().fieldMap, { origin: path, sha256: sha256Of(bytes) });

@@ -1,5 +1,5 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { errnoText } from '../errors/errno-text.js';
 
 // From what the user named to the list of files to scan (docs/inputs.md).
@@ -17,6 +17,14 @@ export interface Discovery {
   files: InputFile[];
   /** How many named paths did not exist and matched nothing. */
   missing: number;
+}
+
+/** Linux's PATH_MAX: a longer path cannot be opened or listed. */
+const PATH_MAX = 4096;
+
+/** A subtree deeper than a path can name: its own error, with its depth, so nothing below it is silently missing. */
+function tooDeep(path: string, depth: number, root: string): string {
+  return `too deep to reach: ${depth} levels below ${root}, a path of ${Buffer.byteLength(resolve(path))} bytes from /, longer than the ${PATH_MAX - 1} bytes a path can have; it and everything in it not read`;
 }
 
 const EXPORT_NAME = /\.(csv|tsv|json|jsonl|ndjson)(\.gz)?$/i;
@@ -42,18 +50,23 @@ class Walker {
     this.files.push({ path });
   }
 
-  /** In a walk only regular files are read: a FIFO could block the sweep forever. */
-  private async addEntry(path: string, regular: boolean): Promise<void> {
+  /**
+   * Found by a walk or a glob, not named one by one: only regular files are
+   * read (a FIFO or a link to /dev/urandom would block the sweep or never end).
+   */
+  async addEntry(path: string, regular: boolean): Promise<void> {
     if (regular) await this.addFile(path);
-    else this.files.push({ path, error: 'not a regular file (a FIFO, socket or device): not read in a directory walk; name it explicitly to read it' });
+    else this.files.push({ path, error: 'not a regular file (a FIFO, socket or device): not read in a directory walk or a glob; name it on its own to read it' });
   }
 
-  async walk(dir: string, ancestors: readonly string[]): Promise<void> {
+  /** `known`: the real path, when the folder is a plain subfolder of one whose real path is known (resolving it again costs a call per level: quadratic in a deep tree). */
+  async walk(dir: string, ancestors: readonly string[], root = dir, known?: string): Promise<void> {
     let real: string;
     try {
-      real = await realpath(dir);
+      real = known ?? (await realpath(dir));
     } catch (error) {
-      this.files.push({ path: dir, error: errnoText(error) });
+      const long = (error as NodeJS.ErrnoException).code === 'ENAMETOOLONG';
+      this.files.push({ path: dir, error: long ? tooDeep(dir, ancestors.length, root) : errnoText(error) });
       return;
     }
     if (ancestors.includes(real)) {
@@ -74,8 +87,12 @@ class Walker {
     const inside = [...ancestors, real];
     for (const entry of entries) {
       const path = join(dir, entry.name);
+      if (Buffer.byteLength(resolve(path)) >= PATH_MAX && (entry.isDirectory() || entry.isSymbolicLink() || isExportName(entry.name))) {
+        this.files.push({ path, error: tooDeep(path, inside.length, root) });
+        continue;
+      }
       if (entry.isDirectory()) {
-        await this.walk(path, inside);
+        await this.walk(path, inside, root, join(real, entry.name));
       } else if (entry.isSymbolicLink()) {
         let target;
         try {
@@ -84,7 +101,7 @@ class Walker {
           if (isExportName(entry.name)) this.files.push({ path, error: `broken symbolic link: ${errnoText(error)}` });
           continue;
         }
-        if (target.isDirectory()) await this.walk(path, inside);
+        if (target.isDirectory()) await this.walk(path, inside, root);
         else if (isExportName(entry.name)) await this.addEntry(path, target.isFile());
       } else if (isExportName(entry.name)) {
         await this.addEntry(path, entry.isFile());
@@ -107,8 +124,14 @@ export async function discoverInputs(paths: readonly string[]): Promise<Discover
         const matches = await fg(path, { dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, suppressErrors: true, unique: true });
         if (matches.length === 0) missing++;
         for (const match of matches.sort()) {
-          if (match.endsWith('/')) await walker.walk(match.slice(0, -1), []);
-          else await walker.addFile(match);
+          if (match.endsWith('/')) {
+            await walker.walk(match.slice(0, -1), []);
+            continue;
+          }
+          // a match is not named one by one: the walk's rule (links followed, only regular files read)
+          const target = await stat(match).catch(() => null);
+          if (target?.isDirectory()) await walker.walk(match, []);
+          else await walker.addEntry(match, target === null || target.isFile());
         }
         continue;
       }

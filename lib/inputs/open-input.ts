@@ -1,9 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { hashBeside, HashThreadFailed, SLOT_BYTES, type BesideFile } from './hash-beside.js';
-import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
+import { gunzip } from './gunzip.js';
 import type { FileFormat } from '../report/report.js';
+import { notTextExport } from './text-or-binary.js';
+import { withoutNulRuns, type DamageMark, type NulRunReport } from './nul-runs.js';
 
 // Inputs: from the paths named to the files' bytes (discover.ts), each file
 // opened, decompressed and sniffed here, counted and hashed as it is read
@@ -205,15 +206,6 @@ async function peek(source: AsyncIterator<Buffer>): Promise<{ head: Buffer; rest
   return { head, rest: rest() };
 }
 
-/** zlib works on its input later, so it gets copies: the read buffers are reused. */
-async function* copies(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  for await (const chunk of source) yield Buffer.from(chunk);
-}
-
-function gunzip(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
-  return Readable.from(copies(source)).pipe(createGunzip({ chunkSize: 256 * 1024 }));
-}
-
 /** UTF-16 with a BOM is re-encoded as UTF-8 so every reader sees one encoding. */
 async function* utf16ToUtf8(source: AsyncIterable<Buffer>, encoding: 'utf-16le' | 'utf-16be'): AsyncGenerator<Buffer> {
   const decoder = new TextDecoder(encoding);
@@ -226,7 +218,10 @@ async function* utf16ToUtf8(source: AsyncIterable<Buffer>, encoding: 'utf-16le' 
 }
 
 export function sniffShape(head: Buffer): ContentShape {
-  const text = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\uFEFF/, '');
+  // zero padding at the start is skipped by the reading (nul-runs.ts), so it is no sign of the shape
+  let from = 0;
+  while (from < head.length && (head[from] === 0 || head[from] === 0x0a || head[from] === 0x0d)) from++;
+  const text = head.toString('utf8', from, Math.min(head.length, from + 4096)).replace(/^\uFEFF/, '');
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) return 'json-array';
   if (trimmed.startsWith('{')) {
@@ -240,37 +235,6 @@ export function sniffShape(head: Buffer): ContentShape {
   return lines.length > 0 && objects * 2 > lines.length ? 'ndjson' : 'csv';
 }
 
-/**
- * Mostly NUL bytes at the start: a disk image, an executable, a zeroed file,
- * not an export. A few stray NULs in a text export do not count: the records
- * around them are still read.
- */
-function looksBinary(head: Buffer): boolean {
-  if (head.length === 0) return false;
-  if (mostlyControlBytes(head)) return true;
-  // native search between NULs: a byte-by-byte loop over a 1 MiB head cost ~9 ms a file
-  const enough = head.length / 10;
-  let nul = 0;
-  for (let at = head.indexOf(0); at !== -1 && nul <= enough; at = head.indexOf(0, at + 1)) nul++;
-  return nul > enough;
-}
-
-/**
- * Random or compressed bytes (a .csv that is really an archive, a key, a
- * carved blob) have few NULs but many other control bytes, about one in
- * nine; a text export has almost none (TAB, LF, CR and FF aside). Judged on
- * the first 4 KiB, so the cost per file stays fixed.
- */
-function mostlyControlBytes(head: Buffer): boolean {
-  const end = Math.min(head.length, 4096);
-  let control = 0;
-  for (let at = 0; at < end; at++) {
-    const byte = head[at];
-    if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0c) control++;
-  }
-  return control * 16 > end;
-}
-
 export interface OpenedInput {
   compressed: boolean;
   /** Not a text export: the content is not read further. */
@@ -282,19 +246,27 @@ export interface OpenedInput {
   close(): Promise<void>;
 }
 
-export async function openInput(path: string, tally: ReadTally): Promise<OpenedInput> {
+/** Where zero padding between records and damage inside gzip are reported, at their lines (nul-runs.ts, gunzip.ts). */
+export type PaddingReport = Pick<NulRunReport, 'lineFeedsRead' | 'report'>;
+
+export async function openInput(path: string, tally: ReadTally, padding?: PaddingReport): Promise<OpenedInput> {
   const chunks = fileChunks(path, tally);
   const raw = await peek(chunks);
   const compressed = raw.head.length >= 2 && raw.head[0] === 0x1f && raw.head[1] === 0x8b;
-  let content: AsyncIterable<Buffer> = compressed ? gunzip(raw.rest) : raw.rest;
+  const marks: DamageMark[] = [];
+  let content: AsyncIterable<Buffer> = compressed ? gunzip(raw.rest, { marks }) : raw.rest;
   let decoded = await peek(content[Symbol.asyncIterator]());
   const bom = decoded.head;
-  if (bom.length >= 2 && ((bom[0] === 0xff && bom[1] === 0xfe) || (bom[0] === 0xfe && bom[1] === 0xff))) {
+  const utf16 = bom.length >= 2 && ((bom[0] === 0xff && bom[1] === 0xfe) || (bom[0] === 0xfe && bom[1] === 0xff));
+  if (utf16) {
     content = utf16ToUtf8(decoded.rest, bom[0] === 0xff ? 'utf-16le' : 'utf-16be');
     decoded = await peek(content[Symbol.asyncIterator]());
   }
   const close = async () => {
     await chunks.return(undefined);
   };
-  return { compressed, binary: looksBinary(decoded.head), shape: sniffShape(decoded.head), content: decoded.rest, close };
+  const offsetsOf = compressed ? 'the decompressed text' : utf16 ? 'the text decoded from UTF-16' : 'the file';
+  // after the peeks: the reader takes the text from its first byte, so the line it has reached is known at each run
+  const text = withoutNulRuns(decoded.rest, { lineFeedsRead: () => null, report: () => undefined, ...padding, offsetsOf, marks, marksUnplaced: utf16 });
+  return { compressed, binary: notTextExport(decoded.head), shape: sniffShape(decoded.head), content: text, close };
 }

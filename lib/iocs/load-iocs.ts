@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { checkNesting, FeedFileProblem, readBounded } from '../errors/feed-file.js';
 import { errnoText } from '../errors/errno-text.js';
 import { builtinIocSet, IocSet, type Ioc } from '../matcher/ioc-set.js';
 import type { IocFileRecord, IocSetRecord } from '../report/report.js';
@@ -36,10 +36,18 @@ export interface LoadedIocs {
   warnings: string[];
 }
 
+/** ThreatFox exports nest 3 levels; far deeper is no IOC feed (and a stack overflow to walk). */
+export const MAX_IOC_JSON_NESTING = 64;
+/** ThreatFox's full export is tens of MiB; past this a feed is not read whole. */
+export const MAX_IOC_FILE_BYTES = 256 * 1024 * 1024;
+
 function parseIocFile(text: string, options: IocFileOptions): ParsedIocFile {
   const body = text.replace(/^\uFEFF/, '');
   const first = body.trimStart()[0];
-  if (first === '{' || first === '[') return parseIocJson(body, options);
+  if (first === '{' || first === '[') {
+    checkNesting(body, MAX_IOC_JSON_NESTING);
+    return parseIocJson(body, options);
+  }
   const lines = body.split(/\r?\n/);
   if (looksLikeThreatFoxCsv(lines)) return parseThreatFoxCsv(lines);
   return looksLikeMispCsv(lines) ? parseMispCsv(lines, options) : parsePlainList(lines);
@@ -47,8 +55,9 @@ function parseIocFile(text: string, options: IocFileOptions): ParsedIocFile {
 
 function readIocFile(path: string): Buffer {
   try {
-    return readFileSync(path);
+    return readBounded(path, MAX_IOC_FILE_BYTES);
   } catch (error) {
+    if (error instanceof FeedFileProblem) throw new IocFileFatal(`${path}: ${error.message}`);
     throw new IocFileFatal(`${path}: cannot read the IOC file: ${errnoText(error)}`);
   }
 }
@@ -89,7 +98,7 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
     try {
       parsed = parseIocFile(bytes.toString('utf8'), options);
     } catch (error) {
-      if (error instanceof IocFileFatal) throw new IocFileFatal(`${path}: ${error.message}`);
+      if (error instanceof IocFileFatal || error instanceof FeedFileProblem) throw new IocFileFatal(`${path}: ${error.message}`);
       throw error;
     }
     const setAside = parsed.setAside ?? [];

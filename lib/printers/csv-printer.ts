@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Hit, Match, Report } from '../report/report.js';
+import type { Hit, Match } from '../report/report.js';
+import { PIECE_SIZE, type ReportStream } from '../report/report-stream.js';
 import { TABLES } from '../tables/table-specs.js';
 
 // `--format csv` (docs/output.md): one row per hit, for spreadsheets and SIEM
@@ -66,9 +67,27 @@ function rawRow(hit: Hit, first: Partial<Match>): string[] {
   ];
 }
 
-export function printCsv(report: Report, options: { raw?: boolean } = {}): string {
+// csv-stringify quotes a line feed but not a lone carriage return, which a
+// reader takes for a record end: quote those too, so every value reads back
+const CSV_OPTIONS = { record_delimiter: 'unix', quoted_match: /\r/ } as const;
+
+/** Rows turned into text together; each row is quoted on its own, so the pieces join into one valid file. */
+const ROWS_AT_ONCE = 256;
+
+export async function* printCsv(report: ReportStream, options: { raw?: boolean } = {}): AsyncGenerator<string> {
+  const toRow = options.raw === true ? (hit: Hit) => rawRow(hit, hit.matches[0] ?? {}) : row;
   // the header row is written even with no hit, so an empty result still parses
-  // csv-stringify quotes a line feed but not a lone carriage return, which a
-  // reader takes for a record end: quote those too, so every value reads back
-  return stringify([[...CSV_COLUMNS], ...report.hits.map(options.raw === true ? (hit) => rawRow(hit, hit.matches[0] ?? {}) : row)], { record_delimiter: 'unix', quoted_match: /\r/ });
+  let rows: string[][] = [[...CSV_COLUMNS]];
+  let text = '';
+  for await (const hit of report.hits()) {
+    rows.push(toRow(hit));
+    if (rows.length < ROWS_AT_ONCE) continue;
+    text += stringify(rows, CSV_OPTIONS);
+    rows = [];
+    if (text.length >= PIECE_SIZE) {
+      yield text;
+      text = '';
+    }
+  }
+  yield text + (rows.length > 0 ? stringify(rows, CSV_OPTIONS) : '');
 }

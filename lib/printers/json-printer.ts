@@ -1,4 +1,5 @@
-import type { Hit, Report } from '../report/report.js';
+import type { Hit } from '../report/report.js';
+import { Pieces, type ReportStream } from '../report/report-stream.js';
 
 // `context` is for the text report only: docs/output.md fixes the hit's keys,
 // and tooling that reads them should see the same keys for every table. The
@@ -10,12 +11,43 @@ export function contractHit(hit: Hit): Hit {
   return rest;
 }
 
-export function printJson(report: Report): string {
-  // spreading keeps the key order: the documented keys, then `run` last
-  return `${JSON.stringify({ ...report, hits: report.hits.map(contractHit) }, null, 2)}\n`;
+/** The head's keys with `hits` after `summary`, where the report has always had it. */
+function withEmptyHits(report: ReportStream): Record<string, unknown> {
+  const shape: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(report.head)) {
+    shape[key] = value;
+    if (key === 'summary') shape.hits = [];
+  }
+  return shape;
+}
+
+/**
+ * The JSON report, written as JSON.stringify(report, null, 2) would write it
+ * whole, but a hit at a time: the head is written with an empty `hits`, and
+ * the hits go in its place, each indented as a member of that array.
+ */
+export async function* printJson(report: ReportStream): AsyncGenerator<string> {
+  const text = JSON.stringify(withEmptyHits(report), null, 2);
+  // the only top-level line with `"hits": []` (deeper keys are indented more; strings never hold a raw line break)
+  const at = text.indexOf('\n  "hits": []') + '\n  "hits": ['.length;
+  const pieces = new Pieces();
+  pieces.add(text.slice(0, at));
+  let first = true;
+  for await (const hit of report.hits()) {
+    const piece = pieces.add(`${first ? '\n' : ',\n'}    ${JSON.stringify(contractHit(hit), null, 2).replaceAll('\n', '\n    ')}`);
+    first = false;
+    if (piece !== null) yield piece;
+  }
+  pieces.add(first ? text.slice(at) : `\n  ${text.slice(at)}`);
+  yield `${pieces.take()}\n`;
 }
 
 /** One hit per line, the JSON report's `hits` entries, for `--format ndjson`. */
-export function printNdjson(report: Report): string {
-  return report.hits.map((hit) => `${JSON.stringify(contractHit(hit))}\n`).join('');
+export async function* printNdjson(report: ReportStream): AsyncGenerator<string> {
+  const pieces = new Pieces();
+  for await (const hit of report.hits()) {
+    const piece = pieces.add(`${JSON.stringify(contractHit(hit))}\n`);
+    if (piece !== null) yield piece;
+  }
+  yield pieces.take();
 }

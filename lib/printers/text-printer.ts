@@ -1,6 +1,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { FileEntry, Hit, IocEntry, IocSetRecord, Match, Report } from '../report/report.js';
+import type { FileEntry, Hit, IocEntry, IocSetRecord, Match } from '../report/report.js';
+import type { ReportHead, ReportStream } from '../report/report-stream.js';
 import { contextOf, describeActors } from '../report/hit-context.js';
+import { SeenTimes } from './seen-times.js';
 import { iocIndexOf, iocLabel, iocValidity, reportTitle } from '../report/hit-iocs.js';
 import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';
 
@@ -23,7 +25,7 @@ interface LineOptions {
 
 /** Lines laid out at the page width first, colored after, so escapes never count as width. */
 class Page {
-  private readonly lines: string[] = [];
+  private lines: string[] = [];
 
   add(text: string, options: LineOptions = {}): void {
     const indent = options.indent ?? 0;
@@ -40,10 +42,21 @@ class Page {
     this.lines.push('');
   }
 
-  toString(): string {
-    return `${this.lines.join('\n')}\n`;
+  /** Lines laid out since the last take(); the report is written a few pages at a time. */
+  get held(): number {
+    return this.lines.length;
+  }
+
+  /** The lines so far, each ended by a line feed ('' when none), and forgets them. */
+  take(): string {
+    const text = this.lines.length === 0 ? '' : `${this.lines.join('\n')}\n`;
+    this.lines = [];
+    return text;
   }
 }
+
+/** Lines held before they are written. */
+const LINES_AT_ONCE = 2048;
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
@@ -81,7 +94,7 @@ interface HitStyle {
   base: Style;
 }
 
-function addHit(page: Page, hit: Hit, report: Report, style: HitStyle): void {
+function addHit(page: Page, hit: Hit, report: ReportHead, style: HitStyle): void {
   const { c, mark, base } = style;
   const context = contextOf(hit);
   const time = hit.time ?? (hit.timeText !== undefined ? `time unresolved: ${hit.timeText}` : 'time not recorded');
@@ -141,7 +154,7 @@ function iocSetNotes(record: IocSetRecord | undefined): string[] {
 }
 
 /** A merged report's sources, one line each: the sweep is only as complete as this list. */
-function mergedReports(report: Report): string[] {
+function mergedReports(report: ReportHead): string[] {
   const reports = report.merge?.reports ?? [];
   if (reports.length === 0) return [];
   const lines = [`merged    ${plural(reports.length, 'report')} (perlbot-hunt merge), started and finished as their first start and last end`];
@@ -151,7 +164,7 @@ function mergedReports(report: Report): string[] {
   return lines;
 }
 
-function addHeader(page: Page, report: Report, c: ChalkInstance): void {
+function addHeader(page: Page, report: ReportHead, c: ChalkInstance): void {
   const run = report.run;
   page.add(printable(`${report.tool.name} ${report.tool.version}: ${reportTitle(report.iocs)}`), { style: c.bold });
   const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
@@ -197,54 +210,65 @@ interface Tally {
   suppressed: number;
 }
 
-function tallyBy(hits: readonly Hit[], key: (hit: Hit) => string): Array<[string, Tally]> {
-  const tallies = new Map<string, Tally>();
-  for (const hit of hits) {
-    const name = key(hit);
-    const tally = tallies.get(name) ?? { active: 0, suppressed: 0 };
-    if (hit.suppressedBy === null) tally.active++;
-    else tally.suppressed++;
-    tallies.set(name, tally);
+/** What the summary tells of the hits, gathered while they are written above it. */
+class HitFigures {
+  private readonly devices = new Map<string, Tally>();
+  readonly active = new SeenTimes();
+  readonly suppressed = new SeenTimes();
+
+  add(hit: Hit): void {
+    const name = contextOf(hit).device ?? '(not recorded)';
+    const tally = this.devices.get(name) ?? { active: 0, suppressed: 0 };
+    if (hit.suppressedBy === null) {
+      tally.active++;
+      this.active.add(hit);
+    } else {
+      tally.suppressed++;
+      this.suppressed.add(hit);
+    }
+    this.devices.set(name, tally);
   }
-  return [...tallies].sort(([an, a], [bn, b]) => b.active - a.active || b.suppressed - a.suppressed || (an < bn ? -1 : an > bn ? 1 : 0));
+
+  byDevice(): Array<[string, Tally]> {
+    return [...this.devices].sort(([an, a], [bn, b]) => b.active - a.active || b.suppressed - a.suppressed || (an < bn ? -1 : an > bn ? 1 : 0));
+  }
 }
 
 /** First and last time among hits, in two aligned lines under `label`. */
-function addSeen(page: Page, label: string, hits: readonly Hit[]): void {
-  if (hits.length === 0) return;
-  const times = hits.map((h) => h.time).filter((t): t is string => t !== null).sort();
-  const untimed = hits.length - times.length;
+function addSeen(page: Page, label: string, seen: SeenTimes): void {
+  if (seen.hits === 0) return;
   const under = 2 + label.length + 2;
-  if (times.length === 0) {
+  if (seen.first === null || seen.last === null) {
     page.add(`${label}: no time recorded`, { indent: 2 });
     return;
   }
-  page.add(printable(`${label}: first seen ${times[0]}`), { indent: 2 });
-  page.add(printable(`last seen  ${times[times.length - 1]}`), { indent: under });
-  if (untimed > 0) page.add(`and ${plural(untimed, 'hit')} without a time`, { indent: under });
+  page.add(printable(`${label}: first seen ${seen.first}`), { indent: 2 });
+  page.add(printable(`last seen  ${seen.last}`), { indent: under });
+  if (seen.untimed > 0) page.add(`and ${plural(seen.untimed, 'hit')} without a time`, { indent: under });
 }
 
-function addSummary(page: Page, report: Report, active: readonly Hit[], suppressed: readonly Hit[], c: ChalkInstance): void {
-  const { summary } = report;
-  const bytes = report.files.reduce((n, f) => n + f.bytes, 0);
+function addSummary(page: Page, report: ReportStream, figures: HitFigures, c: ChalkInstance): void {
+  const { summary } = report.head;
+  const bytes = report.head.files.reduce((n, f) => n + f.bytes, 0);
+  const hits = report.counts.active + report.counts.suppressed;
   page.add('SUMMARY', { style: c.bold });
   page.add(`${plural(summary.files, 'file')}, ${plural(summary.records, 'record')}, ${byteSize(bytes)}`, { indent: 2 });
   const counts = `active hits ${count(summary.hits)}, suppressed ${count(summary.suppressed)}, errors ${count(summary.errors)}`;
   page.add(counts, { indent: 2, style: summary.hits > 0 ? (t) => c.red(c.bold(t)) : undefined });
   page.add('per IOC:', { indent: 2 });
   for (const p of summary.perIoc) page.add(printable(`${iocLabel(p)}  active ${count(p.hits)}, suppressed ${count(p.suppressed)}`), { indent: 4, hang: 8 });
-  if (report.hits.length > 0) {
+  if (hits > 0) {
     page.add('per device:', { indent: 2 });
-    for (const [device, t] of tallyBy(report.hits, (h) => contextOf(h).device ?? '(not recorded)')) {
+    for (const [device, t] of figures.byDevice()) {
       page.add(printable(`${device}  active ${count(t.active)}, suppressed ${count(t.suppressed)}`), { indent: 4, hang: 8 });
     }
   }
-  addSeen(page, 'active hits', active);
-  addSeen(page, 'suppressed hits', suppressed);
-  if (report.hits.length === 0) page.add('no hit: no record touched an IOC in force', { indent: 2 });
+  addSeen(page, 'active hits', figures.active);
+  addSeen(page, 'suppressed hits', figures.suppressed);
+  if (hits === 0) page.add('no hit: no record touched an IOC in force', { indent: 2 });
 }
 
-function addErrors(page: Page, report: Report, c: ChalkInstance): void {
+function addErrors(page: Page, report: ReportHead, c: ChalkInstance): void {
   const errors = report.files.flatMap((f) => f.errors.map((e) => ({ path: f.path, ...e })));
   if (errors.length === 0) return;
   page.blank();
@@ -255,30 +279,34 @@ function addErrors(page: Page, report: Report, c: ChalkInstance): void {
   }
 }
 
-export function printText(report: Report, color: boolean): string {
+export async function* printText(report: ReportStream, color: boolean): AsyncGenerator<string> {
   const c = new Chalk({ level: color ? 1 : 0 });
   const page = new Page();
-  const active = report.hits.filter((h) => h.suppressedBy === null);
-  const suppressed = report.hits.filter((h) => h.suppressedBy !== null);
+  const figures = new HitFigures();
+  const { head, counts } = report;
 
-  addHeader(page, report, c);
+  addHeader(page, head, c);
 
   page.blank();
-  page.add(`ACTIVE HITS (${active.length})`, { style: active.length > 0 ? (t) => c.bold(c.red(t)) : c.bold });
-  for (const hit of active) {
+  page.add(`ACTIVE HITS (${counts.active})`, { style: counts.active > 0 ? (t) => c.bold(c.red(t)) : c.bold });
+  for await (const hit of report.hits('active')) {
     page.blank();
-    addHit(page, hit, report, { c, base: (t) => t });
+    addHit(page, hit, head, { c, base: (t) => t });
+    figures.add(hit);
+    if (page.held >= LINES_AT_ONCE) yield page.take();
   }
 
   page.blank();
-  page.add(`SUPPRESSED BY EXCLUSIONS (${suppressed.length}): not active, listed for review`, { hang: 4, style: c.bold });
-  for (const hit of suppressed) {
+  page.add(`SUPPRESSED BY EXCLUSIONS (${counts.suppressed}): not active, listed for review`, { hang: 4, style: c.bold });
+  for await (const hit of report.hits('suppressed')) {
     page.blank();
-    addHit(page, hit, report, { c, mark: '~ ', base: (t) => c.dim(t) });
+    addHit(page, hit, head, { c, mark: '~ ', base: (t) => c.dim(t) });
+    figures.add(hit);
+    if (page.held >= LINES_AT_ONCE) yield page.take();
   }
 
   page.blank();
-  addSummary(page, report, active, suppressed, c);
-  addErrors(page, report, c);
-  return page.toString();
+  addSummary(page, report, figures, c);
+  addErrors(page, head, c);
+  yield page.take();
 }

@@ -155,6 +155,11 @@ export class CsvFramer {
     this.kernel = options.kernel === false ? null : scanKernel();
   }
 
+  /** Line feeds in the text pushed so far. */
+  get lineFeeds(): number {
+    return this.baseLine - 1;
+  }
+
   /** Data records framed so far (the header is not one). */
   get records(): number {
     return Math.max(0, this.ordinal - 1);

@@ -234,7 +234,11 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
       }
       // framed a slice at a time: the records of one slice are held together,
       // and a 1 MiB chunk of tiny ragged rows is 200,000 of them
-      for (let at = 0; at < chunk.length; at += FRAME_SLICE) yield* frame(framer.push(chunk.subarray(at, at + FRAME_SLICE)));
+      for (let at = 0; at < chunk.length; at += FRAME_SLICE) {
+        const framed = framer.push(chunk.subarray(at, at + FRAME_SLICE));
+        if (context.progress) context.progress.lineFeeds = framer.lineFeeds;
+        yield* frame(framed);
+      }
     }
   } catch (error) {
     // the content itself failed (corrupt or cut gzip): the records read so far

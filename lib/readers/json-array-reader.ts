@@ -105,6 +105,7 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, context: Re
     }
     if (phase === 'element') held.add(chunk.subarray(elementFrom));
     offset += chunk.length;
+    if (context.progress) context.progress.lineFeeds = line - 1;
   }
   } catch (error) {
     // the content itself failed (corrupt or cut gzip): the element being read is cut off

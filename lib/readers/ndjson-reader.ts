@@ -111,6 +111,7 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
       held.add(chunk.subarray(from));
     }
     offset += chunk.length;
+    if (context.progress) context.progress.lineFeeds = line;
   }
   } catch (error) {
     // the content itself failed (corrupt or cut gzip): a partial last line is cut off

@@ -311,6 +311,7 @@ export async function* readQueryAnswer(content: AsyncIterable<Buffer>, context: 
       }
       if (!damaged && purpose !== null && purpose !== 'skip' && purpose !== 'key') held.add(chunk.subarray(from));
       offset += chunk.length;
+      if (context.progress) context.progress.lineFeeds = line - 1;
     }
   } catch (error) {
     // the content itself failed (corrupt or cut gzip): a row being read is cut off

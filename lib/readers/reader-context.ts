@@ -17,6 +17,11 @@ export interface ReaderContext {
   header?(names: readonly string[]): void;
   /** How many data records the text held, parsed or only counted; told once the reader stops. */
   counted?(records: number): void;
+  /**
+   * Line feeds in the text taken so far, set by the reader after each chunk:
+   * damage cut out before the reader (zero padding) is reported at its line.
+   */
+  progress?: { lineFeeds: number };
   /** A problem not tied to one record (null line: not tied to a line). */
   error(line: number | null, message: string): void;
 }

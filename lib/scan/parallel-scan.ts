@@ -9,9 +9,11 @@ import type { FilePlan } from './thread-plan.js';
 
 // Several files at once, one per thread (the main thread and worker
 // threads), within the `--jobs` thread budget (thread-plan.ts: a large file
-// takes two, its scan and its hash). What each thread finds reaches the
+// takes two, its scan and its hash). File entries and warnings reach the
 // sink in input order, so the report does not depend on which thread
-// finished first. A thread that dies leaves its file as an error entry of
+// finished first; hits go to the sink as they come (it puts them in the
+// report's order itself), so a file's hits are never held here waiting for
+// an earlier file to finish. A thread that dies leaves its file as an error entry of
 // the report (the hits it had found before are kept); the other files are
 // scanned on.
 
@@ -70,6 +72,7 @@ export async function scanInParallel(inputs: Array<FilePlan | FileEntry>, plan: 
     };
     const heard = (runner: Runner, event: WorkerEvent) => {
       if (event.kind === 'bytes') sink.bytesRead?.(event.count);
+      else if (event.kind === 'hit') replay(event);
       else if (event.kind !== 'done') hold(event);
       else {
         idle.push(runner);

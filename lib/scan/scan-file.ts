@@ -1,6 +1,7 @@
 import { errnoText } from '../errors/errno-text.js';
 import type { FileEntry, FileTable, TableName } from '../report/report.js';
 import { finishTally, formatOfShape, openInput, ReadTally, type ContentShape } from '../inputs/open-input.js';
+import { NOT_TEXT_PROBLEM } from '../inputs/text-or-binary.js';
 import { readCsv } from '../readers/csv-reader.js';
 import { readJsonArray } from '../readers/json-array-reader.js';
 import { readNdjson } from '../readers/ndjson-reader.js';
@@ -65,8 +66,10 @@ export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, has
     else unlisted++;
   };
 
+  const progress = { lineFeeds: 0 };
   const readerContext: ReaderContext = {
     search: rule.rawSearch,
+    progress,
     fullParse: plan.fullParse,
     header(names) {
       headerTable = tableOfHeader(rule, names);
@@ -85,10 +88,10 @@ export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, has
   };
 
   try {
-    const opened = await openInput(path, tally);
+    const opened = await openInput(path, tally, { lineFeedsRead: () => progress.lineFeeds, report: addError });
     entry.compressed = opened.compressed;
     if (opened.binary) {
-      addError(null, 'not a text export (binary data: NUL or control bytes): not read');
+      addError(null, NOT_TEXT_PROBLEM);
       await opened.close();
     } else {
       entry.format = formatOfShape(opened.shape);
@@ -113,7 +116,8 @@ export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, has
   entry.sha256 = tally.done || tally.bytes > 0 ? digest : null;
   if (entry.sha256 === null && tally.bytes > 0) addError(null, 'the SHA-256 of this file could not be computed (the hashing thread failed)');
   entry.table = tables.size === 1 ? [...tables][0] : tables.size > 1 ? 'mixed' : (rule.table ?? headerTable ?? 'unknown');
-  if (entry.table === 'unknown' && entry.format !== null) {
+  // a file that held nothing but damage (a zeroed file) has its error: no table to guess at
+  if (entry.table === 'unknown' && entry.format !== null && (entry.records > 0 || entry.errors.length === 0)) {
     sink.warning(path, entry.bytes === 0 ? 'empty file: nothing to search' : 'neither CommonSecurityLog nor DeviceNetworkEvents (use --table to force one); its records were counted, not searched');
   }
   sink.file(entry);

@@ -1,11 +1,14 @@
+import { tmpdir } from 'node:os';
 import type { ExclusionEntry, FileEntry, Hit, Report } from '../report/report.js';
+import type { ReportHead, ReportStream } from '../report/report-stream.js';
 import type { Ioc, IocSet } from '../matcher/ioc-set.js';
 import type { ScanSink } from './scan-sink.js';
+import { HitStore, spillLimit } from './hit-store.js';
 
 export const TOOL_NAME = 'perlbot-hunt';
 
 /** Newest first, unresolved times last, like the KQL's `order by … desc`; then file order. */
-export function compareHits(a: Hit, b: Hit): number {
+export function compareHits(a: Pick<Hit, 'time' | 'file' | 'record'>, b: Pick<Hit, 'time' | 'file' | 'record'>): number {
   if (a.time !== b.time) {
     if (a.time === null) return 1;
     if (b.time === null) return -1;
@@ -15,11 +18,25 @@ export function compareHits(a: Hit, b: Hit): number {
   return a.record - b.record;
 }
 
-/** Gathers hits and file entries into the one report every printer renders. */
+export interface BuilderOptions {
+  /** Folder for the spill folder when hits outgrow memory; default: the system's temporary folder. */
+  spillParent?: string;
+  /** Characters of hit text held in memory before a run is written out; default: spillLimit(). */
+  spillAt?: number;
+}
+
+/**
+ * Gathers hits and file entries into the report every printer renders. Hits
+ * are counted as they come and kept in a HitStore, so memory does not follow
+ * the hit count; the report is read back as a stream (finish) or, for small
+ * in-process use, whole (build).
+ */
 export class ReportBuilder implements ScanSink {
-  private readonly hits: Hit[] = [];
+  private readonly store: HitStore;
   private readonly files: FileEntry[] = [];
   private readonly counts = new Map<Ioc, { hits: number; suppressed: number }>();
+  private active = 0;
+  private suppressed = 0;
   readonly warnings: Array<{ path: string; message: string }> = [];
   private readonly startedAt = new Date();
 
@@ -27,12 +44,16 @@ export class ReportBuilder implements ScanSink {
     private readonly version: string,
     private readonly iocs: IocSet,
     private readonly exclusions: readonly ExclusionEntry[],
+    options: BuilderOptions = {},
   ) {
     for (const ioc of iocs.iocs) this.counts.set(ioc, { hits: 0, suppressed: 0 });
+    this.store = new HitStore(compareHits, options.spillParent ?? tmpdir(), options.spillAt ?? spillLimit());
   }
 
   hit(hit: Hit, iocs: readonly Ioc[]): void {
-    this.hits.push(hit);
+    this.store.add(hit);
+    if (hit.suppressedBy === null) this.active++;
+    else this.suppressed++;
     for (const ioc of iocs) {
       const count = this.counts.get(ioc)!;
       if (hit.suppressedBy === null) count.hits++;
@@ -48,10 +69,14 @@ export class ReportBuilder implements ScanSink {
     this.warnings.push({ path, message });
   }
 
-  build(): Report {
-    const hits = [...this.hits].sort(compareHits);
-    const active = hits.filter((h) => h.suppressedBy === null).length;
-    return {
+  /** Why some hits could not be written out and stayed in memory; null when none. */
+  get spillProblem(): string | null {
+    return this.store.spillProblem;
+  }
+
+  /** The report with its hits as a stream; `extra` keys (the run record) come after the contract's. */
+  finish(extra: Partial<Pick<Report, 'run'>> = {}): ReportStream {
+    const head: ReportHead = {
       tool: { name: TOOL_NAME, version: this.version },
       startedAt: this.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -65,12 +90,26 @@ export class ReportBuilder implements ScanSink {
       summary: {
         files: this.files.length,
         records: this.files.reduce((n, f) => n + f.records, 0),
-        hits: active,
-        suppressed: hits.length - active,
+        hits: this.active,
+        suppressed: this.suppressed,
         errors: this.files.reduce((n, f) => n + f.errors.length, 0),
         perIoc: this.iocs.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, ...(ioc.kind === undefined ? {} : { kind: ioc.kind }), ...this.counts.get(ioc)! })),
       },
-      hits,
+      ...extra,
     };
+    return { head, counts: { active: this.active, suppressed: this.suppressed }, hits: (selection) => this.store.read(selection) };
+  }
+
+  /** The whole report in memory, for tests and small in-process scans (the CLI streams it: finish). */
+  build(): Report {
+    const { head } = this.finish();
+    const hits: Hit[] = [];
+    for (const hit of this.store.readNow()) hits.push(hit);
+    return { ...head, hits };
+  }
+
+  /** Removes the spill folder, if one was made; the hits are gone after. */
+  dispose(): void {
+    this.store.dispose();
   }
 }

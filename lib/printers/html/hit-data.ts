@@ -1,4 +1,4 @@
-import type { Hit, HitContext, Report } from '../../report/report.js';
+import type { Hit, HitContext, IocEntry, Report } from '../../report/report.js';
 import { contextOf, describeActors } from '../../report/hit-context.js';
 import { shown } from './escape.js';
 import { iocIndexOf, iocLabel } from '../../report/hit-iocs.js';
@@ -9,6 +9,21 @@ import { iocIndexOf, iocLabel } from '../../report/hit-iocs.js';
 // `strings` and a hit is a row of numbers. Texts are already in their shown
 // form (control and bidi characters escaped), so the script only ever puts
 // them into the page as text nodes.
+//
+// A browser cannot take millions of rows, so the page holds the newest
+// HITS_PER_IOC hits of each IOC (a hit is taken while any of its IOCs has
+// fewer), HITS_AT_MOST in all; the tallies (per IOC, per device) count every
+// hit, and the page says how many it leaves out.
+
+/** The newest hits of each IOC the page holds. */
+export const HITS_PER_IOC = 10_000;
+/** The most hits the page holds, whatever the number of IOCs. */
+export const HITS_AT_MOST = 100_000;
+
+export interface HitLimits {
+  perIoc: number;
+  atMost: number;
+}
 
 /** The fixed columns of a row, by name; the script reads positions from `columns`, never assumes them. */
 export const HIT_COLUMNS = [
@@ -105,42 +120,68 @@ function tallySorted(tallies: Map<number, Tally>, strings: readonly string[]): T
   return [...tallies.values()].sort((a, b) => b.active - a.active || b.suppressed - a.suppressed || (strings[a.name] < strings[b.name] ? -1 : 1));
 }
 
-export function hitData(report: Report): HitData {
-  const strings = new Strings();
-  const iocNames = report.iocs.map((ioc) => strings.of(iocLabel(ioc)));
-  const iocs: Tally[] = iocNames.map((name) => ({ name, active: 0, suppressed: 0 }));
-  const devices = new Map<number, Tally>();
-  const tables = new Set<number>();
-  const exclusions = new Set<number>();
+/** The page's data, a hit at a time in the report's order. */
+export class HitDataBuilder {
+  private readonly strings = new Strings();
+  private readonly iocNames: number[];
+  private readonly iocs: Tally[];
+  private readonly devices = new Map<number, Tally>();
+  private readonly tables = new Set<number>();
+  private readonly exclusions = new Set<number>();
+  private readonly rows: Array<Array<number | null>> = [];
+  /** Rows taken per IOC; the last entry: hits that count for no IOC in force. */
+  private readonly taken: number[];
+  /** Hits counted but not given a row. */
+  leftOut = 0;
 
-  const rows = report.hits.map((hit) => {
+  constructor(
+    private readonly reportIocs: readonly IocEntry[],
+    private readonly limits: HitLimits = { perIoc: HITS_PER_IOC, atMost: HITS_AT_MOST },
+  ) {
+    this.iocNames = reportIocs.map((ioc) => this.strings.of(iocLabel(ioc)));
+    this.iocs = this.iocNames.map((name) => ({ name, active: 0, suppressed: 0 }));
+    this.taken = new Array<number>(reportIocs.length + 1).fill(0);
+  }
+
+  /** Hits must come newest first, so the rows taken are the newest. */
+  add(hit: Hit): void {
+    const { strings } = this;
     const context = contextOf(hit);
-    const time = timeOf(hit);
     const device = strings.of(context.device ?? NO_DEVICE);
     const suppressedBy = strings.maybe(hit.suppressedBy);
     const active = hit.suppressedBy === null;
     const table = strings.of(hit.table);
-    tables.add(table);
-    if (!active) exclusions.add(suppressedBy);
+    this.tables.add(table);
+    if (!active) this.exclusions.add(suppressedBy);
 
-    const tally = devices.get(device) ?? { name: device, active: 0, suppressed: 0 };
+    const tally = this.devices.get(device) ?? { name: device, active: 0, suppressed: 0 };
     if (active) tally.active++;
     else tally.suppressed++;
-    devices.set(device, tally);
+    this.devices.set(device, tally);
 
+    const found = hit.matches.map((match) => iocIndexOf(match, this.reportIocs));
     const counted = new Set<number>();
-    const matches = hit.matches.flatMap((match) => {
-      const i = iocIndexOf(match, report.iocs);
-      if (i >= 0 && !counted.has(i)) {
-        counted.add(i);
-        if (active) iocs[i].active++;
-        else iocs[i].suppressed++;
-      }
+    for (const i of found) {
+      if (i < 0 || counted.has(i)) continue;
+      counted.add(i);
+      if (active) this.iocs[i].active++;
+      else this.iocs[i].suppressed++;
+    }
+    const buckets = counted.size > 0 ? [...counted] : [this.reportIocs.length];
+    if (this.rows.length >= this.limits.atMost || buckets.every((b) => this.taken[b] >= this.limits.perIoc)) {
+      this.leftOut++;
+      return;
+    }
+    for (const b of buckets) this.taken[b]++;
+
+    const time = timeOf(hit);
+    const matches = hit.matches.flatMap((match, m) => {
+      const i = found[m];
       const portMatch = match.portMatch === null ? NONE : match.portMatch ? 1 : 0;
-      return [i >= 0 ? iocNames[i] : strings.of(match.ip), strings.maybe(match.field), match.port ?? NONE, portMatch];
+      return [i >= 0 ? this.iocNames[i] : strings.of(match.ip), strings.maybe(match.field), match.port ?? NONE, portMatch];
     });
 
-    return [
+    this.rows.push([
       time.ms,
       strings.maybe(time.text),
       table,
@@ -154,17 +195,26 @@ export function hitData(report: Report): HitData {
       strings.maybe(describeActors(context)),
       hit.matches.length,
       ...matches,
-    ];
-  });
+    ]);
+  }
 
-  return {
-    columns: HIT_COLUMNS,
-    matchColumns: MATCH_COLUMNS,
-    strings: strings.list,
-    rows,
-    iocs,
-    devices: tallySorted(devices, strings.list),
-    tables: [...tables],
-    exclusions: [...exclusions],
-  };
+  data(): HitData {
+    return {
+      columns: HIT_COLUMNS,
+      matchColumns: MATCH_COLUMNS,
+      strings: this.strings.list,
+      rows: this.rows,
+      iocs: this.iocs,
+      devices: tallySorted(this.devices, this.strings.list),
+      tables: [...this.tables],
+      exclusions: [...this.exclusions],
+    };
+  }
+}
+
+/** The page's data for a report held in memory. */
+export function hitData(report: Report, limits?: HitLimits): HitData {
+  const builder = new HitDataBuilder(report.iocs, limits);
+  for (const hit of report.hits) builder.add(hit);
+  return builder.data();
 }

@@ -15,6 +15,8 @@ export interface PageParts {
   devices: string;
   /** The hits table's total, shown before the script has run. */
   totalHits: string;
+  /** When the page holds only some of the hits: a paragraph saying which, how many are left out, and where they all are. */
+  leftOut?: { held: string; total: string; note: string };
   errors: string;
   evidence: string;
   /** jsonForScript output: holds no `<`. */
@@ -64,6 +66,16 @@ const HITS_TABLE = `<section id="hits">
 <div class="pager"><button type="button" id="page-first">first</button><button type="button" id="page-previous">previous</button><span id="hits-page"></span><button type="button" id="page-next">next</button><button type="button" id="page-last">last</button></div>
 </section>`;
 
+function hitsTable(parts: PageParts): string {
+  if (!parts.leftOut) return HITS_TABLE.replace('TOTAL', () => parts.totalHits);
+  const { held, total, note } = parts.leftOut;
+  // the script writes the rows it holds into #hits-total: say they are this page's, not the report's
+  return HITS_TABLE.replace('(<span id="hits-total">TOTAL</span> in the report)', () => `(<span id="hits-total">${held}</span> on this page, of ${total} in the report)`).replace(
+    '<p id="hits-count">',
+    () => `<p class="note" id="hits-left-out">${note}</p>\n<p id="hits-count">`,
+  );
+}
+
 export function page(parts: PageParts): string {
   return `<!doctype html>
 <html lang="en">
@@ -92,7 +104,7 @@ ${parts.timeline}
 <section id="devices">
 ${parts.devices}
 </section>
-${HITS_TABLE.replace('TOTAL', () => parts.totalHits)}
+${hitsTable(parts)}
 <section id="errors">
 ${parts.errors}
 </section>

@@ -1,4 +1,6 @@
-import type { FileEntry, Hit, Report } from '../../report/report.js';
+import type { FileEntry } from '../../report/report.js';
+import type { ReportHead } from '../../report/report-stream.js';
+import type { SeenTimes } from '../seen-times.js';
 import { byteSize, count } from '../text-layout.js';
 import { escapeMarkup, htmlText } from './escape.js';
 import type { HitData, Tally } from './hit-data.js';
@@ -26,7 +28,7 @@ function source(origin: string, sha256: string | null): string {
   return `<p class="source">source: ${htmlText(origin)}${sha256 ? `, SHA-256 <code>${htmlText(sha256)}</code>` : ''}</p>`;
 }
 
-export function headerHtml(report: Report): string {
+export function headerHtml(report: ReportHead): string {
   const run = report.run;
   const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
   const facts: Array<[string, string]> = [
@@ -58,15 +60,13 @@ export function headerHtml(report: Report): string {
   ].join('\n');
 }
 
-function seen(label: string, hits: readonly Hit[]): string {
-  if (hits.length === 0) return '';
-  const times = hits.map((h) => h.time).filter((t): t is string => t !== null).sort();
-  const untimed = hits.length - times.length;
-  const range = times.length === 0 ? 'no time recorded' : `first seen ${htmlText(times[0])}, last seen ${htmlText(times[times.length - 1])}`;
-  return `<p>${label}: ${range}${untimed > 0 && times.length > 0 ? `, and ${plural(untimed, 'hit')} without a time` : ''}</p>`;
+function seen(label: string, times: SeenTimes): string {
+  if (times.hits === 0) return '';
+  const range = times.first === null || times.last === null ? 'no time recorded' : `first seen ${htmlText(times.first)}, last seen ${htmlText(times.last)}`;
+  return `<p>${label}: ${range}${times.untimed > 0 && times.first !== null ? `, and ${plural(times.untimed, 'hit')} without a time` : ''}</p>`;
 }
 
-export function summaryHtml(report: Report): string {
+export function summaryHtml(report: ReportHead, seenActive: SeenTimes, seenSuppressed: SeenTimes): string {
   const { summary } = report;
   const bytes = report.files.reduce((n, f) => n + f.bytes, 0);
   const verdict =
@@ -81,8 +81,8 @@ export function summaryHtml(report: Report): string {
     verdict,
     `<div class="figures">${figure('hits', 'active hits', summary.hits, summary.hits > 0 ? ' alert' : ' clear')}${figure('suppressed', 'suppressed', summary.suppressed)}${figure('errors', 'errors', summary.errors)}</div>`,
     `<p><span id="summary-files">${count(summary.files)}</span> ${summary.files === 1 ? 'file' : 'files'}, <span id="summary-records">${count(summary.records)}</span> ${summary.records === 1 ? 'record' : 'records'}, ${byteSize(bytes)}</p>`,
-    seen('active hits', report.hits.filter((h) => h.suppressedBy === null)),
-    seen('suppressed hits', report.hits.filter((h) => h.suppressedBy !== null)),
+    seen('active hits', seenActive),
+    seen('suppressed hits', seenSuppressed),
     '<h3>Per IOC</h3>',
     `<table class="per-ioc"><thead><tr><th>IOC</th><th>active</th><th>suppressed</th></tr></thead><tbody>${perIoc.join('')}</tbody></table>`,
     '<p class="note">A record holding two IOCs counts once for each, so the sum can exceed the hits.</p>',
@@ -119,7 +119,7 @@ export function devicesHtml(data: HitData): string {
   ].join('\n');
 }
 
-export function errorsHtml(report: Report): string {
+export function errorsHtml(report: ReportHead): string {
   const errors = report.files.flatMap((f) => f.errors.map((e) => ({ path: f.path, ...e })));
   if (errors.length === 0) return '<h2>Errors (0)</h2>\n<p>Every input was read and every record parsed.</p>';
   const rows = errors.map((e) => row([htmlText(e.path), e.line === null ? '' : count(e.line), htmlText(e.message)]));
@@ -140,7 +140,7 @@ function fileRow(file: FileEntry): string {
 }
 
 /** Inputs with their SHA-256, and what a second responder needs to repeat the run. */
-export function evidenceHtml(report: Report): string {
+export function evidenceHtml(report: ReportHead): string {
   const bytes = report.files.reduce((n, f) => n + f.bytes, 0);
   const parts = [
     `<h2>Evidence manifest: ${plural(report.files.length, 'input')}, ${byteSize(bytes)}</h2>`,

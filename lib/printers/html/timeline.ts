@@ -1,4 +1,4 @@
-import type { Report } from '../../report/report.js';
+import type { Hit, IocEntry, Report } from '../../report/report.js';
 import { escapeMarkup, htmlText } from './escape.js';
 import { iocLabel, iocsOfHit } from '../../report/hit-iocs.js';
 import { count } from '../text-layout.js';
@@ -61,28 +61,39 @@ export interface Timeline extends Chart {
   untimed: number;
 }
 
-interface Placed {
-  ms: number;
-  iocs: number[];
-  active: boolean;
-}
-
 function binWidth(span: number): [number, string] {
   return WIDTHS.find(([width]) => Math.floor(span / width) + 1 <= MAX_BINS) ?? WIDTHS[WIDTHS.length - 1];
 }
 
-/** The hits from `min` to `max` (both included) in bins, a series per IOC in `ranked` order. */
-function chart(timed: readonly Placed[], iocCount: number, ranked: ReadonlyArray<{ index: number; label: string }>, min: number, max: number): Chart {
+/** A chart being counted: the hits from `min` to `max` (both included) in bins, per IOC. */
+interface Bins {
+  min: number;
+  max: number;
+  start: number;
+  width: number;
+  widthName: string;
+  bins: number;
+  perIoc: Array<{ active: number[]; suppressed: number[] }>;
+}
+
+function emptyBins(iocCount: number, min: number, max: number): Bins {
   const [width, widthName] = binWidth(max - min);
   // bins on round boundaries (whole hours, whole days, UTC) so ticks read cleanly
   const start = Math.floor(min / width) * width;
   const bins = Math.floor((max - start) / width) + 1;
   const perIoc = Array.from({ length: iocCount }, () => ({ active: new Array<number>(bins).fill(0), suppressed: new Array<number>(bins).fill(0) }));
-  for (const t of timed) {
-    if (t.ms < min || t.ms > max) continue;
-    const bin = Math.floor((t.ms - start) / width);
-    for (const i of t.iocs) (t.active ? perIoc[i].active : perIoc[i].suppressed)[bin]++;
-  }
+  return { min, max, start, width, widthName, bins, perIoc };
+}
+
+function place(b: Bins, ms: number, iocs: readonly number[], active: boolean): void {
+  if (ms < b.min || ms > b.max) return;
+  const bin = Math.floor((ms - b.start) / b.width);
+  for (const i of iocs) (active ? b.perIoc[i].active : b.perIoc[i].suppressed)[bin]++;
+}
+
+/** A series per IOC in `ranked` order. */
+function chartOf(b: Bins, ranked: ReadonlyArray<{ index: number; label: string }>): Chart {
+  const { start, width, widthName, bins, perIoc } = b;
   const series: Series[] = ranked.slice(0, MAX_SERIES).map((s, color) => ({ label: s.label, color, ...perIoc[s.index] }));
   const rest = ranked.slice(MAX_SERIES).map((s) => perIoc[s.index]);
   if (rest.length > 0) {
@@ -92,35 +103,81 @@ function chart(timed: readonly Placed[], iocCount: number, ranked: ReadonlyArray
   return { start, width, widthName, bins, series };
 }
 
-function hitsOutside(timed: readonly Placed[], outside: (ms: number) => boolean): HitCount {
-  const n = { active: 0, suppressed: 0 };
-  for (const t of timed) if (outside(t.ms)) n[t.active ? 'active' : 'suppressed']++;
-  return n;
+/**
+ * The timeline drawn from hits streamed past twice: the first pass gathers
+ * their times (8 bytes a hit: the zoom's span is chosen from all of them),
+ * the second counts each hit into its bins.
+ */
+export class TimelineBuilder {
+  private times = new Float64Array(1024);
+  private timed = 0;
+  private untimed = 0;
+  private readonly totals: number[];
+  private counting: { all: Bins; zoom: Bins | null; span: [number, number] | null; earlier: HitCount; later: HitCount } | null = null;
+
+  constructor(private readonly iocs: readonly IocEntry[]) {
+    this.totals = new Array<number>(iocs.length).fill(0);
+  }
+
+  /** First pass. */
+  measure(hit: Hit): void {
+    const ms = hit.time === null ? NaN : Date.parse(hit.time);
+    if (Number.isNaN(ms)) {
+      this.untimed++;
+      return;
+    }
+    if (this.timed === this.times.length) {
+      const more = new Float64Array(this.times.length * 2);
+      more.set(this.times);
+      this.times = more;
+    }
+    this.times[this.timed++] = ms;
+    for (const i of iocsOfHit(hit, this.iocs)) this.totals[i]++;
+  }
+
+  /** Whether a second pass is needed: false when no hit has a time (nothing to draw). */
+  get needsCounts(): boolean {
+    return this.timed > 0;
+  }
+
+  /** Second pass. */
+  count(hit: Hit): void {
+    const ms = hit.time === null ? NaN : Date.parse(hit.time);
+    if (Number.isNaN(ms)) return;
+    if (this.counting === null) {
+      const sorted = this.times.subarray(0, this.timed).sort();
+      const all = emptyBins(this.iocs.length, sorted[0], sorted[sorted.length - 1]);
+      const span = densestSpan(sorted, (t) => binWidth(t)[0]);
+      const zoom = span === null ? null : emptyBins(this.iocs.length, span[0], span[1]);
+      this.counting = { all, zoom, span, earlier: { active: 0, suppressed: 0 }, later: { active: 0, suppressed: 0 } };
+      this.times = new Float64Array(0);
+    }
+    const { all, zoom, span, earlier, later } = this.counting;
+    const iocs = iocsOfHit(hit, this.iocs);
+    const active = hit.suppressedBy === null;
+    place(all, ms, iocs, active);
+    if (zoom !== null && span !== null) {
+      place(zoom, ms, iocs, active);
+      if (ms < span[0]) earlier[active ? 'active' : 'suppressed']++;
+      if (ms > span[1]) later[active ? 'active' : 'suppressed']++;
+    }
+  }
+
+  /** null when no hit has a time. */
+  result(): Timeline | null {
+    if (this.counting === null) return null;
+    const ranked = this.iocs.map((ioc, index) => ({ index, label: iocLabel(ioc), total: this.totals[index] })).filter((s) => s.total > 0).sort((a, b) => b.total - a.total);
+    const { all, zoom, earlier, later } = this.counting;
+    return { ...chartOf(all, ranked), zoom: zoom === null ? null : { ...chartOf(zoom, ranked), earlier, later }, untimed: this.untimed };
+  }
 }
 
-/** null when no hit has a time. */
+/** The timeline of a report held in memory; null when no hit has a time. */
 export function timeline(report: Report): Timeline | null {
-  const timed: Placed[] = [];
-  let untimed = 0;
-  for (const hit of report.hits) {
-    const ms = hit.time === null ? NaN : Date.parse(hit.time);
-    if (Number.isNaN(ms)) untimed++;
-    else timed.push({ ms, iocs: iocsOfHit(hit, report.iocs), active: hit.suppressedBy === null });
-  }
-  if (timed.length === 0) return null;
-
-  const totals = new Array<number>(report.iocs.length).fill(0);
-  for (const t of timed) for (const i of t.iocs) totals[i]++;
-  const ranked = report.iocs.map((ioc, index) => ({ index, label: iocLabel(ioc), total: totals[index] })).filter((s) => s.total > 0).sort((a, b) => b.total - a.total);
-
-  const sorted = Float64Array.from(timed, (t) => t.ms).sort();
-  const all = chart(timed, report.iocs.length, ranked, sorted[0], sorted[sorted.length - 1]);
-  const span = densestSpan(sorted, (ms) => binWidth(ms)[0]);
-  const zoom: Zoom | null =
-    span === null
-      ? null
-      : { ...chart(timed, report.iocs.length, ranked, span[0], span[1]), earlier: hitsOutside(timed, (ms) => ms < span[0]), later: hitsOutside(timed, (ms) => ms > span[1]) };
-  return { ...all, zoom, untimed };
+  const builder = new TimelineBuilder(report.iocs);
+  for (const hit of report.hits) builder.measure(hit);
+  if (builder.needsCounts) for (const hit of report.hits) builder.count(hit);
+  return builder.result();
 }
 
 // ---- drawing ----

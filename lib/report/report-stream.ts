@@ -1,0 +1,72 @@
+import type { Hit, Report } from './report.js';
+
+// What a printer renders: everything of the report but its hits, and the hits
+// as a stream in the report's order. A scan can find millions of hits, more
+// than memory or one string can hold, so no printer ever sees them all at
+// once: it writes as it reads, and each format (today's and any later export)
+// is a function from a ReportStream to pieces of text.
+
+/** The report without its hits; `summary` counts every hit, exactly. */
+export type ReportHead = Omit<Report, 'hits'>;
+
+/** Which hits to read: all of them, or only the active or only the suppressed ones. */
+export type HitSelection = 'all' | 'active' | 'suppressed';
+
+export interface ReportStream {
+  head: ReportHead;
+  /** Active and suppressed hits in the report, as `summary.hits` and `summary.suppressed`. */
+  counts: { active: number; suppressed: number };
+  /** The hits, newest first (no time last); each call reads them afresh from the start. */
+  hits(selection?: HitSelection): AsyncIterable<Hit>;
+}
+
+/** A printer: the report in its format, as pieces of text to write one after another. */
+export type Printer = (report: ReportStream) => AsyncIterable<string>;
+
+export function selected(hit: Hit, selection: HitSelection): boolean {
+  return selection === 'all' || (hit.suppressedBy === null) === (selection === 'active');
+}
+
+/** A report held whole in memory (a merged report, a test's) as a stream. */
+export function streamOf(report: Report): ReportStream {
+  const { hits, ...head } = report;
+  const active = hits.filter((h) => h.suppressedBy === null).length;
+  return {
+    head,
+    counts: { active, suppressed: hits.length - active },
+    async *hits(selection: HitSelection = 'all') {
+      for (const hit of hits) if (selected(hit, selection)) yield hit;
+    },
+  };
+}
+
+/** Pieces of about this many characters: few writes, little held. */
+export const PIECE_SIZE = 64 * 1024;
+
+/** Gathers small texts into pieces of about PIECE_SIZE characters. */
+export class Pieces {
+  private parts: string[] = [];
+  private size = 0;
+
+  /** Adds `text`; returns a piece to write when one is full, else null. */
+  add(text: string): string | null {
+    this.parts.push(text);
+    this.size += text.length;
+    return this.size >= PIECE_SIZE ? this.take() : null;
+  }
+
+  /** What is gathered and not yet written ('' when nothing). */
+  take(): string {
+    const piece = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    return piece;
+  }
+}
+
+/** The whole report as one string: for tests and small in-process reports only. */
+export async function printToString(printer: Printer, report: ReportStream): Promise<string> {
+  let text = '';
+  for await (const piece of printer(report)) text += piece;
+  return text;
+}
