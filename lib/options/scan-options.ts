@@ -29,6 +29,8 @@ export interface ScanOptions {
   /** --active-only: a hand-off format leaves suppressed hits out. */
   activeOnly: boolean;
   kqlParity: boolean;
+  /** --ioc-validity: a hit on IOCs all outside their validity at the record's time is suppressed (`ioc-outside-validity`). */
+  iocValidity: boolean;
   /**
    * Parse every record (the reference path) instead of only those that may
    * hold IOC text: slower, and also lists malformed records that hold none.
@@ -65,6 +67,7 @@ export interface RawOptions {
   csvRaw?: unknown;
   activeOnly?: unknown;
   kqlParity?: unknown;
+  iocValidity?: unknown;
   fullParse?: unknown;
   table?: unknown;
   since?: unknown;
@@ -223,6 +226,7 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
     csvRaw: flag(raw.csvRaw) === true,
     activeOnly: activeOnlyChoice(raw.activeOnly, format),
     kqlParity: flag(raw.kqlParity) === true,
+    iocValidity: flag(raw.iocValidity) === true,
     fullParse: flag(raw.fullParse) === true,
     table,
     since,

@@ -2,10 +2,9 @@ import type { IndicatorKind } from '../../iocs/indicator.js';
 import type { Match } from '../../report/report.js';
 
 // The one place that says what a match's IOC value is and how each hand-off
-// format names it. Today a match carries an address (`ip`); when matches
-// carry other kinds (a `kind` and `value`: domain, url, hashes), matchedValue
-// reads them and each kind's row below already says where it goes, so no
-// printer changes.
+// format names it: a match carries its IOC's value (`ip`) and kind (`kind`,
+// absent for IPv4); each kind's row below says where it goes, so a new kind
+// is one more row and no printer changes.
 
 export interface KindNames {
   /** STIX 2.1 cyber-observable type, and ECS `threat.*.indicator.type` (ECS uses the STIX names). */
@@ -33,6 +32,6 @@ export const KIND_NAMES: Record<IndicatorKind, KindNames> = {
 
 /** The IOC value a match found, and its kind. */
 export function matchedValue(match: Match): { kind: IndicatorKind; value: string } {
-  // a match names an address today; an IPv6 address is the only one holding a colon
-  return { kind: match.ip.includes(':') ? 'ipv6' : 'ipv4', value: match.ip };
+  // `kind` is absent for IPv4 (and in reports made before kinds were matched, where a colon means IPv6)
+  return { kind: match.kind ?? (match.ip.includes(':') ? 'ipv6' : 'ipv4'), value: match.ip };
 }
