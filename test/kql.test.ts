@@ -238,7 +238,9 @@ describe('--emit kql', () => {
     ];
     const results = await analyse([...queries, ...broken]);
     const errors = (list: Diagnostic[]) => list.filter((d) => d.severity === 'Error');
-    results.slice(0, queries.length).forEach((list, i) => expect(errors(list), queries[i]).to.deep.equal([]));
+    results.slice(0, queries.length).forEach((list, i) => {
+      expect(errors(list), queries[i]).to.deep.equal([]);
+    });
     for (const list of results.slice(queries.length)) expect(errors(list)).to.not.be.empty;
   });
 

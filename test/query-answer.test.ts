@@ -38,9 +38,13 @@ async function records(text: string | Buffer, fullParse = true): Promise<{ recor
   const context = {
     search: new RawIocSearch(builtinIocSet()),
     fullParse,
-    header: (names: readonly string[]) => void (header = [...names]),
+    header: (names: readonly string[]) => {
+      header = [...names];
+    },
     error: (line: number | null, message: string) => void errors.push([line, message]),
-    counted: (n: number) => void (counted = n),
+    counted: (n: number) => {
+      counted = n;
+    },
   };
   for await (const record of readQueryAnswer(chunks(), context)) out.push(record);
   return { records: out, errors, counted, header };

@@ -138,8 +138,9 @@ describe('docs/report.schema.json', () => {
       good = jsonReport(join(FIXTURES, 'CommonSecurityLog'));
       expect(problems(report, good)).to.equal('');
     });
+    // biome-ignore lint/suspicious/noExplicitAny: a report broken on purpose has any shape
     const broken = (change: (r: any) => void): unknown => {
-      const copy = structuredClone(good) as any;
+      const copy = structuredClone(good);
       change(copy);
       return copy;
     };
@@ -160,6 +161,7 @@ describe('docs/report.schema.json', () => {
       expect(problems(report, broken((r) => (r.hits[0].time = '10/15/2020, 6:38:45.828 PM')))).to.match(/hits\/0\/time/);
     });
     it('a malformed hit marked as suppressed (a malformed hit is never suppressed)', () => {
+      // biome-ignore lint/suspicious/noExplicitAny: a report broken on purpose has any shape
       const malformed = (suppressedBy: string | null) => (r: any) => {
         const raw = r.hits[0].matches.map((m: { ip: string }) => ({ field: null, ip: m.ip, port: null, portMatch: null }));
         Object.assign(r.hits[0], { malformed: true, suppressedBy, fields: {}, time: null, matches: raw });

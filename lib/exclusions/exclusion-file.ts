@@ -38,7 +38,7 @@ function readFields(raw: unknown, into: Map<string, FieldDefinition>, fail: (wha
         if (isObject(entry) && typeof entry.column === 'string' && (entry.split === undefined || entry.split === 'command-line')) {
           return { column: entry.column.trim().toLowerCase(), name: entry.column.trim(), split: entry.split === 'command-line' ? 'command-line' : null };
         }
-        fail(`field "${name}": each column of ${table} must be a column name or {"column": …, "split": "command-line"}`);
+        return fail(`field "${name}": each column of ${table} must be a column name or {"column": …, "split": "command-line"}`);
       });
     }
     into.set(name, { compare, columns });

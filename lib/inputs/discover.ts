@@ -1,3 +1,4 @@
+import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { errnoText } from '../errors/errno-text.js';
@@ -76,7 +77,7 @@ class Walker {
     // reached a second time through another link: already scanned once
     if (this.seenDirs.has(real)) return;
     this.seenDirs.add(real);
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
@@ -94,7 +95,7 @@ class Walker {
       if (entry.isDirectory()) {
         await this.walk(path, inside, root, join(real, entry.name));
       } else if (entry.isSymbolicLink()) {
-        let target;
+        let target: Stats;
         try {
           target = await stat(path);
         } catch (error) {
@@ -114,7 +115,7 @@ export async function discoverInputs(paths: readonly string[]): Promise<Discover
   const walker = new Walker();
   let missing = 0;
   for (const path of paths) {
-    let info;
+    let info: Stats;
     try {
       info = await stat(path);
     } catch (error) {

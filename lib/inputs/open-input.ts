@@ -106,7 +106,8 @@ let turn = -1;
  */
 function readBuffer(): Buffer {
   turn = (turn + 1) % BUFFERS;
-  return (buffers[turn] ??= Buffer.allocUnsafeSlow(CHUNK_SIZE));
+  buffers[turn] ??= Buffer.allocUnsafeSlow(CHUNK_SIZE);
+  return buffers[turn];
 }
 
 /** Files this large are read and hashed on another thread; for smaller ones starting it costs more than it saves. */

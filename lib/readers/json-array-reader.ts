@@ -100,7 +100,6 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, context: Re
         depth = byte === OPEN_BRACE || byte === OPEN_BRACKET ? 1 : 0;
         inString = byte === QUOTE;
         escaped = false;
-        continue;
       }
     }
     if (phase === 'element') held.add(chunk.subarray(elementFrom));
