@@ -15,8 +15,8 @@ import type { ReportStream } from '../report/report-stream.js';
 import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runRecord } from './run-record.js';
-import { isOneOfInputs } from '../report/atomic-output.js';
-import { openOutput, type ReportOutput } from '../report/deliver.js';
+import { isOneOfInputs } from '../output/atomic-output.js';
+import { openOutput, type ReportOutput } from '../output/deliver.js';
 import { ProgressSink } from '../progress/progress-sink.js';
 import { exitStatus, EXIT } from './exit-status.js';
 

@@ -3,6 +3,7 @@ import { compareHits, TOOL_NAME } from '../sink/report-builder.js';
 import { contextOf } from '../report/hit-context.js';
 import { iocsOfHit } from '../report/hit-iocs.js';
 import type { ReadReport } from './read-report.js';
+import { HuntError, type MergeCode } from '../errors/hunt-error.js';
 
 // `perlbot-hunt merge`: reports of one sweep, fanned out over many machines,
 // as one report. Counts only add up when every report looked for the same
@@ -11,7 +12,7 @@ import type { ReadReport } from './read-report.js';
 // perIoc must still mean "looked for and not found" everywhere.
 
 /** Reports that cannot be merged into one honest report: the CLI says why and exits 2. */
-export class MergeRefused extends Error {}
+export class MergeRefused extends HuntError<MergeCode> {}
 
 const iocKey = (ioc: { ip: string; port: number | null }) => `${ioc.ip}:${ioc.port ?? '*'}`;
 
@@ -141,17 +142,17 @@ function onceEach(reports: readonly ReadReport[]): { files: FileEntry[]; hits: H
 }
 
 export function mergeReports(reports: readonly ReadReport[], toolVersion: string, options: { allowOverlap?: boolean } = {}): Report {
-  if (reports.length === 0) throw new MergeRefused('no report to merge');
+  if (reports.length === 0) throw new MergeRefused('MERGE_REFUSED_NOTHING', 'no report to merge');
   const [first] = reports;
   for (const other of reports.slice(1)) {
     const why = difference(first, other);
-    if (why !== null) throw new MergeRefused(`${other.path} was made with ${why} than ${first.path}: its counts would not add up with the others'. Merge reports of one sweep only (same IOCs, exclusions, --kql-parity, --since and --until).`);
+    if (why !== null) throw new MergeRefused('MERGE_REFUSED_OTHER_SWEEP', `${other.path} was made with ${why} than ${first.path}: its counts would not add up with the others'. Merge reports of one sweep only (same IOCs, exclusions, --kql-parity, --since and --until).`);
   }
   const overlap = overlaps(reports);
   if (overlap.length > 0 && options.allowOverlap !== true) {
     const [o] = overlap;
     const more = overlap.length > 1 ? ` (and ${overlap.length - 1} more overlap${overlap.length > 2 ? 's' : ''})` : '';
-    throw new MergeRefused(`${o.again} holds ${o.what}, already in ${o.first}: its hits would be counted twice${more}. Leave one out, or give --allow-overlap to count each input once.`);
+    throw new MergeRefused('MERGE_REFUSED_OVERLAP', `${o.again} holds ${o.what}, already in ${o.first}: its hits would be counted twice${more}. Leave one out, or give --allow-overlap to count each input once.`);
   }
 
   const kept = onceEach(reports);
