@@ -2,6 +2,7 @@ import type { FileEntry, Hit, MergedReportEntry, PerIocCount, Report, RunRecord 
 import { compareHits, TOOL_NAME } from '../sink/report-builder.js';
 import { contextOf } from '../report/hit-context.js';
 import { iocsOfHit } from '../report/hit-iocs.js';
+import { countHits, summarize } from '../report/summary.js';
 import type { ReadReport } from './read-report.js';
 import { HuntError, type MergeCode } from '../errors/hunt-error.js';
 
@@ -49,7 +50,7 @@ function difference(first: ReadReport, other: ReadReport): string | null {
 function entries(read: ReadReport): MergedReportEntry[] {
   const { report } = read;
   if (report.merge) return report.merge.reports;
-  const active = report.hits.filter((h) => h.suppressedBy === null).length;
+  const { perIoc: _perIoc, ...sums } = summarize(report.files, countHits(report.hits), []);
   return [
     {
       path: read.path,
@@ -57,11 +58,7 @@ function entries(read: ReadReport): MergedReportEntry[] {
       toolVersion: report.tool.version,
       startedAt: report.startedAt,
       finishedAt: report.finishedAt,
-      files: report.files.length,
-      records: report.files.reduce((n, f) => n + f.records, 0),
-      hits: active,
-      suppressed: report.hits.length - active,
-      errors: report.files.reduce((n, f) => n + f.errors.length, 0),
+      ...sums,
       run: report.run ?? null,
     },
   ];
@@ -159,7 +156,6 @@ export function mergeReports(reports: readonly ReadReport[], toolVersion: string
   const files = kept.files;
   // a stable sort: equal times keep file and report order
   const hits = kept.hits.sort(compareHits);
-  const active = hits.filter((h) => h.suppressedBy === null).length;
 
   const perIoc: PerIocCount[] = first.report.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, hits: 0, suppressed: 0 }));
   for (const { report } of reports) {
@@ -200,14 +196,7 @@ export function mergeReports(reports: readonly ReadReport[], toolVersion: string
     iocs: first.report.iocs,
     exclusions: first.report.exclusions,
     files,
-    summary: {
-      files: files.length,
-      records: files.reduce((n, f) => n + f.records, 0),
-      hits: active,
-      suppressed: hits.length - active,
-      errors: files.reduce((n, f) => n + f.errors.length, 0),
-      perIoc,
-    },
+    summary: summarize(files, countHits(hits), perIoc),
     hits,
     // each report once, as each input file
     merge: { reports: reports.flatMap(entries).filter((entry, at, all) => all.findIndex((e) => e.sha256 === entry.sha256) === at), perDevice },
