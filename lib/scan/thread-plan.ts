@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { HASH_ON_OWN_THREAD_BYTES } from '../inputs/open-input.js';
+import { HASH_ON_OWN_THREAD_BYTES } from '../inputs/read-tally.js';
 
 // How a run spends its `--jobs` threads. `--jobs N` bounds the threads at
 // work at once, hashing threads included: `--jobs 1` leaves a shared triage
