@@ -1,3 +1,4 @@
+import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { errnoText } from '../errors/errno-text.js';
@@ -85,7 +86,7 @@ class Walker {
     // reached a second time through another link: already scanned once
     if (this.seenDirs.has(real)) return;
     this.seenDirs.add(real);
-    let entries;
+    let entries: Array<Dirent<Buffer> & { text: string }>;
     try {
       entries = (await readdir(fsPath(dir), { withFileTypes: true, encoding: 'buffer' })).map((entry) => Object.assign(entry, { text: pathFromBytes(entry.name) }));
     } catch (error) {
@@ -103,7 +104,7 @@ class Walker {
       if (entry.isDirectory()) {
         await this.walk(path, inside, root, join(real, entry.text));
       } else if (entry.isSymbolicLink()) {
-        let target;
+        let target: Stats;
         try {
           target = await stat(fsPath(path));
         } catch (error) {
@@ -123,7 +124,7 @@ export async function discoverInputs(paths: readonly string[]): Promise<Discover
   const walker = new Walker();
   let missing = 0;
   for (const path of paths) {
-    let info;
+    let info: Stats;
     try {
       info = await stat(fsPath(path));
     } catch (error) {

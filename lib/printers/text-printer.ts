@@ -6,6 +6,7 @@ import { contextOf } from '../tables/table-context.js';
 import { SeenTimes } from './seen-times.js';
 import { iocIndexOf, iocLabel, iocValidity, reportTitle } from '../report/hit-iocs.js';
 import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';
+import { inputBytes } from '../report/summary.js';
 
 // The default report, for a responder to read and paste into a case file.
 // Every line fits 80 columns. Nothing is carried by color alone: each colored
@@ -201,7 +202,7 @@ function addHeader(page: Page, report: ReportHead, c: ChalkInstance): void {
   }
 
   page.blank();
-  const bytes = report.files.reduce((n, f) => n + f.bytes, 0);
+  const bytes = inputBytes(report.files);
   page.add(`INPUTS (${report.files.length}): ${byteSize(bytes)}`, { hang: 4, style: c.bold });
   for (const file of report.files) page.add(printable(fileLine(file)), { indent: 2, hang: 6 });
 }
@@ -250,7 +251,7 @@ function addSeen(page: Page, label: string, seen: SeenTimes): void {
 
 function addSummary(page: Page, report: ReportStream, figures: HitFigures, c: ChalkInstance): void {
   const { summary } = report.head;
-  const bytes = report.head.files.reduce((n, f) => n + f.bytes, 0);
+  const bytes = inputBytes(report.head.files);
   const hits = report.counts.active + report.counts.suppressed;
   page.add('SUMMARY', { style: c.bold });
   page.add(`${plural(summary.files, 'file')}, ${plural(summary.records, 'record')}, ${byteSize(bytes)}`, { indent: 2 });

@@ -5,6 +5,7 @@ import { byteSize, count } from '../text-layout.js';
 import { escapeMarkup, htmlText } from './escape.js';
 import type { HitData, Tally } from './hit-data.js';
 import { iocLabel } from '../../report/hit-iocs.js';
+import { inputBytes } from '../../report/summary.js';
 
 // The parts of the page written as plain HTML, readable with the script
 // blocked: the text report's header and summary, hits per device, errors and
@@ -68,7 +69,7 @@ function seen(label: string, times: SeenTimes): string {
 
 export function summaryHtml(report: ReportHead, seenActive: SeenTimes, seenSuppressed: SeenTimes): string {
   const { summary } = report;
-  const bytes = report.files.reduce((n, f) => n + f.bytes, 0);
+  const bytes = inputBytes(report.files);
   const verdict =
     summary.hits > 0
       ? `<p class="verdict found">${plural(summary.hits, 'active hit')}: records touching PerlBot C2 addresses that no exclusion explains.</p>`
@@ -141,7 +142,7 @@ function fileRow(file: FileEntry): string {
 
 /** Inputs with their SHA-256, and what a second responder needs to repeat the run. */
 export function evidenceHtml(report: ReportHead): string {
-  const bytes = report.files.reduce((n, f) => n + f.bytes, 0);
+  const bytes = inputBytes(report.files);
   const parts = [
     `<h2>Evidence manifest: ${plural(report.files.length, 'input')}, ${byteSize(bytes)}</h2>`,
     '<p class="note">SHA-256 of each file as stored (gzip: of the compressed bytes), computed in the pass that scanned it.</p>',
