@@ -8,6 +8,7 @@ import { hasScript, runInTerminal } from './pty.js';
 import { printText } from '../lib/printers/text-printer.js';
 import { printToString, streamOf } from '../lib/report/report-stream.js';
 import { CSV_COLUMNS, PROJECTION_COLUMNS, matchText } from '../lib/printers/csv-printer.js';
+import { CONTEXT_COLUMNS } from '../lib/report/hit-context.js';
 import type { Hit, Report } from '../lib/report/report.js';
 
 // docs/output.md and issue 4: the text report a responder reads, the machine
@@ -141,7 +142,8 @@ describe('the machine formats', () => {
     expect(run.status).to.equal(1);
     const rows = parse(run.stdout) as string[][];
     expect(rows[0]).to.deep.equal([
-      'file', 'line', 'time', 'table', 'ip', 'field', 'port', 'portMatch', 'suppressedBy',
+      'file', 'line', 'record', 'time', 'table', 'ip', 'field', 'port', 'portMatch', 'suppressedBy',
+      'device', 'vendor', 'product', 'sourceIp', 'sourcePort', 'destinationIp', 'destinationPort', 'process', 'parentProcess', 'user', 'action',
       'TimeGenerated', 'SourceIP', 'DestinationIP', 'DestinationPort', 'DeviceAction', 'Activity',
       'Timestamp', 'DeviceName', 'RemoteIP', 'RemotePort', 'InitiatingProcessFileName', 'ActionType',
       'matches',
@@ -149,8 +151,9 @@ describe('the machine formats', () => {
     expect(rows[0]).to.deep.equal([...CSV_COLUMNS]);
     const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
     const expected = json.hits.map((hit: Hit) => [
-      hit.file, text(hit.line), text(hit.time), hit.table,
+      hit.file, text(hit.line), text(hit.record), text(hit.time), hit.table,
       text(hit.matches[0].ip), text(hit.matches[0].field), text(hit.matches[0].port), text(hit.matches[0].portMatch), text(hit.suppressedBy),
+      ...CONTEXT_COLUMNS.map((key) => text(hit.context?.[key])),
       ...PROJECTION_COLUMNS.map((c) => text(hit.fields[c])),
       hit.matches.map(matchText).join(';'),
     ]);
@@ -162,6 +165,34 @@ describe('the machine formats', () => {
     expect(matches).to.include('RemoteIP=179.43.139.84:443;LocalIP=179.43.139.86:5000');
     expect(matches).to.include('RemoteIP=179.43.139.86;RemoteUrl=179.43.139.86:443');
     expect(matches).to.include('raw=179.43.139.84');
+  });
+
+  it('csv gives each table\'s hits one context set: appliance or device, ends with ports, process, parent, user, action, record', () => {
+    const dir = writeFiles({
+      'csl.csv': [
+        'TimeGenerated,Computer,DeviceVendor,DeviceProduct,DeviceName,DeviceAction,SourceIP,SourcePort,DestinationIP,DestinationPort,SourceUserName,SourceProcessName',
+        '2026-06-01T10:00:00Z,collector-01,Cisco,ASA,asa-edge-2,Built,10.0.0.5,50000,8.8.8.8,53,,',
+        '2026-06-01T10:00:01Z,collector-01,Cisco,ASA,asa-edge-2,Built,10.0.0.5,50001,179.43.139.84,443,alice,perl',
+        '',
+      ].join('\n'),
+      'dne.csv': EVIDENCE['dne.csv'],
+    });
+    const rows = parse(runCli(['--format', 'csv', dir]).stdout, { columns: true }) as Array<Record<string, string>>;
+    const pick = (row: Record<string, string>) => Object.fromEntries(['record', ...CONTEXT_COLUMNS].map((c) => [c, row[c]]));
+    expect(pick(rows.find((r) => r.table === 'CommonSecurityLog')!)).to.deep.equal({
+      record: '2', device: 'asa-edge-2', vendor: 'Cisco', product: 'ASA', sourceIp: '10.0.0.5', sourcePort: '50001',
+      destinationIp: '179.43.139.84', destinationPort: '443', process: 'perl', parentProcess: '', user: 'alice', action: 'Built',
+    });
+    expect(pick(rows.find((r) => r.table === 'DeviceNetworkEvents' && r.record === '1')!)).to.deep.equal({
+      record: '1', device: 'build-01', vendor: '', product: '', sourceIp: '10.1.1.1', sourcePort: '40000',
+      destinationIp: '179.43.139.84', destinationPort: '443', process: 'perl', parentProcess: 'bash', user: '', action: 'ConnectionSuccess',
+    });
+    // the same keys in the json report's context object
+    const json = JSON.parse(runCli(['--format', 'json', dir]).stdout) as Report;
+    expect(json.hits.find((h) => h.table === 'CommonSecurityLog')!.context).to.deep.equal({
+      device: 'asa-edge-2', vendor: 'Cisco', product: 'ASA', sourceIp: '10.0.0.5', sourcePort: '50001',
+      destinationIp: '179.43.139.84', destinationPort: '443', process: 'perl', user: 'alice', action: 'Built',
+    });
   });
 
   it('csv writes the header row even when nothing was hit', () => {

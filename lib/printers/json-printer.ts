@@ -1,14 +1,15 @@
 import type { Hit } from '../report/report.js';
 import { Pieces, type ReportStream } from '../report/report-stream.js';
+import { contextOf } from '../report/hit-context.js';
 
-// `context` is for the text report only: docs/output.md fixes the hit's keys,
-// and tooling that reads them should see the same keys for every table. The
-// columns it is read from are in the input at `file:line` for whoever needs them.
+// A hit's `context` (who, where, which appliance) is written after `fields`
+// with the same keys for every table, a key left out when the record does
+// not say (docs/output.md); `report` stays last, where merged reports have it.
 
-/** A hit with the keys docs/output.md lists, and no others. */
+/** A hit with the keys docs/output.md lists, in its order, and no others. */
 export function contractHit(hit: Hit): Hit {
-  const { context: _context, ...rest } = hit;
-  return rest;
+  const { context: _context, report, ...rest } = hit;
+  return report === undefined ? { ...rest, context: contextOf(hit) } : { ...rest, context: contextOf(hit), report };
 }
 
 /** The head's keys with `hits` after `summary`, where the report has always had it. */

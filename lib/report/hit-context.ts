@@ -2,9 +2,14 @@ import type { Hit, HitContext, TableName } from './report.js';
 import type { RecordFields } from '../record/source-record.js';
 
 // A hit's `fields` keep only the KQL projection (the report's evidence
-// columns, docs/output.md). The responder reading the text report also wants the source port,
-// the process and its parent, the user: this reads them from the whole record
-// once, while it is still at hand, so printers never need the record itself.
+// columns, docs/output.md). The responder also wants the appliance that
+// logged it, the source port, the process and its parent, the user: this
+// reads them from the whole record once, while it is still at hand, so
+// printers never need the record itself. Every printer shows the same
+// context keys, in this order, whatever the table.
+
+/** The context's keys, in the order every format shows them (the CSV's context columns). */
+export const CONTEXT_COLUMNS = ['device', 'vendor', 'product', 'sourceIp', 'sourcePort', 'destinationIp', 'destinationPort', 'process', 'parentProcess', 'user', 'action'] as const satisfies ReadonlyArray<keyof HitContext>;
 
 type Columns = readonly string[];
 
@@ -30,6 +35,8 @@ function commonSecurityLog(fields: RecordFields): HitContext {
   return defined({
     // the appliance or agent that logged the flow
     device: first(fields, ['devicename', 'computer']),
+    vendor: first(fields, ['devicevendor']),
+    product: first(fields, ['deviceproduct']),
     sourceIp: first(fields, ['sourceip']),
     sourcePort: first(fields, ['sourceport']),
     destinationIp: first(fields, ['destinationip']),
@@ -77,19 +84,31 @@ export function projectionFields(projection: Readonly<Record<string, string | nu
   };
 }
 
+/** Only the context keys, only text: a report read back for `merge` may have been edited by anyone. */
+function knownKeys(context: HitContext): HitContext {
+  const out: HitContext = {};
+  for (const key of CONTEXT_COLUMNS) {
+    const value: unknown = context[key];
+    if (typeof value === 'string' && value !== '') out[key] = value;
+  }
+  return out;
+}
+
 /**
  * The context a printer shows: the one the scan attached, or else what the
  * projection columns alone can tell (fewer keys, never wrong ones).
  */
 export function contextOf(hit: Hit): HitContext {
-  if (hit.context) return hit.context;
+  if (hit.context !== undefined && hit.context !== null && typeof hit.context === 'object') return knownKeys(hit.context);
   if (hit.malformed || hit.table === 'unknown') return {};
   return hitContext(projectionFields(hit.fields), hit.table);
 }
 
-/** Who did what, in words: `process perl, parent cron, user root, action ConnectionSuccess`. */
+/** Who did what, in words: `product Fortinet FortiGate, process perl, parent cron, user root, action accept`. */
 export function describeActors(context: HitContext): string {
   const parts: string[] = [];
+  const made = [context.vendor, context.product].filter((part) => part !== undefined).join(' ');
+  if (made) parts.push(`product ${made}`);
   if (context.process) parts.push(`process ${context.process}`);
   if (context.parentProcess) parts.push(`parent ${context.parentProcess}`);
   if (context.user) parts.push(`user ${context.user}`);
