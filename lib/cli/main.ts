@@ -18,6 +18,7 @@ import { runRecord } from './run-record.js';
 import { isOneOfInputs } from '../report/atomic-output.js';
 import { openOutput, type ReportOutput } from '../report/deliver.js';
 import { ProgressSink } from '../progress/progress-sink.js';
+import { pageWidth, PAGE_WIDTH } from '../printers/text-layout.js';
 import { exitStatus, EXIT } from './exit-status.js';
 
 // The command line, the tool's edge: argv checked into options, the IOC and
@@ -77,7 +78,7 @@ async function render(report: ReportStream, options: Pick<ScanOptions, 'format' 
     case 'csv':
       return (await import('../printers/csv-printer.js')).printCsv(report, { raw: options.csvRaw });
     case 'text':
-      return (await import('../printers/text-printer.js')).printText(report, useColor(options));
+      return (await import('../printers/text-printer.js')).printText(report, useColor(options), { width: options.output === null ? pageWidth(process.stdout) : PAGE_WIDTH });
     case 'html':
       return (await import('../printers/html/html-printer.js')).printHtml(report);
   }
