@@ -49,7 +49,7 @@ describe('the terminal rule', () => {
   it('writes no raw control character of a file name or field to standard error or the report', () => {
     const name = 'x\x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZWNobyBoaQ==\x07\u202e.csv';
     const dir = tempDir();
-    // a file of neither table: its name is in a warning on standard error
+    // a file of no catalogued table: its name is in a warning on standard error
     writeFileSync(join(dir, name), 'a,b\n1,2\n');
     const run = runCli([join(dir, name)]);
     expect(run.status, run.stderr).to.equal(0);

@@ -1,8 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Hit, Match } from '../report/report.js';
 import { PIECE_SIZE, type ReportStream } from '../report/report-stream.js';
-import { TABLES } from '../tables/table-specs.js';
-import { CONTEXT_COLUMNS, contextOf } from '../report/hit-context.js';
+import { builtinTables, PARITY_TABLES } from '../tables/table-specs.js';
+import { CONTEXT_COLUMNS } from '../report/hit-context.js';
+import { contextOf } from '../tables/table-context.js';
 
 // `--format csv` (docs/output.md): one row per hit, for spreadsheets and SIEM
 // imports. The columns are fixed whatever the input, so a script can rely on
@@ -10,14 +11,15 @@ import { CONTEXT_COLUMNS, contextOf } from '../report/hit-context.js';
 // appliance or device, who, which ends: the same keys as every other format,
 // read from the hit, never from a table's columns here), then the projection
 // columns of both tables (CommonSecurityLog's six, then DeviceNetworkEvents'
-// six; a row leaves the other table's empty), then every match.
+// six; a row leaves the other table's empty; a row of another table leaves
+// both empty, its column and value are in `field` and `matches`), then every match.
 // Empty cell: null or absent. Quoting is csv-stringify's (RFC 4180), so
 // commas, quotes and line breaks inside a value read back unchanged.
 
 const HIT_COLUMNS = ['file', 'line', 'record', 'time', 'table', 'ip', 'field', 'port', 'portMatch', 'suppressedBy'] as const;
 
-/** The union of the tables' KQL projections, each column once, in table order. */
-export const PROJECTION_COLUMNS: readonly string[] = [...new Set(Object.values(TABLES).flatMap((spec) => spec.projection))];
+/** The union of the seed's two tables' KQL projections, each column once, in table order. */
+export const PROJECTION_COLUMNS: readonly string[] = [...new Set(PARITY_TABLES.flatMap((name) => builtinTables().spec(name).projection))];
 
 export const CSV_COLUMNS: readonly string[] = [...HIT_COLUMNS, ...CONTEXT_COLUMNS, ...PROJECTION_COLUMNS, 'matches'];
 

@@ -1,6 +1,6 @@
 import type { Hit } from '../report/report.js';
 import { Pieces, type ReportStream } from '../report/report-stream.js';
-import { contextOf } from '../report/hit-context.js';
+import { contextOf } from '../tables/table-context.js';
 
 // A hit's `context` (who, where, which appliance) is written after `fields`
 // with the same keys for every table, a key left out when the record does

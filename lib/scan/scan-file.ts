@@ -84,6 +84,7 @@ export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, has
     // a record that could not be parsed was read as no table
     if (record.fields !== null) tables.add(verdict.table ?? 'unknown');
     if (verdict.kind === 'malformed') addError(record.line, verdict.problem);
+    else if (verdict.kind === 'hit' && verdict.problem !== undefined) addError(record.line, verdict.problem);
     if (verdict.kind !== 'nothing' && verdict.found) sink.hit({ file: path, ...verdict.found.hit }, verdict.found.iocs);
   };
 
@@ -118,7 +119,7 @@ export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, has
   entry.table = tables.size === 1 ? [...tables][0] : tables.size > 1 ? 'mixed' : (rule.table ?? headerTable ?? 'unknown');
   // a file that held nothing but damage (a zeroed file) has its error: no table to guess at
   if (entry.table === 'unknown' && entry.format !== null && (entry.records > 0 || entry.errors.length === 0)) {
-    sink.warning(path, entry.bytes === 0 ? 'empty file: nothing to search' : 'neither CommonSecurityLog nor DeviceNetworkEvents (use --table to force one); its records were counted, not searched');
+    sink.warning(path, entry.bytes === 0 ? 'empty file: nothing to search' : 'no catalogued table (use --table to force one): its records were searched by the unknown-table rule, every column read as one address');
   }
   sink.file(entry);
 }

@@ -1,8 +1,8 @@
 import type { Hit, TableName } from '../report/report.js';
-import { hitContext } from '../report/hit-context.js';
+import { contextFrom } from '../tables/catalogue.js';
 import type { RecordFields, SourceRecord } from '../record/source-record.js';
 import { splitHeaderSuffix } from '../record/columns.js';
-import type { TableCatalogue, TableSpec } from '../tables/table-specs.js';
+import { PARITY_TABLES, type TableCatalogue, type TableSpec } from '../tables/table-specs.js';
 import type { Ioc } from '../matcher/ioc-set.js';
 import type { IocMatcher, MatchedIoc } from '../matcher/match-record.js';
 import type { RawIocSearch } from '../matcher/raw-text.js';
@@ -38,9 +38,10 @@ export interface RecordHit {
 }
 
 export type RecordVerdict =
-  /** Parsed, and no hit: no IOC in its watched fields, outside the window, or of no table known (`table` null). */
+  /** Parsed, and no hit: no IOC in its watched fields (or, of no table known, `table` null, in any column), or outside the window. */
   | { kind: 'nothing'; table: TableName | null }
-  | { kind: 'hit'; table: TableName; found: RecordHit }
+  /** `problem`: part of the record was not searched (nesting or width past the caps), said as an error for its line. */
+  | { kind: 'hit'; table: TableName | 'unknown'; found: RecordHit; problem?: string }
   /**
    * An error for the record's line; `found` when its raw text holds an IOC IP.
    * `table` is the one a parsed record in doubt was read as (null when the
@@ -69,7 +70,7 @@ export function tableOfHeader(rule: RecordRule, names: readonly string[]): Table
   return rule.tables.fromColumns((c) => columns.has(c));
 }
 
-function recordTime(fields: RecordFields, spec: TableSpec): { time: string | null; timeText?: string } {
+function recordTime(fields: RecordFields, spec: Pick<TableSpec, 'timeColumns'>): { time: string | null; timeText?: string } {
   for (const column of spec.timeColumns) {
     const text = fields.get(column);
     if (text === null) continue;
@@ -85,6 +86,9 @@ function projection(fields: RecordFields, spec: TableSpec): Record<string, strin
   for (const name of spec.projection) out[name] = fields.get(name.toLowerCase());
   return out;
 }
+
+// Where a record of no catalogued table is most likely to say when it happened.
+const UNKNOWN_TIME: Pick<TableSpec, 'timeColumns'> = { timeColumns: ['timegenerated', 'timestamp', 'time', 'eventtime', 'createddatetime'] };
 
 function matchesOf(rule: RecordRule, fields: RecordFields, spec: TableSpec): MatchedIoc[] {
   if (rule.matchers.length === 1) return rule.matchers[0].match(fields, spec);
@@ -111,7 +115,8 @@ export function judgeRecord(rule: RecordRule, record: SourceRecord, headerTable:
   const fields = record.fields;
   if (fields === null) return malformed(rule, record, record.problem ?? 'unreadable record', record.rawIps, null, headerTable);
   const table = tableOfRecord(rule, record, fields, headerTable);
-  if (table === null) return nothing(null);
+  if (table === null) return rule.kqlParity ? nothing(null) : unknownTable(rule, record, fields, headerTable);
+  if (rule.kqlParity && !countsForParity(rule, record, fields, table)) return nothing(table);
   const spec = rule.tables.spec(table);
   const matches = matchesOf(rule, fields, spec);
   if (matches.length === 0) {
@@ -125,7 +130,47 @@ export function judgeRecord(rule: RecordRule, record: SourceRecord, headerTable:
     line: record.line, record: record.index, table, ...when,
     matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
     suppressedBy: rule.exclusions.firstMatch(fields, table), malformed: false, fields: projection(fields, spec),
-    context: hitContext(fields, table),
+    context: contextFrom(fields, spec),
   };
   return { kind: 'hit', table, found: { hit, iocs: [...new Set(matches.map((m) => m.ioc))] } };
+}
+
+/**
+ * --kql-parity counts only what the seed's two queries see: records of
+ * CommonSecurityLog or DeviceNetworkEvents. A Defender union export has one
+ * header for every Device table; a row whose own values fit another table
+ * (a DeviceLogonEvents row: LogonType set) is that table's, not the header's.
+ */
+function countsForParity(rule: RecordRule, record: SourceRecord, fields: RecordFields, table: TableName): boolean {
+  if (!PARITY_TABLES.includes(table)) return false;
+  if (rule.table !== null || record.declaredTable !== null) return true;
+  const own = rule.tables.fromColumns((c) => fields.get(c) !== null);
+  return own === null || own === table;
+}
+
+/**
+ * The unknown-table rule: a record of no catalogued table is still searched,
+ * every column (nested JSON flattened) read as one address value. Exact
+ * values only: an IOC inside free text is no hit here. No table, so no
+ * exclusion applies and no context is known; `fields` holds the columns that hit.
+ */
+function unknownTable(rule: RecordRule, record: SourceRecord, fields: RecordFields, headerTable: TableName | null): RecordVerdict {
+  const listing = fields.columns();
+  const matches: MatchedIoc[] = [];
+  for (const matcher of rule.matchers) if (matcher.matchEveryColumn) matches.push(...matcher.matchEveryColumn(listing.columns));
+  const problem = listing.cut === null ? undefined : `${listing.cut}: the rest of this record was not searched`;
+  if (matches.length === 0) {
+    if (record.suspect) return malformed(rule, record, record.suspect.problem, record.suspect.rawIps, null, headerTable);
+    return problem === undefined ? nothing(null) : { kind: 'malformed', table: null, problem, found: null };
+  }
+  const when = recordTime(fields, UNKNOWN_TIME);
+  if (!inWindow(rule.window, when.time)) return nothing(null);
+  const shown: Record<string, string | null> = {};
+  for (const { field } of matches) shown[field!] = listing.columns.find((c) => c.name === field)?.value ?? null;
+  const hit: Omit<Hit, 'file'> = {
+    line: record.line, record: record.index, table: 'unknown', ...when,
+    matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
+    suppressedBy: null, malformed: false, fields: shown,
+  };
+  return { kind: 'hit', table: 'unknown', found: { hit, iocs: [...new Set(matches.map((m) => m.ioc))] }, ...(problem === undefined ? {} : { problem }) };
 }
