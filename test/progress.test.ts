@@ -204,10 +204,11 @@ describe('progress on the command line', () => {
 
   it('names the file being read and counts hits live from every thread: two files on two threads', function () {
     if (!hasScript()) this.skip();
-    // the first file goes to the main thread, the second to a worker thread: all the hits are the worker's, found early
+    // the first file goes to the main thread, the second to a worker thread: all the hits are the worker's, found early;
+    // each file big enough (90 MB) to be read over several redraws even on a fast machine
     const row = '2026-06-01T10:00:00Z,Fortinet,FortiGate,accept,traffic,10.0.0.5,50000,8.8.8.8,53,,,,,\n';
     const hit = '2026-06-01T10:00:00Z,Fortinet,FortiGate,accept,traffic,10.0.0.5,50000,179.43.139.84,443,,,,,\n';
-    const dir = writeFiles({ 'first-of-two.csv': `${CSL_HEADER}\n${row.repeat(300_000)}`, 'second-of-two.csv': `${CSL_HEADER}\n${hit.repeat(20)}${row.repeat(300_000)}` });
+    const dir = writeFiles({ 'first-of-two.csv': `${CSL_HEADER}\n${row.repeat(1_000_000)}`, 'second-of-two.csv': `${CSL_HEADER}\n${hit.repeat(20)}${row.repeat(1_000_000)}` });
     const run = runInTerminal(['--jobs', '2', '--format', 'json', join(dir, 'first-of-two.csv'), join(dir, 'second-of-two.csv')], { env: { COLUMNS: '200' } });
     expect(run.status).to.equal(1);
     const frames = run.screen.split('\r').filter((frame) => /ETA/.test(frame));

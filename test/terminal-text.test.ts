@@ -13,10 +13,11 @@ import { hasScript, runInTerminal } from './pty.js';
 /** What must never reach a terminal raw: C0, DEL, C1, format (bidi, zero-width, U+061C), U+2028/9, lone surrogates. */
 const ACTS_OR_HIDES = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
 
-/** The reverse of printable(): an unambiguous rule reads back exactly. */
+/** The reverse of printable(): an unambiguous rule reads back exactly (`\xHH` from 0x80: a byte of a name that is not UTF-8, held as U+DC80..U+DCFF). */
 function unescape(shown: string): string {
   return shown.replace(/\\(?:x([0-9a-f]{2})|u\{([0-9a-f]+)\}|u([0-9a-f]{4})|([nrt\\]))/g, (_, x, braced, u, simple) => {
     if (simple !== undefined) return { n: '\n', r: '\r', t: '\t', '\\': '\\' }[simple as 'n']!;
+    if (x !== undefined && parseInt(x, 16) >= 0x80) return String.fromCharCode(0xdc00 + parseInt(x, 16));
     return String.fromCodePoint(parseInt(x ?? braced ?? u, 16));
   });
 }

@@ -20,6 +20,7 @@ import { openOutput, type ReportOutput } from '../report/deliver.js';
 import { ProgressSink } from '../progress/progress-sink.js';
 import { pageWidth, PAGE_WIDTH } from '../printers/text-layout.js';
 import { exitStatus, EXIT } from './exit-status.js';
+import { argvWithBytes } from './argv-bytes.js';
 
 // The command line, the tool's edge: argv checked into options, the IOC and
 // exclusion sets loaded, the scan's plan made, the report rendered and
@@ -96,6 +97,7 @@ function wantsProgress(options: ScanOptions): boolean {
  */
 export async function main(argv: string[], program = TOOL): Promise<number> {
   const version = toolVersion();
+  argv = argvWithBytes(argv);
   // subcommands; to scan a path named `merge` or `help`, write ./merge or put it after --
   if (argv[0] === 'merge') return (await import('./merge-command.js')).mergeMain(argv.slice(1), version, render, program);
   if (argv[0] === 'help' && argv.length === 1) argv = ['--help'];

@@ -4,6 +4,7 @@ import { PIECE_SIZE, type ReportStream } from '../report/report-stream.js';
 import { builtinTables, PARITY_TABLES } from '../tables/table-specs.js';
 import { CONTEXT_COLUMNS } from '../report/hit-context.js';
 import { contextOf } from '../tables/table-context.js';
+import { displayPath } from '../record/file-path.js';
 
 // `--format csv` (docs/output.md): one row per hit, for spreadsheets and SIEM
 // imports. The columns are fixed whatever the input, so a script can rely on
@@ -59,7 +60,7 @@ function row(hit: Hit): string[] {
 function rawRow(hit: Hit, first: Partial<Match>): string[] {
   const context = contextOf(hit);
   return [
-    cell(hit.file),
+    cell(displayPath(hit.file)),
     cell(hit.line),
     cell(hit.record),
     cell(hit.time),

@@ -1,22 +1,23 @@
 import type { Hit } from '../report/report.js';
 import { Pieces, type ReportStream } from '../report/report-stream.js';
 import { contextOf } from '../tables/table-context.js';
+import { fileToJson, hitToJson, runToJson } from '../report/json-paths.js';
 
 // A hit's `context` (who, where, which appliance) is written after `fields`
 // with the same keys for every table, a key left out when the record does
 // not say (docs/output.md); `report` stays last, where merged reports have it.
 
-/** A hit with the keys docs/output.md lists, in its order, and no others. */
+/** A hit with the keys docs/output.md lists, in its order, and no others (a path that is not UTF-8: report/json-paths.ts). */
 export function contractHit(hit: Hit): Hit {
   const { context: _context, report, ...rest } = hit;
-  return report === undefined ? { ...rest, context: contextOf(hit) } : { ...rest, context: contextOf(hit), report };
+  return hitToJson(report === undefined ? { ...rest, context: contextOf(hit) } : { ...rest, context: contextOf(hit), report });
 }
 
 /** The head's keys with `hits` after `summary`, where the report has always had it. */
 function withEmptyHits(report: ReportStream): Record<string, unknown> {
   const shape: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(report.head)) {
-    shape[key] = value;
+    shape[key] = key === 'files' ? report.head.files.map(fileToJson) : key === 'run' && report.head.run ? runToJson(report.head.run) : value;
     if (key === 'summary') shape.hits = [];
   }
   return shape;
