@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, writeFiles, tempDir, CSL_HEADER, ROOT } from './helpers.js';
 import { spawn, spawnSync } from 'node:child_process';
@@ -209,7 +209,13 @@ describe('progress on the command line', () => {
     const row = '2026-06-01T10:00:00Z,Fortinet,FortiGate,accept,traffic,10.0.0.5,50000,8.8.8.8,53,,,,,\n';
     const hit = '2026-06-01T10:00:00Z,Fortinet,FortiGate,accept,traffic,10.0.0.5,50000,179.43.139.84,443,,,,,\n';
     const dir = writeFiles({ 'first-of-two.csv': `${CSL_HEADER}\n${row.repeat(1_000_000)}`, 'second-of-two.csv': `${CSL_HEADER}\n${hit.repeat(20)}${row.repeat(1_000_000)}` });
-    const run = runInTerminal(['--jobs', '2', '--format', 'json', join(dir, 'first-of-two.csv'), join(dir, 'second-of-two.csv')], { env: { COLUMNS: '200' } });
+    let run: ReturnType<typeof runInTerminal>;
+    try {
+      run = runInTerminal(['--jobs', '2', '--format', 'json', join(dir, 'first-of-two.csv'), join(dir, 'second-of-two.csv')], { env: { COLUMNS: '200' } });
+    } finally {
+      // 180 MB: not left behind in the shared temporary folder
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(run.status).to.equal(1);
     const frames = run.screen.split('\r').filter((frame) => /ETA/.test(frame));
     // before the end (not every file done), a frame names a file and counts the worker's hits
