@@ -50,7 +50,7 @@ describe('the perlbot-hunt command', () => {
     const run = runCli(['--format', 'ndjson', dir]);
     const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((h) => h.matches[0].ip).sort()).to.deep.equal(['179.43.139.84', '179.43.139.86']);
-    expect(lines[0]).to.have.keys(['file', 'line', 'record', 'table', 'time', 'matches', 'suppressedBy', 'malformed', 'fields']);
+    expect(lines[0]).to.have.keys(['file', 'line', 'record', 'table', 'time', 'matches', 'suppressedBy', 'malformed', 'fields', 'context']);
   });
 
   it('exits 3 when nothing is hit but an input could not be read', () => {

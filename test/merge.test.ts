@@ -132,7 +132,7 @@ describe('perlbot-hunt merge', () => {
     const out = join(dir, 'merged.csv');
     const run = runCli(['merge', '--format', 'csv', '--output', out, csl, dne]);
     expect(run.status).to.equal(1);
-    expect(readFileSync(out, 'utf8').split('\n')[0]).to.match(/^file,line,time,table,ip,/);
+    expect(readFileSync(out, 'utf8').split('\n')[0]).to.match(/^file,line,record,time,table,ip,/);
     const folder = writeFiles({ 'merge/fw.csv': `${CSL_HEADER}\n2026-05-21T10:00:00Z,Palo Alto Networks,PAN-OS,allow,TRAFFIC,10.1.1.5,50000,179.43.139.86,443,,,,,\n` });
     const scan = runCli(['--format', 'json', './merge'], {}, folder);
     expect(scan.status).to.equal(1);

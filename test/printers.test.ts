@@ -8,6 +8,7 @@ import { hasScript, runInTerminal } from './pty.js';
 import { printText } from '../lib/printers/text-printer.js';
 import { printToString, streamOf } from '../lib/report/report-stream.js';
 import { CSV_COLUMNS, PROJECTION_COLUMNS, matchText } from '../lib/printers/csv-printer.js';
+import { CONTEXT_COLUMNS } from '../lib/report/hit-context.js';
 import type { Hit, Report } from '../lib/report/report.js';
 
 // docs/output.md and issue 4: the text report a responder reads, the machine
@@ -26,9 +27,13 @@ function expectGolden(name: string, actual: string): void {
   expect(actual).to.equal(readFileSync(path, 'utf8'));
 }
 
-function expectFits(text: string, width = 80): void {
+/** Every line within `width`, but for a line that is one of `paths` alone (a path is never cut). */
+function expectFits(text: string, width = 80, paths: readonly string[] = []): void {
   const plain = text.replace(/\x1b\[[0-9;]*m/g, '');
-  for (const line of plain.split('\n')) expect([...line].length, `too wide: ${JSON.stringify(line)}`).to.be.at.most(width);
+  for (const line of plain.split('\n')) {
+    if (paths.includes(line)) continue;
+    expect([...line].length, `too wide: ${JSON.stringify(line)}`).to.be.at.most(width);
+  }
 }
 
 /** What changes from run to run: clock and version. */
@@ -60,7 +65,7 @@ const EVIDENCE = {
 };
 
 /** The text report of a report held in memory. */
-const textOf = (report: Report, color: boolean): Promise<string> => printToString((r) => printText(r, color), streamOf(report));
+const textOf = (report: Report, color: boolean, width?: number): Promise<string> => printToString((r) => printText(r, color, { width }), streamOf(report));
 
 describe('the text report', () => {
   it('matches the golden report for a small case, with --no-color, every line within 80 columns', () => {
@@ -73,28 +78,57 @@ describe('the text report', () => {
     expectGolden('text-report.txt', normalise(run.stdout));
   });
 
-  it('lays out a report with every kind of hit within 80 columns, long paths shortened, hostile text escaped', async () => {
-    const report = richReport();
-    const plain = await textOf(report, false);
-    expectFits(plain);
-    expect(plain).not.to.match(/[\x00-\x08\x0b-\x1f\x7f]/);
-    expectGolden('text-layout.txt', plain);
-    const colored = await textOf(report, true);
-    expect(colored).to.match(ANSI);
-    expectFits(colored);
-    // color adds no word and removes none
-    expect(colored.replace(/\x1b\[[0-9;]*m/g, '')).to.equal(plain);
+  for (const width of [60, 80, 200]) {
+    it(`lays out a report with every kind of hit in ${width} columns, paths whole, hostile text escaped`, async () => {
+      const report = richReport();
+      const plain = await textOf(report, false, width);
+      expectFits(plain, width, PATHS);
+      expect(plain).not.to.match(/[\x00-\x08\x0b-\x1f\x7f]/);
+      expectGolden(`text-layout-${width}.txt`, plain);
+      const colored = await textOf(report, true, width);
+      expect(colored).to.match(ANSI);
+      expectFits(colored, width, PATHS);
+      // color adds no word and removes none
+      expect(colored.replace(/\x1b\[[0-9;]*m/g, '')).to.equal(plain);
+    });
+  }
+
+  it('never cuts a path: one the line cannot hold stands whole on a line of its own, unmarked', async () => {
+    const at60 = (await textOf(richReport(), false, 60)).split('\n');
+    // the input, the active hit and the suppressed hit each have the path alone on a line, to be copied with a triple-click
+    expect(at60.filter((line) => line === LONG_PATH)).to.have.length(3);
+    expect(at60).to.include('    at line 2 (record 1) of');
+    expect(at60).to.include('~   at line 9 (record 8) of');
+    expect(at60.join('\n')).not.to.include('…/');
+    // where the line holds it, the path stays on the hit's line as file:line
+    const at200 = (await textOf(richReport(), false, 200)).split('\n');
+    expect(at200).to.include(`    at ${LONG_PATH}:2 (record 1)`);
+    expect(at200).to.include(`~   at ${LONG_PATH}:9 (record 8)`);
+    expect(at200).to.include('    at a.csv:7 (record 6)');
   });
 
-  it('shows the whole path of every input, and each hit as file:line', async () => {
+  it('says why the per-IOC counts add up to more than the hits', async () => {
     const plain = await textOf(richReport(), false);
-    const inputs = plain.split('ACTIVE HITS')[0];
-    const long = richReport().files[0].path;
-    // wrapped onto continuation lines, but every character is there in order
-    expect(inputs.replace(/\n\s+/g, '')).to.include(long);
-    expect(plain).to.include('at a.csv:7 (record 6)');
-    // shortened in the middle: where it lives and the file name stay
-    expect(plain).to.include('    at /evidence/case-2026-0042/host-e…/export-with-a-long-name.csv:2 (record 1)\n');
+    expect(plain).to.include('    203.0.113.9 (any port)  active 0, suppressed 0\n    a hit holding several IOCs counts once for each, so these add up to more\n      than the hits: 6 active for 5\n');
+    const dir = writeFiles(EVIDENCE);
+    expect(runCli(['--no-color', dir]).stdout, 'no word when no hit holds two IOCs').not.to.include('counts once for each');
+  });
+
+  it('is as wide as the terminal (COLUMNS when it does not say), and 80 columns into a pipe', function () {
+    // a path longer than 80 columns, shorter than 200 with what goes around it
+    const folder = join(tempDir(), 'host-42-exports', 'another-long-folder-name-of-the-firewall-export-2026-06-10');
+    mkdirSync(folder, { recursive: true });
+    const long = join(folder, 'csl.csv');
+    writeFileSync(long, EVIDENCE['csl.csv']);
+    expect(long.length).to.be.above(80).and.below(180);
+    const widest = (text: string) => Math.max(...text.replace(/\r/g, '').split('\n').filter((l) => !l.includes(long)).map((l) => [...l].length));
+    const piped = runCli(['--no-color', long], { COLUMNS: '200' });
+    expect(widest(piped.stdout)).to.be.at.most(80);
+    expect(piped.stdout).to.include(`\n${long}\n`);
+    if (!hasScript()) this.skip();
+    const wide = runInTerminal(['--no-color', long], { env: { COLUMNS: '200' } }).screen;
+    expect(widest(wide)).to.be.above(80).and.at.most(200);
+    expect(wide).to.include(`    at ${long}:2 (record 1)`);
   });
 
   it('uses ANSI color with --color, and none with --no-color, NO_COLOR or when piped', () => {
@@ -141,7 +175,8 @@ describe('the machine formats', () => {
     expect(run.status).to.equal(1);
     const rows = parse(run.stdout) as string[][];
     expect(rows[0]).to.deep.equal([
-      'file', 'line', 'time', 'table', 'ip', 'field', 'port', 'portMatch', 'suppressedBy',
+      'file', 'line', 'record', 'time', 'table', 'ip', 'field', 'port', 'portMatch', 'suppressedBy',
+      'device', 'vendor', 'product', 'sourceIp', 'sourcePort', 'destinationIp', 'destinationPort', 'process', 'parentProcess', 'user', 'action',
       'TimeGenerated', 'SourceIP', 'DestinationIP', 'DestinationPort', 'DeviceAction', 'Activity',
       'Timestamp', 'DeviceName', 'RemoteIP', 'RemotePort', 'InitiatingProcessFileName', 'ActionType',
       'matches',
@@ -149,8 +184,9 @@ describe('the machine formats', () => {
     expect(rows[0]).to.deep.equal([...CSV_COLUMNS]);
     const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
     const expected = json.hits.map((hit: Hit) => [
-      hit.file, text(hit.line), text(hit.time), hit.table,
+      hit.file, text(hit.line), text(hit.record), text(hit.time), hit.table,
       text(hit.matches[0].ip), text(hit.matches[0].field), text(hit.matches[0].port), text(hit.matches[0].portMatch), text(hit.suppressedBy),
+      ...CONTEXT_COLUMNS.map((key) => text(hit.context?.[key])),
       ...PROJECTION_COLUMNS.map((c) => text(hit.fields[c])),
       hit.matches.map(matchText).join(';'),
     ]);
@@ -162,6 +198,34 @@ describe('the machine formats', () => {
     expect(matches).to.include('RemoteIP=179.43.139.84:443;LocalIP=179.43.139.86:5000');
     expect(matches).to.include('RemoteIP=179.43.139.86;RemoteUrl=179.43.139.86:443');
     expect(matches).to.include('raw=179.43.139.84');
+  });
+
+  it('csv gives each table\'s hits one context set: appliance or device, ends with ports, process, parent, user, action, record', () => {
+    const dir = writeFiles({
+      'csl.csv': [
+        'TimeGenerated,Computer,DeviceVendor,DeviceProduct,DeviceName,DeviceAction,SourceIP,SourcePort,DestinationIP,DestinationPort,SourceUserName,SourceProcessName',
+        '2026-06-01T10:00:00Z,collector-01,Cisco,ASA,asa-edge-2,Built,10.0.0.5,50000,8.8.8.8,53,,',
+        '2026-06-01T10:00:01Z,collector-01,Cisco,ASA,asa-edge-2,Built,10.0.0.5,50001,179.43.139.84,443,alice,perl',
+        '',
+      ].join('\n'),
+      'dne.csv': EVIDENCE['dne.csv'],
+    });
+    const rows = parse(runCli(['--format', 'csv', dir]).stdout, { columns: true }) as Array<Record<string, string>>;
+    const pick = (row: Record<string, string>) => Object.fromEntries(['record', ...CONTEXT_COLUMNS].map((c) => [c, row[c]]));
+    expect(pick(rows.find((r) => r.table === 'CommonSecurityLog')!)).to.deep.equal({
+      record: '2', device: 'asa-edge-2', vendor: 'Cisco', product: 'ASA', sourceIp: '10.0.0.5', sourcePort: '50001',
+      destinationIp: '179.43.139.84', destinationPort: '443', process: 'perl', parentProcess: '', user: 'alice', action: 'Built',
+    });
+    expect(pick(rows.find((r) => r.table === 'DeviceNetworkEvents' && r.record === '1')!)).to.deep.equal({
+      record: '1', device: 'build-01', vendor: '', product: '', sourceIp: '10.1.1.1', sourcePort: '40000',
+      destinationIp: '179.43.139.84', destinationPort: '443', process: 'perl', parentProcess: 'bash', user: '', action: 'ConnectionSuccess',
+    });
+    // the same keys in the json report's context object
+    const json = JSON.parse(runCli(['--format', 'json', dir]).stdout) as Report;
+    expect(json.hits.find((h) => h.table === 'CommonSecurityLog')!.context).to.deep.equal({
+      device: 'asa-edge-2', vendor: 'Cisco', product: 'ASA', sourceIp: '10.0.0.5', sourcePort: '50001',
+      destinationIp: '179.43.139.84', destinationPort: '443', process: 'perl', user: 'alice', action: 'Built',
+    });
   });
 
   it('csv writes the header row even when nothing was hit', () => {
@@ -299,8 +363,13 @@ describe('--output FILE', () => {
 });
 
 /** A hand-made report exercising the layout: every kind of hit, long and hostile values. */
+const LONG_PATH = '/evidence/case-2026-0042/host-exports/firewall/cluster-a/node-3/2026/06/01/export-with-a-long-name.csv';
+const IOC_PATH = '/cases/0042/threatfox-perlbot-export-with-a-long-file-name-2026-06-10.json';
+/** The paths of richReport() that may stand alone on a line wider than the page. */
+const PATHS = [LONG_PATH, IOC_PATH];
+
 function richReport(): Report {
-  const longPath = '/evidence/case-2026-0042/host-exports/firewall/cluster-a/node-3/2026/06/01/export-with-a-long-name.csv';
+  const longPath = LONG_PATH;
   const base = { record: 1, suppressedBy: null, malformed: false, fields: {} };
   return {
     tool: { name: 'perlbot-hunt', version: '9.9.9' },
@@ -323,7 +392,8 @@ function richReport(): Report {
     summary: {
       files: 3, records: 1234576, hits: 5, suppressed: 1, errors: 2,
       perIoc: [
-        { ip: '179.43.139.84', port: 443, hits: 3, suppressed: 1 },
+        // the malformed hit holds both: counted for each
+        { ip: '179.43.139.84', port: 443, hits: 4, suppressed: 1 },
         { ip: '179.43.139.86', port: 443, hits: 2, suppressed: 0 },
         { ip: '203.0.113.9', port: null, hits: 0, suppressed: 0 },
       ],
@@ -333,7 +403,7 @@ function richReport(): Report {
         ...base, file: longPath, line: 2, table: 'CommonSecurityLog', time: '2026-06-09T23:59:59.999Z',
         matches: [{ field: 'DestinationIP', ip: '179.43.139.84', port: 443, portMatch: true }],
         fields: { SourceIP: '10.0.0.5', DestinationIP: '179.43.139.84', DestinationPort: '443', DeviceAction: 'accept' },
-        context: { device: 'fw-01', sourceIp: '10.0.0.5', sourcePort: '50000', destinationIp: '179.43.139.84', destinationPort: '443', process: 'perl', user: 'root', action: 'accept' },
+        context: { device: 'fw-01', vendor: 'Fortinet', product: 'FortiGate', sourceIp: '10.0.0.5', sourcePort: '50000', destinationIp: '179.43.139.84', destinationPort: '443', process: 'perl', user: 'root', action: 'accept' },
       },
       {
         ...base, file: 'a.csv', line: 3, record: 2, table: 'DeviceNetworkEvents', time: '2026-06-08T10:00:00.000Z',
@@ -341,7 +411,7 @@ function richReport(): Report {
         context: { device: 'evil\x1b[31mhost\nnext', sourceIp: '179.43.139.86', sourcePort: '51000', destinationIp: 'fe80::1', destinationPort: '22', process: 'sshd', parentProcess: 'systemd', action: 'InboundConnectionAccepted' },
       },
       {
-        ...base, file: 'a.csv', line: 4, record: 3, table: 'DeviceNetworkEvents', time: '2026-06-07T10:00:00.000Z', suppressedBy: 'cron-log-parser',
+        ...base, file: longPath, line: 9, record: 8, table: 'DeviceNetworkEvents', time: '2026-06-07T10:00:00.000Z', suppressedBy: 'cron-log-parser',
         matches: [{ field: 'RemoteIP', ip: '179.43.139.84', port: 443, portMatch: true }],
         context: { device: 'build-01', sourceIp: '10.1.1.1', sourcePort: '40001', destinationIp: '179.43.139.84', destinationPort: '443', process: 'perl', parentProcess: 'cron', action: 'ConnectionSuccess' },
       },
@@ -361,7 +431,7 @@ function richReport(): Report {
     ],
     run: {
       options: { paths: ['/evidence'], cwd: '/', format: 'text', output: null, kqlParity: false, fullParse: false, jobs: 2, table: null, since: '2026-06-01T00:00:00.000Z', until: null, exclusions: 'built-in', color: null, quiet: false },
-      iocSet: { origin: '/cases/0042/threatfox-perlbot-export-with-a-long-file-name-2026-06-10.json', sha256: 'ef' },
+      iocSet: { origin: IOC_PATH, sha256: 'ef' },
       exclusionSet: { origin: 'built-in', sha256: '01' },
     },
   };

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, writeFiles, tempDir, CSL_HEADER, ROOT } from './helpers.js';
 import { spawn, spawnSync } from 'node:child_process';
@@ -108,7 +108,32 @@ describe('the progress sink', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     now = 1000;
     progress.bytesRead(2048);
-    expect(terminal.written.split('\r').pop()).to.match(/ 50%  2\.0 KiB\/4\.0 KiB  files 0\/2  hits 0  2\.0 KiB\/s  ETA 0:01/);
+    expect(terminal.written.split('\r').pop()).to.match(/ 50%  2\.00\/4\.00 KiB  files 0\/2  hits 0  2\.0 KiB\/s  ETA 0:01/);
+  });
+
+  it('never draws a first frame of unknowns: no `?%`, no `0 B/?` before the inputs are measured', () => {
+    const terminal = new FakeTerminal();
+    const progress = new ProgressSink(new RecordingSink(), terminal, { now: () => 0 });
+    progress.inputs(['a.csv', 'b.csv']);
+    expect(terminal.draws).to.equal(1);
+    expect(terminal.written).not.to.include('?');
+    expect(terminal.written).to.match(/^\rfiles 0\/2  hits 0  ETA --:--  a\.csv$/);
+  });
+
+  it('names the earliest file not done, escaped, shortened from the left to the room there is', () => {
+    let now = 0;
+    const terminal = new FakeTerminal();
+    terminal.columns = 60;
+    const progress = new ProgressSink(new RecordingSink(), terminal, { now: () => now });
+    const hostile = '/evidence/\x1b[2Jhost-42/a-rather-long-folder-name/export.csv';
+    progress.inputs([hostile, 'b.csv']);
+    const first = terminal.written.split('\r').pop()!;
+    expect(first).not.to.include('\x1b');
+    expect(first).to.equal('files 0/2  hits 0  ETA --:--  …-long-folder-name/export.csv');
+    expect([...first].length).to.be.at.most(59);
+    now = 200;
+    progress.file(entry(hostile));
+    expect(terminal.written.split('\r').pop()).to.match(/^files 1\/2  hits 0  ETA --:--  b\.csv *$/);
   });
 });
 
@@ -119,19 +144,39 @@ describe('the progress line', () => {
     const line = progressLine(state, 79);
     expect(line).to.have.length.at.most(79);
     expect(line.indexOf(' 25%'), 'the bar keeps its width').to.equal(progressLine({ ...state, bytesDone: 0 }, 79).indexOf('  0%'));
-    expect(line).to.match(/^\[#+-+\]  25%  50\.0 MiB\/200\.0 MiB  files 3\/10  hits 7  25\.0 MiB\/s  ETA 0:06$/);
+    expect(line).to.match(/^\[#+-+\]  25%  50\.0\/200\.0 MiB  files 3\/10  hits 7  25\.0 MiB\/s  ETA 0:06$/);
     // a quarter of the bar is filled
     const bar = /^\[(#+)(-+)\]/.exec(line)!;
     expect(Math.round((bar[1].length / (bar[1].length + bar[2].length)) * 4)).to.equal(1);
   });
 
-  it('drops the bar, then cuts the text, on a narrow terminal', () => {
-    expect(progressLine(state, 70)).to.equal(' 25%  50.0 MiB/200.0 MiB  files 3/10  hits 7  25.0 MiB/s  ETA 0:06');
-    expect(progressLine(state, 20)).to.have.length(20);
+  const file = 'fixtures/DeviceNetworkEvents/advanced-hunting-api-results.json';
+
+  it('drops parts in a fixed order as the terminal narrows: bar, file name, throughput, bytes, files; never the ETA', () => {
+    const at = (width: number) => progressLine({ ...state, current: file }, width);
+    expect(at(199)).to.equal(`[###-------]  25%  50.0/200.0 MiB  files 3/10  hits 7  25.0 MiB/s  ETA 0:06  ${file}`);
+    // 80 columns: the bar goes, the file name is shortened from the left
+    expect(at(79)).to.equal(' 25%  50.0/200.0 MiB  files 3/10  hits 7  25.0 MiB/s  ETA 0:06  …i-results.json');
+    expect([...at(79)].length).to.equal(79);
+    // 60 columns: no file name, no throughput, the ETA kept
+    expect(at(59)).to.equal(' 25%  50.0/200.0 MiB  files 3/10  hits 7  ETA 0:06');
+    expect(at(40)).to.equal(' 25%  files 3/10  hits 7  ETA 0:06');
+    expect(at(30)).to.equal(' 25%  hits 7  ETA 0:06');
+    for (let width = 22; width <= 200; width++) {
+      expect([...at(width)].length, `width ${width}`).to.be.at.most(width);
+      expect(at(width), `width ${width}`).to.match(/ETA 0:06/);
+    }
+    expect(progressLine(state, 10)).to.have.length(10);
+  });
+
+  it('writes bytes done and total in one unit', () => {
+    const line = progressLine({ ...state, bytesDone: 1003 * 1024 * 1024, bytesTotal: 1024 * 1024 * 1024 }, 200);
+    expect(line).to.include(' 0.98/1.00 GiB ');
+    expect(progressLine({ ...state, bytesDone: 300, bytesTotal: 900 }, 200)).to.include(' 300/900 B ');
   });
 
   it('says what it does not know yet', () => {
-    expect(progressLine({ ...state, bytesTotal: null, elapsedMs: 0 }, 200)).to.match(/\?%  50\.0 MiB\/\?  .*0 B\/s  ETA --:--$/);
+    expect(progressLine({ ...state, bytesTotal: null, elapsedMs: 0 }, 200)).to.equal('files 3/10  hits 7  ETA --:--');
     expect(progressLine({ ...state, bytesDone: 0, bytesTotal: 0, filesTotal: 0, filesDone: 0 }, 200)).to.match(/100%/);
     expect(progressLine({ ...state, elapsedMs: 3600 * 1000 }, 200)).to.match(/ETA 3:00:00$/);
   });
@@ -155,6 +200,28 @@ describe('progress on the command line', () => {
     const beforeReport = run.screen.slice(0, run.screen.length - report.length);
     expect(beforeReport.split('\r').pop()!.trim()).to.equal('');
     expect(JSON.parse(report.replace(/\r\n/g, '\n')).summary.hits).to.equal(1);
+  });
+
+  it('names the file being read and counts hits live from every thread: two files on two threads', function () {
+    if (!hasScript()) this.skip();
+    // the first file goes to the main thread, the second to a worker thread: all the hits are the worker's, found early;
+    // each file big enough (90 MB) to be read over several redraws even on a fast machine
+    const row = '2026-06-01T10:00:00Z,Fortinet,FortiGate,accept,traffic,10.0.0.5,50000,8.8.8.8,53,,,,,\n';
+    const hit = '2026-06-01T10:00:00Z,Fortinet,FortiGate,accept,traffic,10.0.0.5,50000,179.43.139.84,443,,,,,\n';
+    const dir = writeFiles({ 'first-of-two.csv': `${CSL_HEADER}\n${row.repeat(1_000_000)}`, 'second-of-two.csv': `${CSL_HEADER}\n${hit.repeat(20)}${row.repeat(1_000_000)}` });
+    let run: ReturnType<typeof runInTerminal>;
+    try {
+      run = runInTerminal(['--jobs', '2', '--format', 'json', join(dir, 'first-of-two.csv'), join(dir, 'second-of-two.csv')], { env: { COLUMNS: '200' } });
+    } finally {
+      // 180 MB: not left behind in the shared temporary folder
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(run.status).to.equal(1);
+    const frames = run.screen.split('\r').filter((frame) => /ETA/.test(frame));
+    // before the end (not every file done), a frame names a file and counts the worker's hits
+    const live = frames.filter((frame) => /files [01]\/2  hits [1-9]/.test(frame));
+    expect(live, frames.join('\n')).not.to.be.empty;
+    expect(live.some((frame) => frame.includes(join(dir, 'first-of-two.csv')) || frame.includes(join(dir, 'second-of-two.csv')))).to.equal(true);
   });
 
   it('stays off with --quiet, even on a terminal', function () {

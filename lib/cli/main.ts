@@ -19,6 +19,7 @@ import { runRecord } from './run-record.js';
 import { isOneOfInputs } from '../output/atomic-output.js';
 import { openOutput, type ReportOutput } from '../output/deliver.js';
 import { ProgressSink } from '../progress/progress-sink.js';
+import { pageWidth, PAGE_WIDTH } from '../printers/text-layout.js';
 import { exitStatus, EXIT } from './exit-status.js';
 import { argvWithBytes } from './argv-bytes.js';
 
@@ -82,7 +83,7 @@ async function render(all: ReportStream, options: Pick<ScanOptions, 'format' | '
     case 'csv':
       return (await import('../printers/csv-printer.js')).printCsv(report, { raw: options.csvRaw });
     case 'text':
-      return (await import('../printers/text-printer.js')).printText(report, useColor(options));
+      return (await import('../printers/text-printer.js')).printText(report, useColor(options), { width: options.output === null ? pageWidth(process.stdout) : PAGE_WIDTH });
     case 'html':
       return (await import('../printers/html/html-printer.js')).printHtml(report);
     case 'timesketch':

@@ -2,23 +2,27 @@ import { stringify } from 'csv-stringify/sync';
 import type { Hit, Match } from '../report/report.js';
 import { PIECE_SIZE, type ReportStream } from '../report/report-stream.js';
 import { builtinTables, PARITY_TABLES } from '../tables/table-specs.js';
+import { CONTEXT_COLUMNS } from '../report/hit-context.js';
+import { contextOf } from '../tables/table-context.js';
 import { displayPath } from '../record/file-path.js';
 
 // `--format csv` (docs/output.md): one row per hit, for spreadsheets and SIEM
 // imports. The columns are fixed whatever the input, so a script can rely on
-// them: the hit's own columns with its first match, then the projection
+// them: the hit's own columns with its first match, then its context (the
+// appliance or device, who, which ends: the same keys as every other format,
+// read from the hit, never from a table's columns here), then the projection
 // columns of both tables (CommonSecurityLog's six, then DeviceNetworkEvents'
 // six; a row leaves the other table's empty; a row of another table leaves
 // both empty, its column and value are in `field` and `matches`), then every match.
 // Empty cell: null or absent. Quoting is csv-stringify's (RFC 4180), so
 // commas, quotes and line breaks inside a value read back unchanged.
 
-const HIT_COLUMNS = ['file', 'line', 'time', 'table', 'ip', 'field', 'port', 'portMatch', 'suppressedBy'] as const;
+const HIT_COLUMNS = ['file', 'line', 'record', 'time', 'table', 'ip', 'field', 'port', 'portMatch', 'suppressedBy'] as const;
 
 /** The union of the seed's two tables' KQL projections, each column once, in table order. */
 export const PROJECTION_COLUMNS: readonly string[] = [...new Set(PARITY_TABLES.flatMap((name) => builtinTables().spec(name).projection))];
 
-export const CSV_COLUMNS: readonly string[] = [...HIT_COLUMNS, ...PROJECTION_COLUMNS, 'matches'];
+export const CSV_COLUMNS: readonly string[] = [...HIT_COLUMNS, ...CONTEXT_COLUMNS, ...PROJECTION_COLUMNS, 'matches'];
 
 function cell(value: string | number | boolean | null | undefined): string {
   return value === null || value === undefined ? '' : String(value);
@@ -54,9 +58,11 @@ function row(hit: Hit): string[] {
 }
 
 function rawRow(hit: Hit, first: Partial<Match>): string[] {
+  const context = contextOf(hit);
   return [
     cell(displayPath(hit.file)),
     cell(hit.line),
+    cell(hit.record),
     cell(hit.time),
     cell(hit.table),
     cell(first.ip),
@@ -64,6 +70,7 @@ function rawRow(hit: Hit, first: Partial<Match>): string[] {
     cell(first.port),
     cell(first.portMatch),
     cell(hit.suppressedBy),
+    ...CONTEXT_COLUMNS.map((key) => cell(context[key])),
     ...PROJECTION_COLUMNS.map((column) => cell(hit.fields[column])),
     hit.matches.map(matchText).join(';'),
   ];

@@ -1,15 +1,16 @@
 import type { Hit } from '../report/report.js';
 import { Pieces, type ReportStream } from '../report/report-stream.js';
+import { contextOf } from '../tables/table-context.js';
 import { fileToJson, hitToJson, runToJson } from '../report/json-paths.js';
 
-// `context` is for the text report only: docs/output.md fixes the hit's keys,
-// and tooling that reads them should see the same keys for every table. The
-// columns it is read from are in the input at `file:line` for whoever needs them.
+// A hit's `context` (who, where, which appliance) is written after `fields`
+// with the same keys for every table, a key left out when the record does
+// not say (docs/output.md); `report` stays last, where merged reports have it.
 
-/** A hit with the keys docs/output.md lists, and no others (a path that is not UTF-8: report/json-paths.ts). */
+/** A hit with the keys docs/output.md lists, in its order, and no others (a path that is not UTF-8: report/json-paths.ts). */
 export function contractHit(hit: Hit): Hit {
-  const { context: _context, ...rest } = hit;
-  return hitToJson(rest);
+  const { context: _context, report, ...rest } = hit;
+  return hitToJson(report === undefined ? { ...rest, context: contextOf(hit) } : { ...rest, context: contextOf(hit), report });
 }
 
 /** The head's keys with `hits` after `summary`, where the report has always had it. */

@@ -5,9 +5,25 @@
 // wide CJK character counts as one), which is right for the ASCII that logs
 // mostly hold.
 
+/** The width into a file or a pipe, and on a terminal whose width is unknown. */
 export const PAGE_WIDTH = 80;
+/** Narrower than this, the report's columns would not line up: it is laid out this wide and the terminal wraps. */
+export const MIN_PAGE_WIDTH = 40;
 
-function length(text: string): number {
+/**
+ * The width to lay the text report out in: the terminal's (its own idea of
+ * its width, else `COLUMNS`) when standard output is one, else PAGE_WIDTH,
+ * so a report saved to a file or piped is the same wherever it was made.
+ */
+export function pageWidth(output: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv = process.env): number {
+  if (output.isTTY !== true) return PAGE_WIDTH;
+  const fromEnv = Number(env.COLUMNS);
+  const columns = output.columns !== undefined && output.columns > 0 ? output.columns : Number.isSafeInteger(fromEnv) && fromEnv > 0 ? fromEnv : PAGE_WIDTH;
+  return Math.max(columns, MIN_PAGE_WIDTH);
+}
+
+/** Width in code points. */
+export function length(text: string): number {
   let n = 0;
   for (const _ of text) n++;
   return n;

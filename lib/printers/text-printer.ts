@@ -5,12 +5,15 @@ import { describeActors } from '../report/hit-context.js';
 import { contextOf } from '../tables/table-context.js';
 import { SeenTimes } from './seen-times.js';
 import { iocIndexOf, iocLabel, iocValidity, reportTitle } from '../report/hit-iocs.js';
-import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';
+import { byteSize, count, cutLong, length, PAGE_WIDTH, printable, wrap } from './text-layout.js';
 import { inputBytes } from '../report/summary.js';
 
 // The default report, for a responder to read and paste into a case file.
-// Every line fits 80 columns. Nothing is carried by color alone: each colored
-// mark also has a word, and every suppressed line starts with `~`, so the
+// Every line fits the page width (the terminal's, else 80 columns), but for a
+// path, which is never cut: a path the line cannot hold stands whole on a
+// line of its own, so a triple-click copies it into the next command.
+// Nothing is carried by color alone: each colored mark also has a word, and
+// every suppressed line starts with `~` (but for such a path line), so the
 // report reads the same in black and white.
 
 type Style = (text: string) => string;
@@ -25,14 +28,58 @@ interface LineOptions {
   mark?: string;
 }
 
+/** A line holding a path: `head`, the path, `tail`; and the words around the path when it must stand alone. */
+interface PathLine {
+  head: string;
+  path: string;
+  tail: string;
+  alone?: { head: string; tail: string };
+}
+
 /** Lines laid out at the page width first, colored after, so escapes never count as width. */
 class Page {
   private lines: string[] = [];
 
+  constructor(readonly width: number) {}
+
   add(text: string, options: LineOptions = {}): void {
     const indent = options.indent ?? 0;
     const hang = options.hang ?? indent + 4;
-    const pieces = wrap(text, PAGE_WIDTH - indent, PAGE_WIDTH - hang);
+    this.push(wrap(text, this.width - indent, this.width - hang), indent, hang, options);
+  }
+
+  /**
+   * A path and the words around it (raw text: made printable here). The path
+   * is never wrapped or shortened: when the line cannot hold it with the
+   * first word after it, the words before it end their line, and the path
+   * stands alone on the next (indented when the indent leaves it room),
+   * unmarked, so a triple-click selects exactly the path.
+   */
+  addPath(text: PathLine, options: LineOptions = {}): void {
+    const indent = options.indent ?? 0;
+    const hang = options.hang ?? indent + 4;
+    if (text.path === '') {
+      this.add(printable(text.head + text.tail), options);
+      return;
+    }
+    const [head, path, tail] = [printable(text.head), printable(cutLong(text.path)), printable(text.tail)];
+    const room = this.width - indent - length(head) - length(path);
+    if (room >= length(/^\S*/.exec(tail)![0]) && !/\s/.test(path)) {
+      const pieces = tail === '' ? [''] : wrap(tail, room, this.width - hang);
+      pieces[0] = head + path + pieces[0];
+      this.push(pieces, indent, hang, options);
+      return;
+    }
+    const before = printable(text.alone?.head ?? head.trimEnd());
+    if (before !== '') this.add(before, options);
+    const at = before === '' ? indent : hang;
+    const line = `${' '.repeat(at + length(path) <= this.width ? at : 0)}${path}`;
+    this.lines.push(options.style ? options.style(line) : line);
+    const after = printable(text.alone?.tail ?? tail);
+    if (after !== '') this.add(after, { ...options, indent: hang });
+  }
+
+  private push(pieces: readonly string[], indent: number, hang: number, options: LineOptions): void {
     pieces.forEach((piece, i) => {
       let line = `${' '.repeat(i === 0 ? indent : hang)}${piece}`;
       if (options.mark) line = options.mark + line.slice(options.mark.length);
@@ -118,14 +165,13 @@ function addHit(page: Page, hit: Hit, report: ReportHead, style: HitStyle): void
   }
   const roles = describeActors(context);
   if (roles) line(roles);
-  // the full path is in INPUTS when it has to be shortened here
-  const suffix = `:${hit.line} (record ${hit.record})`;
-  line(`at ${elidePath(hit.file, PAGE_WIDTH - 4 - 3 - suffix.length)}${suffix}`);
+  const path = (text: PathLine) => page.addPath(text, { indent: 4, mark, style: base });
+  path({ head: 'at ', path: hit.file, tail: `:${hit.line} (record ${hit.record})`, alone: { head: `at line ${hit.line} (record ${hit.record}) of`, tail: '' } });
   // merged: the same path may exist on every machine; the report says which
-  if (hit.report) line(`from ${hit.report}`);
+  if (hit.report) path({ head: 'from ', path: hit.report, tail: '' });
 }
 
-function fileLine(file: FileEntry): string {
+function fileLine(file: FileEntry): PathLine {
   const what: string[] = [];
   if (file.format === null) what.push('not read');
   else {
@@ -133,12 +179,14 @@ function fileLine(file: FileEntry): string {
     what.push(file.table, plural(file.records, 'record'), byteSize(file.bytes));
   }
   if (file.errors.length > 0) what.push(plural(file.errors.length, 'error'));
-  return `${file.report ? `${file.report} > ` : ''}${file.path}: ${what.join(', ')}`;
+  // a merged report's file: the report it is in, then the path
+  const head = file.report ? `${file.report} > ` : '';
+  return { head, path: file.path, tail: `: ${what.join(', ')}`, alone: { head: head.trimEnd(), tail: what.join(', ') } };
 }
 
 /** What an --iocs file held that is not looked for, so the reader knows it was seen, not lost. */
-function iocSetNotes(record: IocSetRecord | undefined): string[] {
-  const notes: string[] = [];
+function iocSetNotes(record: IocSetRecord | undefined): PathLine[] {
+  const notes: PathLine[] = [];
   for (const file of record?.files ?? []) {
     const aside = Object.entries(file.notApplicable).map(([type, n]) => `${count(n)} ${type}`);
     const parts = [`${count(file.used)} used`];
@@ -149,19 +197,21 @@ function iocSetNotes(record: IocSetRecord | undefined): string[] {
     const byOption = Object.entries(file.usedByOption ?? {}).map(([reason, n]) => `${count(n)} ${reason}`);
     if (byOption.length > 0) parts.push(`used as asked: ${byOption.join(', ')}`);
     if (file.errors.length > 0) parts.push(`${count(file.errors.length)} unreadable (see standard error or the JSON run record)`);
-    notes.push(`${file.path}: ${file.format}, ${count(file.entries)} entries: ${parts.join('; ')}`);
+    const what = `${file.format}, ${count(file.entries)} entries: ${parts.join('; ')}`;
+    notes.push({ head: '', path: file.path, tail: `: ${what}`, alone: { head: '', tail: what } });
   }
-  if (record?.minConfidence !== undefined) notes.push(`--min-confidence ${record.minConfidence}: ${count(record.belowConfidence ?? 0)} below it dropped`);
+  if (record?.minConfidence !== undefined) notes.push({ head: `--min-confidence ${record.minConfidence}: ${count(record.belowConfidence ?? 0)} below it dropped`, path: '', tail: '' });
   return notes;
 }
 
 /** A merged report's sources, one line each: the sweep is only as complete as this list. */
-function mergedReports(report: ReportHead): string[] {
+function mergedReports(report: ReportHead): PathLine[] {
   const reports = report.merge?.reports ?? [];
   if (reports.length === 0) return [];
-  const lines = [`merged    ${plural(reports.length, 'report')} (perlbot-hunt merge), started and finished as their first start and last end`];
+  const lines: PathLine[] = [{ head: `merged    ${plural(reports.length, 'report')} (perlbot-hunt merge), started and finished as their first start and last end`, path: '', tail: '' }];
   for (const r of reports) {
-    lines.push(`from      ${r.path}: ${plural(r.files, 'file')}, ${plural(r.records, 'record')}, active ${count(r.hits)}, suppressed ${count(r.suppressed)}, errors ${count(r.errors)}; ${r.startedAt}`);
+    const what = `${plural(r.files, 'file')}, ${plural(r.records, 'record')}, active ${count(r.hits)}, suppressed ${count(r.suppressed)}, errors ${count(r.errors)}; ${r.startedAt}`;
+    lines.push({ head: 'from      ', path: r.path, tail: `: ${what}`, alone: { head: 'from', tail: what } });
   }
   return lines;
 }
@@ -172,7 +222,7 @@ function addHeader(page: Page, report: ReportHead, c: ChalkInstance): void {
   const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
   page.add(printable(`started   ${report.startedAt}`), { indent: 2 });
   page.add(printable(`finished  ${report.finishedAt} (${seconds.toFixed(1)} s)`), { indent: 2 });
-  for (const line of mergedReports(report)) page.add(printable(line), { indent: 2, hang: 12 });
+  for (const line of mergedReports(report)) page.addPath(line, { indent: 2, hang: 12 });
   if (run) {
     const o = run.options;
     const fields = o.kqlParity ? "the KQL's own fields, exact strings (--kql-parity)" : "the KQL's fields, translated addresses, LocalIP, RemoteUrl";
@@ -183,8 +233,8 @@ function addHeader(page: Page, report: ReportHead, c: ChalkInstance): void {
 
   page.blank();
   page.add(`IOCS IN FORCE (${report.iocs.length})`, { style: c.bold });
-  if (run) page.add(printable(`source: ${run.iocSet.origin}`), { indent: 2, hang: 6 });
-  for (const line of iocSetNotes(run?.iocSet)) page.add(printable(line), { indent: 2, hang: 6 });
+  if (run) page.addPath({ head: 'source: ', path: run.iocSet.origin, tail: '' }, { indent: 2, hang: 6 });
+  for (const line of iocSetNotes(run?.iocSet)) page.addPath(line, { indent: 2, hang: 6 });
   for (const ioc of report.iocs) {
     const parts = [iocLabel(ioc), ioc.threatType ?? 'threat type unknown'];
     if (ioc.malware) parts.push(ioc.malware);
@@ -195,7 +245,7 @@ function addHeader(page: Page, report: ReportHead, c: ChalkInstance): void {
 
   page.blank();
   page.add(`EXCLUSIONS IN FORCE (${report.exclusions.length})`, { style: c.bold });
-  if (run) page.add(printable(`source: ${run.exclusionSet.origin}`), { indent: 2, hang: 6 });
+  if (run) page.addPath({ head: 'source: ', path: run.exclusionSet.origin, tail: '' }, { indent: 2, hang: 6 });
   if (report.exclusions.length === 0) page.add('none: every hit is active', { indent: 2 });
   for (const exclusion of report.exclusions) {
     page.add(printable(`${exclusion.id}: ${exclusion.description || '(no description)'}`), { indent: 2, hang: 6 });
@@ -204,7 +254,7 @@ function addHeader(page: Page, report: ReportHead, c: ChalkInstance): void {
   page.blank();
   const bytes = inputBytes(report.files);
   page.add(`INPUTS (${report.files.length}): ${byteSize(bytes)}`, { hang: 4, style: c.bold });
-  for (const file of report.files) page.add(printable(fileLine(file)), { indent: 2, hang: 6 });
+  for (const file of report.files) page.addPath(fileLine(file), { indent: 2, hang: 6 });
 }
 
 interface Tally {
@@ -259,6 +309,11 @@ function addSummary(page: Page, report: ReportStream, figures: HitFigures, c: Ch
   page.add(counts, { indent: 2, style: summary.hits > 0 ? (t) => c.red(c.bold(t)) : undefined });
   page.add('per IOC:', { indent: 2 });
   for (const p of summary.perIoc) page.add(printable(`${iocLabel(p)}  active ${count(p.hits)}, suppressed ${count(p.suppressed)}`), { indent: 4, hang: 8 });
+  const sums = summary.perIoc.reduce((n, p) => ({ active: n.active + p.hits, suppressed: n.suppressed + p.suppressed }), { active: 0, suppressed: 0 });
+  const over: string[] = [];
+  if (sums.active > summary.hits) over.push(`${count(sums.active)} active for ${count(summary.hits)}`);
+  if (sums.suppressed > summary.suppressed) over.push(`${count(sums.suppressed)} suppressed for ${count(summary.suppressed)}`);
+  if (over.length > 0) page.add(`a hit holding several IOCs counts once for each, so these add up to more than the hits: ${over.join(', ')}`, { indent: 4, hang: 6 });
   if (hits > 0) {
     page.add('per device:', { indent: 2 });
     for (const [device, t] of figures.byDevice()) {
@@ -277,13 +332,15 @@ function addErrors(page: Page, report: ReportHead, c: ChalkInstance): void {
   page.add(`ERRORS (${errors.length})`, { style: (t) => c.bold(c.yellow(t)) });
   for (const e of errors) {
     const at = e.line === null ? '' : `:${e.line}`;
-    page.add(printable(`${elidePath(e.path, PAGE_WIDTH - 2 - at.length - 2 - 20)}${at}: ${e.message}`), { indent: 2, hang: 6, style: (t) => c.yellow(t) });
+    const alone = { head: '', tail: e.line === null ? e.message : `line ${e.line}: ${e.message}` };
+    page.addPath({ head: '', path: e.path, tail: `${at}: ${e.message}`, alone }, { indent: 2, hang: 6, style: (t) => c.yellow(t) });
   }
 }
 
-export async function* printText(report: ReportStream, color: boolean): AsyncGenerator<string> {
+/** `width`: the page width (pageWidth() of standard output); PAGE_WIDTH by default. */
+export async function* printText(report: ReportStream, color: boolean, options: { width?: number } = {}): AsyncGenerator<string> {
   const c = new Chalk({ level: color ? 1 : 0 });
-  const page = new Page();
+  const page = new Page(options.width ?? PAGE_WIDTH);
   const figures = new HitFigures();
   const { head, counts } = report;
 

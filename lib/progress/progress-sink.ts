@@ -3,18 +3,24 @@ import type { FileEntry, Hit } from '../report/report.js';
 import type { Ioc } from '../matcher/ioc-set.js';
 import type { ScanSink } from '../sink/scan-sink.js';
 import { progressLine } from './progress-line.js';
-import { fsPath } from '../record/file-path.js';
+import { length, PAGE_WIDTH, printable } from '../printers/text-layout.js';
+import { displayPath, fsPath } from '../record/file-path.js';
 
 // A progress display for long scans: a tee in front of the real sink. It
 // forwards every call unchanged, so what the report holds cannot depend on
 // whether progress was shown, and redraws one line on the terminal at most
 // ten times a second. It only ever writes carriage returns and spaces, no
 // escape sequences, so even a dumb terminal is left clean by finish().
+//
+// The file it names is the earliest input not done: files are started in
+// input order and their entries arrive in input order, so that one is being
+// read (a later one may be too, on another thread). Hits arrive from every
+// thread as they are found, so the count is live.
 
 /** Where the line goes: standard error when it is a terminal. */
 export interface ProgressStream {
   write(text: string): unknown;
-  /** Terminal width; 80 when unknown. */
+  /** Terminal width; else `COLUMNS`, else 80. */
   columns?: number;
 }
 
@@ -99,13 +105,29 @@ export class ProgressSink implements ScanSink {
     const now = this.clock.now();
     this.lastDraw = now;
     // one column short of the edge: writing the last column makes some terminals wrap
-    const width = (this.stream.columns && this.stream.columns > 0 ? this.stream.columns : 80) - 1;
+    const width = this.columns() - 1;
+    const current = this.pending.values().next();
     const line = progressLine(
-      { bytesDone: this.bytesDone, bytesTotal: this.bytesTotal, filesDone: this.filesDone, filesTotal: this.filesTotal, hits: this.hits, elapsedMs: now - this.started },
+      {
+        bytesDone: this.bytesDone,
+        bytesTotal: this.bytesTotal,
+        filesDone: this.filesDone,
+        filesTotal: this.filesTotal,
+        hits: this.hits,
+        elapsedMs: now - this.started,
+        // a file name is attacker-controlled: shown under the terminal rule
+        current: current.done ? null : printable(displayPath(current.value)),
+      },
       width,
     );
     // pad over what is left of a longer previous line; past the new line all is blank then
-    this.stream.write(`\r${line}${' '.repeat(Math.max(this.shown - line.length, 0))}`);
-    this.shown = line.length;
+    this.stream.write(`\r${line}${' '.repeat(Math.max(this.shown - length(line), 0))}`);
+    this.shown = length(line);
+  }
+
+  private columns(): number {
+    if (this.stream.columns !== undefined && this.stream.columns > 0) return this.stream.columns;
+    const fromEnv = Number(process.env.COLUMNS);
+    return Number.isSafeInteger(fromEnv) && fromEnv > 0 ? fromEnv : PAGE_WIDTH;
   }
 }

@@ -46,9 +46,9 @@ export interface Hit {
   malformed: boolean;
   fields: Record<string, string | null>;
   /**
-   * Who talked to whom, read from the whole record (beyond the KQL projection)
-   * for the text report. Not part of the JSON report (docs/output.md): the json, ndjson and
-   * csv printers leave it out. Absent on malformed hits.
+   * Who talked to whom, and which appliance logged it, read from the whole
+   * record (beyond the KQL projection). Every format shows it (docs/output.md);
+   * absent on malformed hits (written `{}`).
    */
   context?: HitContext;
   /** In a merged report only: the report (as named to `merge`) the hit comes from. */
@@ -59,6 +59,9 @@ export interface Hit {
 export interface HitContext {
   /** The machine the record is about: the Defender device, or the appliance that logged it. */
   device?: string;
+  /** Who made the device or appliance, and what it is (CommonSecurityLog `DeviceVendor`, `DeviceProduct`). */
+  vendor?: string;
+  product?: string;
   sourceIp?: string;
   sourcePort?: string;
   destinationIp?: string;
@@ -67,9 +70,6 @@ export interface HitContext {
   parentProcess?: string;
   user?: string;
   action?: string;
-  /** CommonSecurityLog's DeviceVendor and DeviceProduct: who made the appliance that logged the flow. */
-  deviceVendor?: string;
-  deviceProduct?: string;
 }
 
 export interface FileError {

@@ -43,7 +43,7 @@ export interface Signature {
   none: readonly string[];
 }
 
-export const CONTEXT_KEYS = ['device', 'sourceIp', 'sourcePort', 'destinationIp', 'destinationPort', 'process', 'parentProcess', 'user', 'action', 'deviceVendor', 'deviceProduct'] as const;
+export const CONTEXT_KEYS = ['device', 'vendor', 'product', 'sourceIp', 'sourcePort', 'destinationIp', 'destinationPort', 'process', 'parentProcess', 'user', 'action'] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
 /** Where each part of a hit's context is read: the first column with a value wins. */
@@ -257,6 +257,8 @@ export function contextFrom(fields: RecordFields, table: CatalogueTable): HitCon
   if (swap && first(fields, [swap.column])?.toLowerCase().startsWith(swap.prefix)) [source, destination] = [destination, source];
   const context: HitContext = {
     device: first(fields, columns.device),
+    vendor: first(fields, columns.vendor),
+    product: first(fields, columns.product),
     sourceIp: source.ip,
     sourcePort: source.port,
     destinationIp: destination.ip,
@@ -265,8 +267,6 @@ export function contextFrom(fields: RecordFields, table: CatalogueTable): HitCon
     parentProcess: first(fields, columns.parentProcess),
     user: first(fields, columns.user),
     action: first(fields, columns.action),
-    deviceVendor: first(fields, columns.deviceVendor),
-    deviceProduct: first(fields, columns.deviceProduct),
   };
   for (const key of CONTEXT_KEYS) if (context[key] === undefined) delete context[key];
   return context;

@@ -1,6 +1,6 @@
 import type { Hit, HitContext, TableName } from '../report/report.js';
 import type { RecordFields } from '../record/source-record.js';
-import { projectionFields } from '../report/hit-context.js';
+import { knownContext, projectionFields } from '../report/hit-context.js';
 import { contextFrom, tableCatalogue } from './catalogue.js';
 
 // A hit's context (who talked to whom, which process, which user) read
@@ -17,7 +17,7 @@ export function hitContext(fields: RecordFields, table: TableName): HitContext {
  * projection columns alone can tell (fewer keys, never wrong ones).
  */
 export function contextOf(hit: Hit): HitContext {
-  if (hit.context) return hit.context;
+  if (hit.context !== undefined) return knownContext(hit.context);
   if (hit.malformed || hit.table === 'unknown') return {};
   return hitContext(projectionFields(hit.fields), hit.table);
 }

@@ -70,8 +70,8 @@ export function ecsDocument(hit: Hit, head: ReportHead, digests: InputDigests, f
   put(doc, 'event.module', 'perlbot-hunt');
   put(doc, 'event.action', context.action);
   put(doc, 'host.name', context.device);
-  put(doc, 'observer.vendor', context.deviceVendor);
-  put(doc, 'observer.product', context.deviceProduct);
+  put(doc, 'observer.vendor', context.vendor);
+  put(doc, 'observer.product', context.product);
   put(doc, 'source.ip', ipAddress(context.sourceIp));
   put(doc, 'source.port', portNumber(context.sourcePort));
   put(doc, 'destination.ip', ipAddress(context.destinationIp));

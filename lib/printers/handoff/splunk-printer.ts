@@ -32,7 +32,7 @@ export function splunkEvent(hit: Hit, head: ReportHead, digests: InputDigests): 
   set(event, 'user', context.user);
   set(event, 'process_name', context.process);
   set(event, 'parent_process_name', context.parentProcess);
-  set(event, 'vendor_product', [context.deviceVendor, context.deviceProduct].filter(Boolean).join(' ') || undefined);
+  set(event, 'vendor_product', [context.vendor, context.product].filter(Boolean).join(' ') || undefined);
   for (const f of facts) {
     const field = KIND_NAMES[f.kind].cimField;
     if (field !== null) set(event, field, f.value);
