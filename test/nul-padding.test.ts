@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { CSL_HEADER, hunt, runCli, tempDir } from './helpers.js';
-import { NOT_TEXT_PROBLEM } from '../lib/inputs/text-or-binary.js';
+import { NOT_TEXT_PROBLEM, notTextExport } from '../lib/inputs/text-or-binary.js';
 
 // NUL bytes in an export: inside a record they make that record malformed;
 // a run of them starting a line (the zero padding a crash leaves) is one
@@ -73,8 +73,20 @@ describe('NUL bytes in an export', () => {
     expect(report.hits.map((h) => [h.line, h.malformed]).sort()).to.deep.equal([[1, false], [3, false]]);
   });
 
+  it('refuses random bytes that happen to open with a JSON bracket: the line after it must be text too', () => {
+    for (let seed = 0; seed < 500; seed++) {
+      for (const opening of [0x5b, 0x7b]) {
+        const bytes = seededBytes(5000, seed);
+        bytes[0] = opening;
+        expect(notTextExport(bytes), `seed ${seed}`).to.equal(true);
+      }
+    }
+    expect(notTextExport(Buffer.from('[\n  {"RemoteIP": "179.43.139.84"}\n]\n'))).to.equal(false);
+    expect(notTextExport(Buffer.from('{"records":[{"DeviceName":"hôte-é"}]}'))).to.equal(false);
+  });
+
   it('a random-bytes file named .csv is one error, "not a text export"; zeroes at a file\'s start do not make it binary', async () => {
-    const random = await hunt([file('r.csv', randomBytes(5000))]);
+    const random = await hunt([file('r.csv', seededBytes(5000, 1))]);
     expect(random.files[0].errors.map((e) => e.message)).to.deep.equal([NOT_TEXT_PROBLEM]);
     const leading = await hunt([file('z.csv', Buffer.concat([Buffer.alloc(2 * 1024 * 1024), Buffer.from(TEXT)]))]);
     expect(leading.files[0].errors.map((e) => e.line)).to.deep.equal([1]);
@@ -87,3 +99,10 @@ describe('NUL bytes in an export', () => {
     expect(JSON.parse(run.stdout).summary.hits).to.equal(4);
   });
 });
+
+/** The same bytes on every run (SHA-256 in counter mode): a test of random-looking input must not be flaky. */
+function seededBytes(length: number, seed: number): Buffer {
+  const out = Buffer.alloc(length);
+  for (let block = 0; block * 32 < length; block++) createHash('sha256').update(`${seed}:${block}`).digest().copy(out, block * 32);
+  return out;
+}

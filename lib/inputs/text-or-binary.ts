@@ -30,7 +30,8 @@ function textStart(head: Buffer): number {
  * with no control bytes split into at least two fields by a comma or a tab.
  */
 function plausibleHeader(head: Buffer, from: number): boolean {
-  if (head[from] === 0x7b || head[from] === 0x5b) return true;
+  // random bytes open with `{` or `[` one time in a hundred: what follows must be text too
+  if (head[from] === 0x7b || head[from] === 0x5b) return readsAsText(head, from, JSON_OPENING_LOOKED_AT);
   let end = head.indexOf(LF, from);
   if (end < 0) end = head.length;
   const line = head.subarray(from, Math.min(end, from + 65536));
@@ -41,6 +42,21 @@ function plausibleHeader(head: Buffer, from: number): boolean {
     if (byte === 0x2c || byte === 0x09) delimiters++;
   }
   return delimiters > 0;
+}
+
+/** Bytes after a JSON opening weighed (over as many lines as they take). */
+const JSON_OPENING_LOOKED_AT = 4096;
+
+/** Up to `limit` bytes from `from` are UTF-8 with no control byte (a character cut by the limit is fine). */
+function readsAsText(head: Buffer, from: number, limit: number): boolean {
+  const end = Math.min(head.length, from + limit);
+  for (let at = from; at < end; ) {
+    if (isControl(head[at])) return false;
+    const { length, bad } = invalidUtf8(head, at);
+    if (bad && at + 4 <= end) return false;
+    at += length;
+  }
+  return true;
 }
 
 /** Bytes of an invalid UTF-8 sequence starting at `at` (0 when a valid character starts there). */
