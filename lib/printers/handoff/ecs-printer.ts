@@ -20,7 +20,10 @@ function put(doc: Doc, path: string, value: unknown): void {
   if (value === undefined || value === null) return;
   const keys = path.split('.');
   let at = doc;
-  for (const key of keys.slice(0, -1)) at = (at[key] ??= {}) as Doc;
+  for (const key of keys.slice(0, -1)) {
+    if (at[key] === undefined) at[key] = {};
+    at = at[key] as Doc;
+  }
   at[keys[keys.length - 1]] = value;
 }
 

@@ -91,7 +91,10 @@ export async function* printStix(report: ReportStream): AsyncGenerator<string> {
       if (seen.has(key)) continue;
       seen.add(key);
       let tally = tallies.get(key);
-      if (tally === undefined) tallies.set(key, (tally = { facts, table: hit.table, count: 0, suppressed: 0, first: null, last: null }));
+      if (tally === undefined) {
+        tally = { facts, table: hit.table, count: 0, suppressed: 0, first: null, last: null };
+        tallies.set(key, tally);
+      }
       tally.count++;
       if (hit.suppressedBy !== null) tally.suppressed++;
       if (hit.time !== null) {
