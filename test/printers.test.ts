@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { searchCounts } from '../lib/report/searched.js';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -316,12 +317,12 @@ function richReport(): Report {
       { id: 'no-words', description: '' },
     ],
     files: [
-      { path: longPath, format: 'csv', compressed: false, table: 'CommonSecurityLog', records: 1234567, bytes: 987654321, sha256: 'ab', errors: [] },
-      { path: 'a.csv', format: 'ndjson', compressed: true, table: 'mixed', records: 9, bytes: 2048, sha256: 'cd', errors: [{ line: 5, message: 'invalid JSON: Unexpected token } in JSON at position 17, and a message long enough to wrap' }] },
-      { path: 'gone.csv', format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message: 'no such file or directory' }] },
+      { path: longPath, format: 'csv', compressed: false, table: 'CommonSecurityLog', records: 1234567, bytes: 987654321, sha256: 'ab', errors: [], searched: { knownTable: 1234567, unknownTable: 0, rawText: 0 }, beforeWindow: 0, afterWindow: 0 },
+      { path: 'a.csv', format: 'ndjson', compressed: true, table: 'mixed', records: 9, bytes: 2048, sha256: 'cd', errors: [{ line: 5, message: 'invalid JSON: Unexpected token } in JSON at position 17, and a message long enough to wrap' }], searched: { knownTable: 9, unknownTable: 0, rawText: 0 }, beforeWindow: 0, afterWindow: 0 },
+      { path: 'gone.csv', format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message: 'no such file or directory' }], searched: { knownTable: 0, unknownTable: 0, rawText: 0 }, beforeWindow: 0, afterWindow: 0 },
     ],
     summary: {
-      files: 3, records: 1234576, hits: 5, suppressed: 1, errors: 2,
+      files: 3, records: 1234576, hits: 5, suppressed: 1, errors: 2, ...searchCounts([]),
       perIoc: [
         { ip: '179.43.139.84', port: 443, hits: 3, suppressed: 1 },
         { ip: '179.43.139.86', port: 443, hits: 2, suppressed: 0 },

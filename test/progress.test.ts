@@ -45,7 +45,7 @@ class FakeTerminal {
   }
 }
 
-const entry = (path: string): FileEntry => ({ path, format: 'csv', compressed: false, table: 'CommonSecurityLog', records: 1, bytes: 10, sha256: 'x', errors: [] });
+const entry = (path: string): FileEntry => ({ path, format: 'csv', compressed: false, table: 'CommonSecurityLog', records: 1, bytes: 10, sha256: 'x', errors: [], searched: { knownTable: 1, unknownTable: 0, rawText: 0 }, beforeWindow: 0, afterWindow: 0 });
 const hit = { file: 'a.csv' } as Hit;
 
 describe('the progress sink', () => {

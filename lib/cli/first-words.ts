@@ -8,7 +8,8 @@ import { errnoText } from '../errors/errno-text.js';
 // What a newcomer reads first: the help's closing part, why nothing was
 // scanned, and a word when a file name may have been taken for an option.
 
-export const WALKED_EXTENSIONS = '*.csv *.tsv *.json *.jsonl *.ndjson, each also .gz';
+export { WALKED_EXTENSIONS } from '../inputs/discover.js';
+import { WALKED_EXTENSIONS } from '../inputs/discover.js';
 
 /** The part of --help after the options: what paths are, the built-in IOCs, exit codes, examples. */
 export function helpEpilog(program: string): string {

@@ -9,15 +9,22 @@ import { errnoText } from '../errors/errno-text.js';
 
 export interface InputFile {
   path: string;
-  /** Set when the path cannot be scanned at all (missing, unreadable, a link loop). */
+  /** Set when the path cannot be scanned at all (missing, unreadable, a link loop, a glob or folder that gave nothing). */
   error?: string;
+  /** Set when a walk met the file and did not take it: its extension is not an export's (--all-files takes it). */
+  skipped?: 'extension';
 }
 
 export interface Discovery {
   files: InputFile[];
   /** How many named paths did not exist and matched nothing. */
   missing: number;
+  /** How many named paths gave no file to read (missing, a glob matching nothing, a folder holding no export). */
+  gaveNothing: number;
 }
+
+/** What a folder walk takes, in words (for --help and messages). */
+export const WALKED_EXTENSIONS = '*.csv *.tsv *.json *.jsonl *.ndjson, each also .gz';
 
 /** Linux's PATH_MAX: a longer path cannot be opened or listed. */
 const PATH_MAX = 4096;
@@ -35,10 +42,32 @@ export function isExportName(name: string): boolean {
 
 class Walker {
   readonly files: InputFile[] = [];
+  /** Files and errors met so far, each file counted even when met again: did a named path give anything? */
+  met = 0;
+  skipped = 0;
+
+  /** `allFiles`: take every file a walk meets, not only exports (--all-files). */
+  constructor(private readonly allFiles: boolean) {}
+
+  private takes(name: string): boolean {
+    return this.allFiles || isExportName(name);
+  }
+
+  private error(path: string, error: string): void {
+    this.met++;
+    this.files.push({ path, error });
+  }
+
+  /** A file the walk does not take: named in the report, never dropped in silence. */
+  private skip(path: string): void {
+    this.skipped++;
+    this.files.push({ path, skipped: 'extension' });
+  }
   private readonly seenFiles = new Set<string>();
   private readonly seenDirs = new Set<string>();
 
   async addFile(path: string): Promise<void> {
+    this.met++;
     let real: string;
     try {
       real = await realpath(path);
@@ -56,7 +85,7 @@ class Walker {
    */
   async addEntry(path: string, regular: boolean): Promise<void> {
     if (regular) await this.addFile(path);
-    else this.files.push({ path, error: 'not a regular file (a FIFO, socket or device): not read in a directory walk or a glob; name it on its own to read it' });
+    else this.error(path, 'not a regular file (a FIFO, socket or device): not read in a directory walk or a glob; name it on its own to read it');
   }
 
   /** `known`: the real path, when the folder is a plain subfolder of one whose real path is known (resolving it again costs a call per level: quadratic in a deep tree). */
@@ -66,29 +95,32 @@ class Walker {
       real = known ?? (await realpath(dir));
     } catch (error) {
       const long = (error as NodeJS.ErrnoException).code === 'ENAMETOOLONG';
-      this.files.push({ path: dir, error: long ? tooDeep(dir, ancestors.length, root) : errnoText(error) });
+      this.error(dir, long ? tooDeep(dir, ancestors.length, root) : errnoText(error));
       return;
     }
     if (ancestors.includes(real)) {
-      this.files.push({ path: dir, error: `symbolic link loop: leads back to ${real}, not entered again` });
+      this.error(dir, `symbolic link loop: leads back to ${real}, not entered again`);
       return;
     }
     // reached a second time through another link: already scanned once
-    if (this.seenDirs.has(real)) return;
+    if (this.seenDirs.has(real)) {
+      this.met++;
+      return;
+    }
     this.seenDirs.add(real);
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
-      this.files.push({ path: dir, error: `cannot list directory: ${errnoText(error)}` });
+      this.error(dir, `cannot list directory: ${errnoText(error)}`);
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const inside = [...ancestors, real];
     for (const entry of entries) {
       const path = join(dir, entry.name);
-      if (Buffer.byteLength(resolve(path)) >= PATH_MAX && (entry.isDirectory() || entry.isSymbolicLink() || isExportName(entry.name))) {
-        this.files.push({ path, error: tooDeep(path, inside.length, root) });
+      if (Buffer.byteLength(resolve(path)) >= PATH_MAX && (entry.isDirectory() || entry.isSymbolicLink() || this.takes(entry.name))) {
+        this.error(path, tooDeep(path, inside.length, root));
         continue;
       }
       if (entry.isDirectory()) {
@@ -98,22 +130,40 @@ class Walker {
         try {
           target = await stat(path);
         } catch (error) {
-          if (isExportName(entry.name)) this.files.push({ path, error: `broken symbolic link: ${errnoText(error)}` });
+          if (this.takes(entry.name)) this.error(path, `broken symbolic link: ${errnoText(error)}`);
+          else this.skip(path);
           continue;
         }
         if (target.isDirectory()) await this.walk(path, inside, root);
-        else if (isExportName(entry.name)) await this.addEntry(path, target.isFile());
-      } else if (isExportName(entry.name)) {
+        else if (this.takes(entry.name)) await this.addEntry(path, target.isFile());
+        else this.skip(path);
+      } else if (this.takes(entry.name)) {
         await this.addEntry(path, entry.isFile());
+      } else {
+        this.skip(path);
       }
     }
   }
 }
 
-export async function discoverInputs(paths: readonly string[]): Promise<Discovery> {
-  const walker = new Walker();
+/** `allFiles`: a walk takes every file, not only exports (--all-files). */
+export async function discoverInputs(paths: readonly string[], options: { allFiles?: boolean } = {}): Promise<Discovery> {
+  const walker = new Walker(options.allFiles === true);
   let missing = 0;
+  let gaveNothing = 0;
   for (const path of paths) {
+    const before = walker.met;
+    const skippedBefore = walker.skipped;
+    await take(path);
+    if (walker.met > before) continue;
+    // each named path gives something to read or an error of its own: an empty glob or folder is said, not ignored
+    gaveNothing++;
+    const skipped = walker.skipped - skippedBefore;
+    walker.files.push({ path, error: skipped > 0 ? `holds no export (walked for ${WALKED_EXTENSIONS}): ${skipped === 1 ? '1 other file' : `${skipped} other files`} skipped; --all-files reads them` : `folder holds no export (walked for ${WALKED_EXTENSIONS})` });
+  }
+  return { files: walker.files, missing, gaveNothing };
+
+  async function take(path: string): Promise<void> {
     let info;
     try {
       info = await stat(path);
@@ -122,7 +172,12 @@ export async function discoverInputs(paths: readonly string[]): Promise<Discover
       const fg = (await import('fast-glob')).default;
       if (fg.isDynamicPattern(path)) {
         const matches = await fg(path, { dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, suppressErrors: true, unique: true });
-        if (matches.length === 0) missing++;
+        if (matches.length === 0) {
+          missing++;
+          walker.files.push({ path, error: 'glob matched nothing' });
+          walker.met++;
+          gaveNothing++;
+        }
         for (const match of matches.sort()) {
           if (match.endsWith('/')) {
             await walker.walk(match.slice(0, -1), []);
@@ -133,16 +188,19 @@ export async function discoverInputs(paths: readonly string[]): Promise<Discover
           if (target?.isDirectory()) await walker.walk(match, []);
           else await walker.addEntry(match, target === null || target.isFile());
         }
-        continue;
+        return;
       }
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') missing++;
+      if (code === 'ENOENT') {
+        missing++;
+        gaveNothing++;
+      }
       const linkInfo = await lstat(path).catch(() => null);
       walker.files.push({ path, error: linkInfo?.isSymbolicLink() ? `broken symbolic link: ${errnoText(error)}` : errnoText(error) });
-      continue;
+      walker.met++;
+      return;
     }
     if (info.isDirectory()) await walker.walk(path, []);
     else await walker.addFile(path);
   }
-  return { files: walker.files, missing };
 }

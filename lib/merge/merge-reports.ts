@@ -1,6 +1,7 @@
 import type { FileEntry, Hit, MergedReportEntry, PerIocCount, Report, RunRecord } from '../report/report.js';
 import { compareHits, TOOL_NAME } from '../sink/report-builder.js';
 import { contextOf } from '../report/hit-context.js';
+import { searchCounts } from '../report/searched.js';
 import { iocsOfHit } from '../report/hit-iocs.js';
 import type { ReadReport } from './read-report.js';
 
@@ -206,6 +207,8 @@ export function mergeReports(reports: readonly ReadReport[], toolVersion: string
       suppressed: hits.length - active,
       errors: files.reduce((n, f) => n + f.errors.length, 0),
       perIoc,
+      // from files[], each input once: older reports' files count as searchCounts() says
+      ...searchCounts(files),
     },
     hits,
     // each report once, as each input file

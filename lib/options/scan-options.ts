@@ -27,6 +27,8 @@ export interface ScanOptions {
    * hold IOC text: slower, and also lists malformed records that hold none.
    */
   fullParse: boolean;
+  /** --all-files: a folder walk reads every file it meets, not only exports' extensions. */
+  allFiles: boolean;
   /** Forces every file to be read as this table. */
   table: TableName | null;
   /** Epoch milliseconds; since inclusive, until exclusive. */
@@ -58,6 +60,7 @@ export interface RawOptions {
   csvRaw?: unknown;
   kqlParity?: unknown;
   fullParse?: unknown;
+  allFiles?: unknown;
   table?: unknown;
   since?: unknown;
   until?: unknown;
@@ -203,6 +206,7 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
     csvRaw: flag(raw.csvRaw) === true,
     kqlParity: flag(raw.kqlParity) === true,
     fullParse: flag(raw.fullParse) === true,
+    allFiles: flag(raw.allFiles) === true,
     table,
     since,
     until,

@@ -3,6 +3,7 @@ import type { ExclusionEntry, FileEntry, Hit, Report } from '../report/report.js
 import type { ReportHead, ReportStream } from '../report/report-stream.js';
 import type { Ioc, IocSet } from '../matcher/ioc-set.js';
 import type { ScanSink } from './scan-sink.js';
+import { searchCounts } from '../report/searched.js';
 import { HitStore, spillLimit } from './hit-store.js';
 
 export const TOOL_NAME = 'perlbot-hunt';
@@ -90,6 +91,7 @@ export class ReportBuilder implements ScanSink {
         suppressed: this.suppressed,
         errors: this.files.reduce((n, f) => n + f.errors.length, 0),
         perIoc: this.iocs.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, ...this.counts.get(ioc)! })),
+        ...searchCounts(this.files),
       },
       ...extra,
     };

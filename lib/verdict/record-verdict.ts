@@ -7,7 +7,7 @@ import type { Ioc } from '../matcher/ioc-set.js';
 import type { IocMatcher, MatchedIoc } from '../matcher/match-record.js';
 import type { RawIocSearch } from '../matcher/raw-text.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
-import { inWindow, normalizeTime, resolveZone, type TimeWindow } from '../time/record-time.js';
+import { normalizeTime, windowSide, resolveZone, type TimeWindow } from '../time/record-time.js';
 
 // The rule for one record, on its own: which table it is read as, whether a
 // watched field holds an IOC inside the time window (a hit, perhaps
@@ -38,9 +38,11 @@ export interface RecordHit {
 }
 
 export type RecordVerdict =
-  /** Parsed, and no hit: no IOC in its watched fields, outside the window, or of no table known (`table` null). */
+  /** Parsed, and no hit: no IOC in its watched fields, a suppressed hit outside the window, or of no table known (`table` null). */
   | { kind: 'nothing'; table: TableName | null }
   | { kind: 'hit'; table: TableName; found: RecordHit }
+  /** An active hit outside --since/--until: left out of the report, counted by the scan (a suppressed one is `nothing`). */
+  | { kind: 'outside'; table: TableName; side: 'before' | 'after' }
   /**
    * An error for the record's line; `found` when its raw text holds an IOC IP.
    * `table` is the one a parsed record in doubt was read as (null when the
@@ -120,11 +122,14 @@ export function judgeRecord(rule: RecordRule, record: SourceRecord, headerTable:
     return nothing(table);
   }
   const when = recordTime(fields, spec);
-  if (!inWindow(rule.window, when.time)) return nothing(table);
+  const suppressedBy = rule.exclusions.firstMatch(fields, table);
+  const side = windowSide(rule.window, when.time);
+  // contact before the assumed window is what a responder must hear of: counted, not dropped in silence
+  if (side !== 'inside') return suppressedBy === null ? { kind: 'outside', table, side } : nothing(table);
   const hit: Omit<Hit, 'file'> = {
     line: record.line, record: record.index, table, ...when,
     matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
-    suppressedBy: rule.exclusions.firstMatch(fields, table), malformed: false, fields: projection(fields, spec),
+    suppressedBy, malformed: false, fields: projection(fields, spec),
     context: hitContext(fields, table),
   };
   return { kind: 'hit', table, found: { hit, iocs: [...new Set(matches.map((m) => m.ioc))] } };
