@@ -32,6 +32,7 @@ export function runRecord(options: ScanOptions, iocs: IocSet, exclusions: Exclus
       output: options.output,
       kqlParity: options.kqlParity,
       fullParse: options.fullParse,
+      allFiles: options.allFiles,
       jobs: options.jobs,
       table: options.table,
       since: iso(options.since),

@@ -175,6 +175,8 @@ export interface RunRecord {
     kqlParity: boolean;
     /** false: records with no IOC text were counted, not parsed (their syntax errors are not listed). */
     fullParse: boolean;
+    /** --all-files; absent in reports made before it. */
+    allFiles?: boolean;
     jobs: number;
     table: string | null;
     since: string | null;
