@@ -83,7 +83,7 @@ describe('the perlbot-hunt command', () => {
 
   it('exits 2 on bad usage, naming the problem', () => {
     const dir = writeFiles({ 'a.csv': hitCsv });
-    for (const args of [['--format', 'xml', dir], ['--table', 'Syslog', dir], ['--since', 'yesterday', dir], ['--bogus', dir], []]) {
+    for (const args of [['--format', 'xml', dir], ['--table', 'SecurityEvent', dir], ['--since', 'yesterday', dir], ['--bogus', dir], []]) {
       const run = runCli(args);
       expect(run.status, args.join(' ')).to.equal(2);
       expect(run.stderr).to.match(/perlbot-hunt: /);
@@ -140,11 +140,11 @@ describe('the perlbot-hunt command', () => {
     expect(report.files.map((f) => f.path.split('/').pop())).to.deep.equal(['.b.csv', 'a.csv']);
   });
 
-  it('warns on standard error about a file of neither table, not in the report stream', () => {
+  it('warns on standard error about a file of no catalogued table, not in the report stream', () => {
     const dir = writeFiles({ 'syslog.csv': 'Computer,SyslogMessage\nh,x\n' });
     const run = runCli(['--format', 'json', dir]);
     expect(run.status).to.equal(0);
-    expect(run.stderr).to.match(/warning: .*syslog\.csv: neither CommonSecurityLog nor DeviceNetworkEvents/);
+    expect(run.stderr).to.match(/warning: .*syslog\.csv: no catalogued table \(use --table to force one\): its records were searched by the unknown-table rule/);
     expect(JSON.parse(run.stdout).files[0].table).to.equal('unknown');
   });
 });

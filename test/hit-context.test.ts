@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { contextOf, hitContext, projectionFields } from '../lib/report/hit-context.js';
+import { projectionFields } from '../lib/report/hit-context.js';
+import { contextOf, hitContext } from '../lib/tables/table-context.js';
 import type { Hit } from '../lib/report/report.js';
 
 // The text report's "who talked to whom", read from the whole record.

@@ -8,7 +8,9 @@ import { ROOT, runCli, writeFiles } from './helpers.js';
 import { readAddress, readUrlHost } from '../lib/matcher/ip-text.js';
 import { commandLineTokens, ruleForm, valueForms } from '../lib/exclusions/compare.js';
 import { commandLinePattern } from '../lib/kql/emit-kql.js';
-import { AFTER_BACKSLASH, AUTHORITY, BEFORE_AT, DIRECTORY_OR_EXE, HOST, KQL_FUNCTIONS, TRIM, UNWRAP, USERINFO } from '../lib/kql/kql-functions.js';
+import { AFTER_BACKSLASH, AUTHORITY, BEFORE_AT, DIGIT_RUNS, DIRECTORY_OR_EXE, HOST, KQL_FUNCTIONS, TRIM, UNWRAP, USERINFO } from '../lib/kql/kql-functions.js';
+import { readTextAddresses } from '../lib/matcher/ip-text.js';
+import { tableCatalogue } from '../lib/tables/catalogue.js';
 
 // --emit kql: the two hunts for the IOCs and exclusions in force. Checked for
 // content (every IOC, every exclusion, the seed's projection and order), for
@@ -38,9 +40,18 @@ function hunts(text: string): Record<string, string> {
   return out;
 }
 
-/** `name type` lines of a schema file in shared/corpus/schemas, as a Kusto schema text. */
+const CATALOGUED = tableCatalogue().tables.map((t) => t.name);
+
+/**
+ * `name type` lines of a table's schema file, as a Kusto schema text: the
+ * seed's two tables from shared/corpus/schemas (documented types), the other
+ * catalogued tables from test/data/tables/schemas (documented columns; types
+ * other than the time column marked string, see each file's header).
+ */
 function schema(table: string): string {
-  const lines = readFileSync(join(SHARED, 'corpus', 'schemas', `${table}.txt`), 'utf8').split('\n');
+  const seedSchema = join(SHARED, 'corpus', 'schemas', `${table}.txt`);
+  const path = table === 'CommonSecurityLog' || table === 'DeviceNetworkEvents' ? seedSchema : join(ROOT, 'test', 'data', 'tables', 'schemas', `${table}.txt`);
+  const lines = readFileSync(path, 'utf8').split('\n');
   const columns = lines.filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => l.trim().split(/\s+/));
   return `(${columns.map(([name, type]) => `['${name}']:${type}`).join(', ')})`;
 }
@@ -76,7 +87,7 @@ function analyse(queries: string[]): Promise<Diagnostic[][]> {
       }
       return out;
     }));`;
-  const tables = ['CommonSecurityLog', 'DeviceNetworkEvents'].map((t) => [t, schema(t)]);
+  const tables = CATALOGUED.map((t) => [t, schema(t)]);
   return new Promise((resolve, reject) => {
     const worker = new Worker(code, { eval: true, workerData: { dir, tables, queries } });
     worker.once('message', (result: Diagnostic[][]) => {
@@ -138,9 +149,21 @@ describe('--emit kql', () => {
     builtin = hunts(emit());
   });
 
-  it('writes both hunts, each a query of its own with the IOC IPs in malicious_ips', () => {
-    expect(Object.keys(builtin)).to.deep.equal(['CommonSecurityLog', 'DeviceNetworkEvents']);
+  it('writes one hunt per catalogued table, the seed\'s two first, each a query of its own with the IOC IPs in malicious_ips; --kql-parity the seed\'s two only', () => {
+    expect(Object.keys(builtin)).to.deep.equal(['CommonSecurityLog', 'DeviceNetworkEvents', ...CATALOGUED.filter((t) => t !== 'CommonSecurityLog' && t !== 'DeviceNetworkEvents')]);
+    expect(Object.keys(builtin)).to.have.length(19);
+    expect(Object.keys(hunts(emit('--kql-parity')))).to.deep.equal(['CommonSecurityLog', 'DeviceNetworkEvents']);
+    expect(Object.keys(hunts(emit('--table', 'syslog')))).to.deep.equal(['Syslog']);
+    expect(emit('--kql-parity', '--table', 'Syslog')).to.contain("// No hunt: --kql-parity keeps to the seed's two tables");
     for (const query of Object.values(builtin)) expect(query).to.match(/^let malicious_ips = dynamic\(\["179\.43\.139\.84", "179\.43\.139\.86"\]\);$/m);
+  });
+
+  it('reads each catalogued table\'s address columns as the scan does: one address, a URL\'s host, each address of a list or of free text', () => {
+    expect(builtin.Syslog).to.contain('| where ioc_address(HostIP) in (malicious_ips)\n');
+    expect(builtin.DnsEvents).to.contain(' or array_length(set_intersect(ioc_addresses(tostring(column_ifexists("IPAddresses", ""))), malicious_ips)) > 0');
+    expect(builtin.AzureDiagnostics).to.contain('| where array_length(set_intersect(ioc_addresses(tostring(column_ifexists("msg_s", ""))), malicious_ips)) > 0');
+    expect(builtin.AzureDiagnostics).to.contain('let ioc_addresses = ');
+    expect(builtin.OfficeActivity).to.contain('ioc_address(ClientIP) in (malicious_ips)');
   });
 
   it('keeps the seed rule\'s projection and order, then the appliance (CommonSecurityLog), MatchedFields and SuppressedBy', () => {
@@ -235,6 +258,9 @@ describe('--emit kql', () => {
       builtin.CommonSecurityLog.replace('| project TimeGenerated,', '| project TimeGenerated, NoSuchColumn,'),
       builtin.DeviceNetworkEvents.replace('in (malicious_ips)', 'in (malicious_ips'),
       builtin.DeviceNetworkEvents.replace('strcat_array(', 'strcat_arr('),
+      // the schema of a table beyond the seed's two is known to the check as well
+      builtin.Syslog.replace('| project ', '| project NoSuchColumn, '),
+      builtin.AzureDiagnostics.replace('| project TimeGenerated, Resource,', '| project TimeGenerated, Resourze,'),
     ];
     const results = await analyse([...queries, ...broken]);
     const errors = (list: Diagnostic[]) => list.filter((d) => d.severity === 'Error');
@@ -255,6 +281,15 @@ describe('--emit kql', () => {
       const table = [IOC, ` "::FFFF:${IOC}" `, `'[::ffff:${IOC}]:443'`, `[${IOC}:80]`, `${IOC}:443`, `1${IOC}`, `${IOC}0`, `[${IOC}`, `"${IOC}'`];
       for (const v of table) expect(kql.address(v) === IOC, v).to.equal(readAddress(v)?.ip === IOC);
       fc.assert(fc.property(addressValue, (v) => (kql.address(v) === IOC) === (readAddress(v)?.ip === IOC)), { numRuns: 3000 });
+    });
+
+    it('finds an IOC address in free text as readTextAddresses does', () => {
+      const around = fc.constantFrom('', ' ', 'to ', 'x', '1', '1.', '.', ':', '[::ffff:', 'a.', '0.');
+      const after = fc.constantFrom('', ' ', '.', ':443', ']:443', '0', '.5', '. ', ':', 'x', '.x');
+      const text = fc.tuple(around, fc.constantFrom(IOC, '79.43.139.84', `${IOC}4`), after, around, fc.constantFrom('', IOC)).map((p) => p.join(''));
+      const kqlHas = (v: string) => [...v.matchAll(new RegExp(DIGIT_RUNS, 'g'))].some((m) => m[1] === IOC);
+      for (const v of [`to ${IOC}:443.`, `1.${IOC}`, `${IOC}.5`, `${IOC}0`, `x.${IOC}`]) expect(kqlHas(v), v).to.equal(readTextAddresses(v).some((a) => a.ip === IOC));
+      fc.assert(fc.property(text, (v) => kqlHas(v) === readTextAddresses(v).some((a) => a.ip === IOC)), { numRuns: 3000 });
     });
 
     it('reads a RemoteUrl\'s host as readUrlHost does', () => {

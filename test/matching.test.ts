@@ -138,10 +138,13 @@ describe('which records are hits', () => {
 
   it('--table forces the table of a file whose header proves nothing', async () => {
     const dir = writeFiles({ 'bare.csv': 'RemoteIP,RemotePort\n179.43.139.84,443\n' });
-    expect((await hunt([dir])).summary.hits).to.equal(0);
+    // no catalogued table: the unknown-table rule finds the address, without the port column
+    const unforced = await hunt([dir]);
+    expect(unforced.hits.map((h) => [h.table, h.matches[0].field, h.matches[0].port])).to.deep.equal([['unknown', 'RemoteIP', null]]);
     const forced = await hunt([dir], { table: 'devicenetworkevents' });
     expect(forced.summary.hits).to.equal(1);
     expect(forced.files[0].table).to.equal('DeviceNetworkEvents');
+    expect(forced.hits[0].matches[0].port).to.equal(443);
   });
 
   it('--since and --until keep only hits inside the window, records still counted', async () => {

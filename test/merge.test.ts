@@ -128,7 +128,7 @@ describe('perlbot-hunt merge', () => {
   });
 
   it('exits as a scan would, writes --output atomically, and leaves `perlbot-hunt <dir>` (and a folder named merge) a scan', () => {
-    const clean = scanTo(dir, 'clean.json', join(FIXTURES, 'other', 'remoteip-summary.csv'));
+    const clean = scanTo(dir, 'clean.json', join(FIXTURES, 'real', 'securehats_sentinel_playground', 'CiscoFirepowerEStreamerCONN.csv'));
     expect(merge('--allow-overlap', clean, clean).status).to.equal(0);
     const out = join(dir, 'merged.csv');
     const run = runCli(['merge', '--format', 'csv', '--output', out, csl, dne]);

@@ -90,9 +90,9 @@ describe('record provenance', () => {
     expect(report.hits.filter((h) => h.file.endsWith('events.json')).map((h) => [h.line, h.record]).sort()).to.deep.equal([[3, 2], [5, 4]]);
   });
 
-  it('marks a file of neither table unknown, counts its records and finds nothing in it', async () => {
-    const report = await hunt([writeFiles({ 'syslog.csv': 'TimeGenerated,Computer,HostIP,SyslogMessage\n2026-01-01T00:00:00Z,h,179.43.139.84,x\n' })]);
-    expect(report.files[0]).to.include({ table: 'unknown', records: 1 });
+  it('marks a file of no catalogued table unknown, counts its records and finds only whole-value addresses in it', async () => {
+    const report = await hunt([writeFiles({ 'custom.csv': 'TimeGenerated,Computer,Peer,Message\n2026-01-01T00:00:00Z,h,10.0.0.1,saw 179.43.139.84\n2026-01-01T00:00:01Z,h,179.43.139.840,x\n' })]);
+    expect(report.files[0]).to.include({ table: 'unknown', records: 2 });
     expect(report.hits).to.deep.equal([]);
   });
 

@@ -20,6 +20,7 @@ function fieldsOf(columns: Record<string, string>): RecordFields {
     get: (column) => byColumn.get(column)?.value || null,
     sourceName: (column) => byColumn.get(column)?.name ?? null,
     has: (column) => byColumn.has(column),
+    columns: () => ({ columns: [...byColumn.values()].filter((c) => c.value !== ''), cut: null }),
   };
 }
 
@@ -54,9 +55,30 @@ describe('record verdict', () => {
       expect([verdict.kind, verdict.table]).to.deep.equal(['hit', 'DeviceNetworkEvents']);
     });
 
-    it('is no table when the record names one not known: counted, never searched', () => {
+    it('is no table when the record names one not catalogued: searched by the unknown-table rule, every column an address', () => {
       const verdict = judgeRecord(rule(), record(dne(IOC), { declaredTable: 'SecurityEvent' }), 'DeviceNetworkEvents');
-      expect(verdict).to.deep.equal({ kind: 'nothing', table: null });
+      expect(verdict.kind).to.equal('hit');
+      if (verdict.kind !== 'hit') return;
+      expect(verdict.table).to.equal('unknown');
+      expect(verdict.found.hit).to.deep.include({ table: 'unknown', time: '2026-05-21T10:00:00.000Z', suppressedBy: null, fields: { RemoteIP: IOC } });
+      expect(verdict.found.hit.matches).to.deep.equal([{ field: 'RemoteIP', ip: IOC, port: null, portMatch: null }]);
+      // exact values only: a near miss or an IOC inside free text is no hit
+      for (const value of [`${IOC}0`, `connect to ${IOC} now`, `1${IOC}`]) {
+        const none = judgeRecord(rule(), record({ Message: value, Other: `[::ffff:${IOC}0]` }, { declaredTable: 'SecurityEvent' }), null);
+        expect(none, value).to.deep.equal({ kind: 'nothing', table: null });
+      }
+      expect(judgeRecord(rule(), record({ Message: 'x', Peer: ` "[::ffff:${IOC}]:8443" ` }, { declaredTable: 'SecurityEvent' }), null).kind).to.equal('hit');
+      // --kql-parity: only the seed's two tables count
+      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC), { declaredTable: 'SecurityEvent' }), null)).to.deep.equal({ kind: 'nothing', table: null });
+    });
+
+    it('under --kql-parity counts only records whose own table is one of the seed\'s two, as a union export\'s DeviceLogonEvents row is not', () => {
+      const logon = dne(IOC, { LogonType: 'Network', ActionType: 'LogonSuccess', InitiatingProcessFileName: '' });
+      expect(judgeRecord(rule(), record(logon), 'DeviceNetworkEvents').kind).to.equal('hit');
+      expect(judgeRecord(rule({ kqlParity: true }), record(logon), 'DeviceNetworkEvents').kind).to.equal('nothing');
+      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC, { LogonType: '' })), 'DeviceNetworkEvents').kind).to.equal('hit');
+      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC), { declaredTable: 'DeviceLogonEvents' }), null).kind).to.equal('nothing');
+      expect(judgeRecord(rule(), record(dne(IOC), { declaredTable: 'DeviceLogonEvents' }), null).table).to.equal('DeviceLogonEvents');
     });
 
     it("is the file header's table before the record's own columns", () => {
@@ -102,6 +124,21 @@ describe('record verdict', () => {
       const active = judgeRecord(rule({ exclusions }), record(dne(IOC)), null);
       expect(suppressed.kind === 'hit' && suppressed.found.hit.suppressedBy).to.equal('backup-rsync');
       expect(active.kind === 'hit' && active.found.hit.suppressedBy).to.equal(null);
+    });
+
+    it('is suppressed in any catalogued table its field map names, and never in one it lacks or under the unknown-table rule', () => {
+      const exclusions = exclusionSetFromJson(
+        JSON.stringify({ fields: { host: { compare: 'exact', columns: { Syslog: ['Computer'] } } }, rules: [{ id: 'lab-host', when: { field: 'host', equals: 'lab1' } }] }),
+        'test exclusions',
+      );
+      const syslog = { TimeGenerated: '2026-05-21T10:00:00Z', Computer: 'lab1', HostIP: IOC, SyslogMessage: 'x', Facility: 'cron' };
+      const suppressed = judgeRecord(rule({ exclusions }), record(syslog), null);
+      expect([suppressed.table, suppressed.kind === 'hit' && suppressed.found.hit.suppressedBy]).to.deep.equal(['Syslog', 'lab-host']);
+      // DnsEvents is not in the field map: no suppression, no throw
+      const dns = judgeRecord(rule({ exclusions }), record({ TimeGenerated: '2026-05-21T10:00:00Z', Computer: 'lab1', ClientIP: IOC, QueryType: 'A' }), null);
+      expect([dns.table, dns.kind === 'hit' && dns.found.hit.suppressedBy]).to.deep.equal(['DnsEvents', null]);
+      const unknown = judgeRecord(rule({ exclusions }), record({ Computer: 'lab1', Peer: IOC }), null);
+      expect([unknown.table, unknown.kind === 'hit' && unknown.found.hit.suppressedBy]).to.deep.equal(['unknown', null]);
     });
   });
 

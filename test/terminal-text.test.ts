@@ -13,10 +13,11 @@ import { hasScript, runInTerminal } from './pty.js';
 /** What must never reach a terminal raw: C0, DEL, C1, format (bidi, zero-width, U+061C), U+2028/9, lone surrogates. */
 const ACTS_OR_HIDES = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
 
-/** The reverse of printable(): an unambiguous rule reads back exactly. */
+/** The reverse of printable(): an unambiguous rule reads back exactly (`\xHH` from 0x80: a byte of a name that is not UTF-8, held as U+DC80..U+DCFF). */
 function unescape(shown: string): string {
   return shown.replace(/\\(?:x([0-9a-f]{2})|u\{([0-9a-f]+)\}|u([0-9a-f]{4})|([nrt\\]))/g, (_, x, braced, u, simple) => {
     if (simple !== undefined) return { n: '\n', r: '\r', t: '\t', '\\': '\\' }[simple as 'n']!;
+    if (x !== undefined && parseInt(x, 16) >= 0x80) return String.fromCharCode(0xdc00 + parseInt(x, 16));
     return String.fromCodePoint(parseInt(x ?? braced ?? u, 16));
   });
 }
@@ -49,7 +50,7 @@ describe('the terminal rule', () => {
   it('writes no raw control character of a file name or field to standard error or the report', () => {
     const name = 'x\x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZWNobyBoaQ==\x07\u202e.csv';
     const dir = tempDir();
-    // a file of neither table: its name is in a warning on standard error
+    // a file of no catalogued table: its name is in a warning on standard error
     writeFileSync(join(dir, name), 'a,b\n1,2\n');
     const run = runCli([join(dir, name)]);
     expect(run.status, run.stderr).to.equal(0);

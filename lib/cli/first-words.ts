@@ -4,6 +4,7 @@ import { builtinIocSet } from '../matcher/ioc-set.js';
 import { iocLabel } from '../report/hit-iocs.js';
 import { STANDARD_INPUT_FILE, UsageError } from '../options/scan-options.js';
 import { errnoText } from '../errors/errno-text.js';
+import { fsPath } from '../record/file-path.js';
 
 // What a newcomer reads first: the help's closing part, why nothing was
 // scanned, and a word when a file name may have been taken for an option.
@@ -81,10 +82,10 @@ export function checkOptionWords(argv: readonly string[], cwd: string): { late: 
 
 /** Why a named path gave nothing to scan, in the words other command line tools use. */
 export async function whyNothing(path: string): Promise<string> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
+  const info = await stat(fsPath(path)).catch((error: NodeJS.ErrnoException) => error);
   if (info instanceof Error) {
     if (info.code !== 'ENOENT') return `${path}: ${errnoText(info)}`;
-    if ((await lstat(path).catch(() => null))?.isSymbolicLink()) return `${path}: broken symbolic link`;
+    if ((await lstat(fsPath(path)).catch(() => null))?.isSymbolicLink()) return `${path}: broken symbolic link`;
     const fg = (await import('fast-glob')).default;
     return fg.isDynamicPattern(path) ? `${path}: glob matched nothing` : `${path}: no such file or directory`;
   }

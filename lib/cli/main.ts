@@ -20,6 +20,7 @@ import { openOutput, type ReportOutput } from '../report/deliver.js';
 import { ProgressSink } from '../progress/progress-sink.js';
 import { exitStatus, EXIT } from './exit-status.js';
 import { echoInputErrors, verdictLine } from './run-words.js';
+import { argvWithBytes } from './argv-bytes.js';
 
 // The command line, the tool's edge: argv checked into options, the IOC and
 // exclusion sets loaded, the scan's plan made, the report rendered and
@@ -33,23 +34,23 @@ export function toolVersion(): string {
 function scanParser(argv: string[], program: string, version: string) {
   const parser = yargs(argv)
     .scriptName(program)
-    .usage(`$0 [options] [--] <path|dir|glob|->...\n$0 merge [options] <report.json>...\n\nFlag every exported CommonSecurityLog / DeviceNetworkEvents record that touches a C2 IP of the IOCs in force;\nmerge JSON reports of one sweep made on many machines ($0 merge --help).`)
+    .usage(`$0 [options] [--] <path|dir|glob|->...\n$0 merge [options] <report.json>...\n\nFlag every exported log record that touches a C2 IP of the IOCs in force: the address columns of each catalogued table\n(CommonSecurityLog, DeviceNetworkEvents, the Device tables, Syslog, SigninLogs, DnsEvents, …: lib/data/tables.md), and every\ncolumn of a record of no catalogued table (the unknown-table rule: exact values only, nested JSON flattened);\nmerge JSON reports of one sweep made on many machines ($0 merge --help).`)
     .option('format', { alias: 'f', choices: OUTPUT_FORMATS, coerce: lowerCase, defaultDescription: 'text', describe: 'report format (any case)' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output (-: standard output); an existing FILE is refused without --force' })
     .option('force', { type: 'boolean', default: false, describe: 'let --output replace an existing file (atomically: the old one stays whole until the new one is complete)' })
     .option('csv-raw', { type: 'boolean', default: false, describe: "--format csv: write cells as found, without the ' put before =, +, -, @, TAB or CR that keeps a spreadsheet from running them" })
-    .option('kql-parity', { type: 'boolean', default: false, describe: "watch only the KQL's own fields, exact string equality" })
+    .option('kql-parity', { type: 'boolean', default: false, describe: "watch only the KQL's own fields, exact string equality, in records of CommonSecurityLog or DeviceNetworkEvents only" })
     .option('full-parse', { type: 'boolean', default: false, describe: 'parse every record, not only those holding IOC text (slower; also lists malformed records without IOC text)' })
     .option('all-files', { type: 'boolean', default: false, describe: 'a folder walk reads every file it meets, whatever its extension, its format told by its content (default: only exports; the others are listed as skipped)' })
     .option('jobs', { alias: 'j', type: 'string', describe: 'threads at work at once, hashing included: files scanned side by side, or one file beside its hash (default: all cores; 1: one core)' })
-    .option('table', { type: 'string', describe: 'read every file as this table (CommonSecurityLog or DeviceNetworkEvents)' })
+    .option('table', { type: 'string', describe: 'read every file as this catalogued table (CommonSecurityLog, DeviceNetworkEvents, Syslog, …; any case)' })
     .option('since', { type: 'string', describe: 'keep hits at or after this ISO 8601 time' })
     .option('until', { type: 'string', describe: 'keep hits before this ISO 8601 time' })
     .option('exclusions', { type: 'string', describe: 'exclusion rules from FILE, replacing the defaults (--no-exclusions: none)' })
     .option('iocs', { type: 'string', describe: 'IOCs from FILE (ThreatFox CSV or JSON export, or one IOC a line), replacing the built-in set; repeatable' })
     .option('min-confidence', { type: 'string', describe: 'drop IOCs whose confidence is below N percent' })
     .option('all-attributes', { type: 'boolean', default: false, describe: 'MISP feeds: use attributes whose to_ids is false too (counted either way)' })
-    .option('emit', { choices: ['kql'], coerce: lowerCase, describe: 'print the two hunting queries (IOCs, watched fields, exclusions in force) for Sentinel instead of scanning; no paths' })
+    .option('emit', { choices: ['kql'], coerce: lowerCase, describe: 'print one hunting query per catalogued table (IOCs, watched fields, exclusions in force; --kql-parity: the seed\'s two) for Sentinel instead of scanning; no paths' })
     .option('color', { type: 'boolean', describe: 'force color on (--no-color: off); default: on a terminal, unless NO_COLOR is set' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings or progress on standard error' })
     .epilog(helpEpilog(program));
@@ -97,6 +98,7 @@ function wantsProgress(options: ScanOptions): boolean {
  */
 export async function main(argv: string[], program = TOOL): Promise<number> {
   const version = toolVersion();
+  argv = argvWithBytes(argv);
   // subcommands; to scan a path named `merge` or `help`, write ./merge or put it after --
   if (argv[0] === 'merge') return (await import('./merge-command.js')).mergeMain(argv.slice(1), version, render, program);
   if (argv[0] === 'help' && argv.length === 1) argv = ['--help'];

@@ -31,7 +31,7 @@ function readFields(raw: unknown, into: Map<string, FieldDefinition>, fail: (wha
     const columns: Partial<Record<TableName, ColumnSource[]>> = { ...previous?.columns };
     for (const [tableText, list] of Object.entries(def.columns)) {
       const table = tableByName(tableText);
-      if (!table) fail(`field "${name}": unknown table "${tableText}" (use CommonSecurityLog or DeviceNetworkEvents)`);
+      if (!table) fail(`field "${name}": unknown table "${tableText}" (use a catalogued table, such as CommonSecurityLog or DeviceNetworkEvents)`);
       if (!Array.isArray(list)) fail(`field "${name}": the columns of ${table} must be a list`);
       columns[table] = list.map((entry): ColumnSource => {
         if (typeof entry === 'string' && entry.trim() !== '') return { column: entry.trim().toLowerCase(), name: entry.trim(), split: null };

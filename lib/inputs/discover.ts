@@ -1,11 +1,15 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { errnoText } from '../errors/errno-text.js';
+import { bytesOfPath, fsPath, pathFromBytes } from '../record/file-path.js';
+import { globFs } from './glob-fs.js';
 
 // From what the user named to the list of files to scan (docs/inputs.md).
 // A sweep must not silently skip evidence: hidden files and folders are
 // walked, no ignore file is honoured, and a path that cannot be read is an
-// entry with an error rather than a silent omission.
+// entry with an error rather than a silent omission. Names are read as
+// bytes: one that is not UTF-8 is walked and read like any other
+// (record/file-path.ts).
 
 export interface InputFile {
   path: string;
@@ -31,13 +35,18 @@ const PATH_MAX = 4096;
 
 /** A subtree deeper than a path can name: its own error, with its depth, so nothing below it is silently missing. */
 function tooDeep(path: string, depth: number, root: string): string {
-  return `too deep to reach: ${depth} levels below ${root}, a path of ${Buffer.byteLength(resolve(path))} bytes from /, longer than the ${PATH_MAX - 1} bytes a path can have; it and everything in it not read`;
+  return `too deep to reach: ${depth} levels below ${root}, a path of ${bytesOfPath(resolve(path)).length} bytes from /, longer than the ${PATH_MAX - 1} bytes a path can have; it and everything in it not read`;
 }
 
 const EXPORT_NAME = /\.(csv|tsv|json|jsonl|ndjson)(\.gz)?$/i;
 
 export function isExportName(name: string): boolean {
   return EXPORT_NAME.test(name);
+}
+
+/** The real path, its bytes read back as they are (two names that are not UTF-8 must not become one). */
+async function realPath(path: string): Promise<string> {
+  return pathFromBytes(await realpath(fsPath(path), { encoding: 'buffer' }));
 }
 
 class Walker {
@@ -70,7 +79,7 @@ class Walker {
     this.met++;
     let real: string;
     try {
-      real = await realpath(path);
+      real = await realPath(path);
     } catch {
       real = path;
     }
@@ -92,7 +101,7 @@ class Walker {
   async walk(dir: string, ancestors: readonly string[], root = dir, known?: string): Promise<void> {
     let real: string;
     try {
-      real = known ?? (await realpath(dir));
+      real = known ?? (await realPath(dir));
     } catch (error) {
       const long = (error as NodeJS.ErrnoException).code === 'ENAMETOOLONG';
       this.error(dir, long ? tooDeep(dir, ancestors.length, root) : errnoText(error));
@@ -110,34 +119,34 @@ class Walker {
     this.seenDirs.add(real);
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = (await readdir(fsPath(dir), { withFileTypes: true, encoding: 'buffer' })).map((entry) => Object.assign(entry, { text: pathFromBytes(entry.name) }));
     } catch (error) {
       this.error(dir, `cannot list directory: ${errnoText(error)}`);
       return;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
     const inside = [...ancestors, real];
     for (const entry of entries) {
-      const path = join(dir, entry.name);
-      if (Buffer.byteLength(resolve(path)) >= PATH_MAX && (entry.isDirectory() || entry.isSymbolicLink() || this.takes(entry.name))) {
+      const path = join(dir, entry.text);
+      if (bytesOfPath(resolve(path)).length >= PATH_MAX && (entry.isDirectory() || entry.isSymbolicLink() || this.takes(entry.text))) {
         this.error(path, tooDeep(path, inside.length, root));
         continue;
       }
       if (entry.isDirectory()) {
-        await this.walk(path, inside, root, join(real, entry.name));
+        await this.walk(path, inside, root, join(real, entry.text));
       } else if (entry.isSymbolicLink()) {
         let target;
         try {
-          target = await stat(path);
+          target = await stat(fsPath(path));
         } catch (error) {
-          if (this.takes(entry.name)) this.error(path, `broken symbolic link: ${errnoText(error)}`);
+          if (this.takes(entry.text)) this.error(path, `broken symbolic link: ${errnoText(error)}`);
           else this.skip(path);
           continue;
         }
         if (target.isDirectory()) await this.walk(path, inside, root);
-        else if (this.takes(entry.name)) await this.addEntry(path, target.isFile());
+        else if (this.takes(entry.text)) await this.addEntry(path, target.isFile());
         else this.skip(path);
-      } else if (this.takes(entry.name)) {
+      } else if (this.takes(entry.text)) {
         await this.addEntry(path, entry.isFile());
       } else {
         this.skip(path);
@@ -166,12 +175,12 @@ export async function discoverInputs(paths: readonly string[], options: { allFil
   async function take(path: string): Promise<void> {
     let info;
     try {
-      info = await stat(path);
+      info = await stat(fsPath(path));
     } catch (error) {
       // loaded only here: most runs name folders and files, and loading it costs ~15 ms
       const fg = (await import('fast-glob')).default;
       if (fg.isDynamicPattern(path)) {
-        const matches = await fg(path, { dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, suppressErrors: true, unique: true });
+        const matches = await fg(path, { fs: globFs, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, suppressErrors: true, unique: true });
         if (matches.length === 0) {
           missing++;
           walker.files.push({ path, error: 'glob matched nothing' });
@@ -184,7 +193,7 @@ export async function discoverInputs(paths: readonly string[], options: { allFil
             continue;
           }
           // a match is not named one by one: the walk's rule (links followed, only regular files read)
-          const target = await stat(match).catch(() => null);
+          const target = await stat(fsPath(match)).catch(() => null);
           if (target?.isDirectory()) await walker.walk(match, []);
           else await walker.addEntry(match, target === null || target.isFile());
         }
@@ -195,7 +204,7 @@ export async function discoverInputs(paths: readonly string[], options: { allFil
         missing++;
         gaveNothing++;
       }
-      const linkInfo = await lstat(path).catch(() => null);
+      const linkInfo = await lstat(fsPath(path)).catch(() => null);
       walker.files.push({ path, error: linkInfo?.isSymbolicLink() ? `broken symbolic link: ${errnoText(error)}` : errnoText(error) });
       walker.met++;
       return;

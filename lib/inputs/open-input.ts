@@ -3,6 +3,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { hashBeside, HashThreadFailed, SLOT_BYTES, type BesideFile } from './hash-beside.js';
 import { gunzip } from './gunzip.js';
 import type { FileFormat } from '../report/report.js';
+import { fsPath } from '../record/file-path.js';
 import { notTextExport } from './text-or-binary.js';
 import { withoutNulRuns, type DamageMark, type NulRunReport } from './nul-runs.js';
 
@@ -113,7 +114,7 @@ function readBuffer(): Buffer {
 export const HASH_ON_OWN_THREAD_BYTES = 16 * 1024 * 1024;
 
 async function* fileChunks(path: string, tally: ReadTally): AsyncGenerator<Buffer> {
-  const handle = await open(path, 'r');
+  const handle = await open(fsPath(path), 'r');
   const info = await handle.stat();
   const beside = tally.begin(handle, info.isFile(), info.size);
   if (beside) {
@@ -168,7 +169,7 @@ export async function finishTally(path: string, tally: ReadTally): Promise<void>
   if (tally.done || tally.besideReading) return;
   try {
     // a pipe cannot be read a second time: what it gave is all there is
-    if (!(await stat(path)).isFile()) return;
+    if (!(await stat(fsPath(path))).isFile()) return;
     for await (const _ of fileChunks(path, tally)) {
       // hashing happens in fileChunks
     }

@@ -2,14 +2,17 @@ import type { IocSet } from '../matcher/ioc-set.js';
 import type { ExclusionSet, Condition, ColumnSource } from '../exclusions/exclusion-set.js';
 import type { TableName } from '../report/report.js';
 import { ruleForm, type CompareKind } from '../exclusions/compare.js';
-import { TABLES, type TableSpec, type WatchedField } from '../tables/table-specs.js';
+import { builtinTables, PARITY_TABLES, type TableSpec, type WatchedField } from '../tables/table-specs.js';
+import { tableCatalogue } from '../tables/catalogue.js';
 import type { TimeWindow } from '../time/record-time.js';
 import { declarationsFor } from './kql-functions.js';
 import { kqlColumnIfExists, kqlDatetime, kqlDynamicList, kqlList, kqlString, kqlVerbatim, regexLiteral } from './kql-text.js';
 
-// `--emit kql`: the seed's two hunts, rewritten for the IOCs, watched fields
-// and exclusions in force, for running where the data already is (Sentinel,
-// Azure Data Explorer). Same hit, same exclusions, same field map as the
+// `--emit kql`: one hunt per catalogued table (lib/data/tables.json) the IOC
+// set applies to, the seed's two first; under --kql-parity the seed's two
+// only. Each is rewritten for the IOCs, address columns and exclusions in
+// force, for running where the data already is (Sentinel, Azure Data
+// Explorer). Same hit, same exclusions, same field map as the
 // scan; suppressed rows are kept and labelled in `SuppressedBy` (empty for an
 // active hit), never filtered away. Columns: the seed's projection, in its
 // order, then the appliance that logged the row (CommonSecurityLog), then
@@ -27,11 +30,27 @@ export interface KqlContext {
   window: TimeWindow;
 }
 
-/** The expression a watched field is compared through. */
-function watchedValue(field: WatchedField, parity: boolean): string {
+/** The test that a watched field holds an IOC IP. */
+function watchedTest(field: WatchedField, parity: boolean): string {
   // --kql-parity: the KQL's own exact string comparison, as the seed writes it
-  if (parity) return field.name;
-  return field.kind === 'url' ? `ioc_url_host(${field.name})` : `ioc_address(${field.name})`;
+  if (parity) return `${field.name} in (malicious_ips)`;
+  switch (field.kind) {
+    case 'address':
+      return `ioc_address(${field.name}) in (malicious_ips)`;
+    case 'url':
+      return `ioc_url_host(${field.name}) in (malicious_ips)`;
+    case 'address-list':
+    case 'text-addresses':
+      // each address of the value, cut out as the raw-text search cuts it; a
+      // list's items glued to letters are read here and not by the scan
+      // column_ifexists: a table's free-text column has another name in some exports (AzureDiagnostics msg_s, msg)
+      return `array_length(set_intersect(ioc_addresses(${kqlColumnIfExists(field.name)}), malicious_ips)) > 0`;
+  }
+}
+
+/** The column a table's time is filtered and ordered on, as the schema spells it. */
+function timeColumnOf(spec: TableSpec): string {
+  return spec.projection.find((name) => name.toLowerCase() === spec.timeColumns[0]) ?? spec.projection[0];
 }
 
 /**
@@ -98,8 +117,8 @@ function hunt(spec: TableSpec, context: KqlContext): string {
   const { iocs, exclusions, window } = context;
   const parity = context.kqlParity;
   const watched = parity ? spec.watched.filter((w) => w.parity) : spec.watched;
-  const timeColumn = spec.projection[0];
-  const test = (w: WatchedField) => `${watchedValue(w, parity)} in (malicious_ips)`;
+  const timeColumn = timeColumnOf(spec);
+  const test = (w: WatchedField) => watchedTest(w, parity);
   const body: string[] = [spec.name];
   if (window.since !== null) body.push(`| where ${timeColumn} >= ${kqlDatetime(window.since)}`);
   if (window.until !== null) body.push(`| where ${timeColumn} < ${kqlDatetime(window.until)}`);
@@ -128,7 +147,7 @@ const APPLIANCE_COLUMNS: Partial<Record<TableName, readonly string[]>> = {
  * as "no hit".
  */
 function timeComment(spec: TableSpec, window: TimeWindow): string[] {
-  const timeColumn = spec.projection[0];
+  const timeColumn = timeColumnOf(spec);
   const picker = timeColumn === 'TimeGenerated'
     ? "Sentinel's time picker then shows \"Set in query\"."
     : "Sentinel's time picker (on TimeGenerated) still applies as well: set it to a custom range covering this one.";
@@ -148,10 +167,23 @@ function describeSet(provenance: { origin: string; sha256: string | null }): str
   return provenance.sha256 ? `${provenance.origin} (sha256 ${provenance.sha256})` : provenance.origin;
 }
 
-/** Both hunts (or the one --table names), each a query of its own, with comments saying what they were made from. */
+/**
+ * The tables hunted: the one --table names; under --kql-parity the seed's
+ * two; otherwise every catalogued table with an address column, the seed's
+ * two first, the rest in catalogue order.
+ */
+function huntedTables(context: KqlContext): TableSpec[] {
+  const tables = builtinTables();
+  if (context.table) return context.kqlParity && !PARITY_TABLES.includes(context.table) ? [] : [tables.spec(context.table)];
+  const seed = PARITY_TABLES.map((name) => tables.spec(name));
+  if (context.kqlParity) return seed;
+  return [...seed, ...tableCatalogue().tables.filter((t) => !PARITY_TABLES.includes(t.name) && t.watched.length > 0)];
+}
+
+/** One hunt per table, each a query of its own, with comments saying what they were made from. */
 export function emitKql(context: KqlContext): string {
   const { iocs, exclusions } = context;
-  const tables = context.table ? [TABLES[context.table]] : [TABLES.CommonSecurityLog, TABLES.DeviceNetworkEvents];
+  const tables = huntedTables(context);
   const header = [
     `// PerlBot C2 hunt, written by perlbot-hunt ${context.toolVersion} (--emit kql) for Microsoft Sentinel or Azure Data Explorer.`,
     `// IOCs: ${iocs.iocs.length} from ${describeSet(iocs.provenance)}${iocs.provenance.minConfidence !== undefined ? `, --min-confidence ${iocs.provenance.minConfidence}` : ''}.`,
@@ -163,5 +195,6 @@ export function emitKql(context: KqlContext): string {
     '// Each query below runs on its own.',
   ];
   const hunts = tables.map((spec) => `// Hunt in ${spec.name}\n${hunt(spec, context)}`);
+  if (hunts.length === 0) hunts.push(`// No hunt: --kql-parity keeps to the seed's two tables, ${PARITY_TABLES.join(' and ')}.`);
   return `${[header.join('\n'), ...hunts].join('\n\n')}\n`;
 }

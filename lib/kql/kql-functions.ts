@@ -26,6 +26,12 @@ export const DIRECTORY_OR_EXE = String.raw`^.*[/\\]|\.[eE][xX][eE]$`;
 /** The account after the last `\` of `DOMAIN\name`, and the name before the first `@` of `name@domain`. */
 export const AFTER_BACKSLASH = String.raw`\\([^\\]*)$`;
 export const BEFORE_AT = String.raw`^([^@]+)@`;
+/**
+ * Runs of digits joined by single dots: an IPv4 address stands alone in free
+ * text exactly when its run is the address itself (`179.43.139.840` and
+ * `1.179.43.139.84` are longer runs), the raw-text search's boundary rule.
+ */
+export const DIGIT_RUNS = String.raw`(\d+(?:\.\d+)*)`;
 
 export interface KqlFunction {
   name: string;
@@ -51,6 +57,11 @@ export const KQL_FUNCTIONS: readonly KqlFunction[] = [
   {
     name: 'ioc_url_host',
     declaration: `let ioc_url_host = (url:string) { ioc_host(replace_regex(extract(${kqlVerbatim(AUTHORITY)}, 1, ioc_unwrap(ioc_unwrap(url))), ${kqlVerbatim(USERINFO)}, "")) };`,
+  },
+  {
+    // the IPv4 addresses inside free text or a list (AzureDiagnostics msg_s, DnsEvents IPAddresses)
+    name: 'ioc_addresses',
+    declaration: `let ioc_addresses = (value:string) { extract_all(${kqlVerbatim(DIGIT_RUNS)}, value) };`,
   },
   {
     name: 'base_name',

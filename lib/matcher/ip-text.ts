@@ -92,3 +92,40 @@ export function readUrlHost(value: string): AddressText | null {
   }
   return address;
 }
+
+/**
+ * Each address of a list value (DnsEvents `IPAddresses`, an `X-Forwarded-For`
+ * chain): JSON array text, or items split on `,`, `;` and white space; each
+ * item is read as one address value.
+ */
+export function readAddressList(value: string): AddressText[] {
+  const s = value.trim();
+  let items: string[] | null = null;
+  if (s.startsWith('[') && s.endsWith(']') && s.includes('"')) {
+    try {
+      const parsed: unknown = JSON.parse(s);
+      if (Array.isArray(parsed)) items = parsed.filter((item) => typeof item === 'string' || typeof item === 'number').map(String);
+    } catch {
+      // not JSON: a bracketed address such as [::ffff:1.2.3.4]:443, split below
+    }
+  }
+  items ??= s.split(/[,;\s]+/);
+  const out: AddressText[] = [];
+  for (const item of items) {
+    const address = readAddress(item);
+    if (address) out.push(address);
+  }
+  return out;
+}
+
+// An IPv4 token inside free text, cut as the raw-text search cuts it: no digit
+// (or digit and dot) on either side, so `179.43.139.840` and `1.179.43.139.84`
+// hold no address; `[::ffff:ip]` and a `:port` after it are read too.
+const TEXT_ADDRESS = /(?<![0-9]|[0-9]\.)(\d{1,3}(?:\.\d{1,3}){3})(?![0-9]|\.[0-9])(?:\]?:(\d{1,5})(?![0-9]|\.[0-9]))?/g;
+
+/** Each IPv4 address inside free text (AzureDiagnostics `msg_s`: `TCP request from 10.0.0.4:5123 to 1.2.3.4:443`). */
+export function readTextAddresses(value: string): AddressText[] {
+  const out: AddressText[] = [];
+  for (const m of value.matchAll(TEXT_ADDRESS)) out.push({ ip: m[1], port: m[2] === undefined || Number(m[2]) > 65535 ? null : Number(m[2]) });
+  return out;
+}

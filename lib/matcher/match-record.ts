@@ -2,7 +2,7 @@ import type { Match } from '../report/report.js';
 import type { RecordFields } from '../record/source-record.js';
 import type { TableSpec, WatchedField } from '../tables/table-specs.js';
 import type { Ioc, IocSet } from './ioc-set.js';
-import { readAddress, readUrlHost, type AddressText } from './ip-text.js';
+import { readAddress, readAddressList, readTextAddresses, readUrlHost, type AddressText } from './ip-text.js';
 
 // Matching IOCs against what records hold (docs/hits.md): which watched
 // fields of a record hold an IOC IP and the port seen beside each
@@ -33,15 +33,23 @@ function pickIoc(candidates: readonly Ioc[], port: number | null): Ioc {
  */
 export interface IocMatcher {
   match(fields: RecordFields, spec: TableSpec): MatchedIoc[];
+  /** The unknown-table rule: IOCs that whole column values are, for a record no catalogued table names. */
+  matchEveryColumn?(columns: Iterable<{ name: string; value: string }>): MatchedIoc[];
 }
 
-/** How each kind of watched field holds an address. */
-const ADDRESS_IN: Record<WatchedField['kind'], (value: string) => AddressText | null> = {
-  address: readAddress,
-  url: readUrlHost,
+/** How each kind of watched field holds its addresses. */
+const ADDRESSES_IN: Record<WatchedField['kind'], (value: string) => readonly AddressText[]> = {
+  address: (value) => listOf(readAddress(value)),
+  url: (value) => listOf(readUrlHost(value)),
+  'address-list': readAddressList,
+  'text-addresses': readTextAddresses,
 };
 
-/** IOC IPs (with the port seen beside them) in address and URL fields. */
+function listOf(address: AddressText | null): readonly AddressText[] {
+  return address ? [address] : [];
+}
+
+/** IOC IPs (with the port seen beside them) in a table's address columns: one match per column per IOC. */
 export class AddressMatcher implements IocMatcher {
   constructor(
     private readonly iocs: IocSet,
@@ -57,27 +65,35 @@ export class AddressMatcher implements IocMatcher {
     for (const watched of this.fieldsFor(spec)) {
       const value = fields.get(watched.column);
       if (value === null) continue;
-      const address = this.read(value, watched);
-      if (!address) continue;
-      const candidates = this.iocs.lookup(address.ip);
-      if (!candidates) continue;
-      // a port written into the value itself wins over the port column
-      const port = address.port ?? (watched.portColumn ? portOf(fields.get(watched.portColumn)) : null);
-      const ioc = pickIoc(candidates, port);
-      found.push({
-        field: watched.name,
-        ip: ioc.ip,
-        port,
-        portMatch: port === null || ioc.port === null ? null : port === ioc.port,
-        ioc,
-      });
+      // The KQL compares with `in`, exact and case-sensitive: so does parity mode.
+      const addresses = this.kqlParity ? [{ ip: value, port: null }] : ADDRESSES_IN[watched.kind](value);
+      const columnPort = () => (watched.portColumn ? portOf(fields.get(watched.portColumn)) : null);
+      this.collect(addresses, watched.name, columnPort, found);
     }
     return found;
   }
 
-  private read(value: string, watched: WatchedField): AddressText | null {
-    // The KQL compares with `in`, exact and case-sensitive: so does parity mode.
-    if (this.kqlParity) return { ip: value, port: null };
-    return ADDRESS_IN[watched.kind](value);
+  /**
+   * The unknown-table rule: every column of a record no catalogued table
+   * names is read as one address value (never a list, never free text), so
+   * only an exact value after the usual reduction is a hit.
+   */
+  matchEveryColumn(columns: Iterable<{ name: string; value: string }>): MatchedIoc[] {
+    const found: MatchedIoc[] = [];
+    for (const { name, value } of columns) this.collect(listOf(readAddress(value)), name, () => null, found);
+    return found;
+  }
+
+  private collect(addresses: readonly AddressText[], field: string, columnPort: () => number | null, into: MatchedIoc[]): void {
+    const start = into.length;
+    for (const address of addresses) {
+      const candidates = this.iocs.lookup(address.ip);
+      if (!candidates) continue;
+      // a port written into the value itself wins over the port column
+      const port = address.port ?? columnPort();
+      const ioc = pickIoc(candidates, port);
+      if (into.some((m, i) => i >= start && m.ioc === ioc)) continue;
+      into.push({ field, ip: ioc.ip, port, portMatch: port === null || ioc.port === null ? null : port === ioc.port, ioc });
+    }
   }
 }

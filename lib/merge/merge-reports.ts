@@ -1,6 +1,6 @@
 import type { FileEntry, Hit, MergedReportEntry, PerIocCount, Report, RunRecord } from '../report/report.js';
 import { compareHits, TOOL_NAME } from '../sink/report-builder.js';
-import { contextOf } from '../report/hit-context.js';
+import { contextOf } from '../tables/table-context.js';
 import { searchCounts } from '../report/searched.js';
 import { iocsOfHit } from '../report/hit-iocs.js';
 import type { ReadReport } from './read-report.js';

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { errnoText } from '../errors/errno-text.js';
 import type { Report } from '../report/report.js';
 import { TOOL_NAME } from '../sink/report-builder.js';
+import { fileFromJson, hitFromJson } from '../report/json-paths.js';
 
 // A JSON report of this tool (`--format json`), read back for `merge`: checked
 // for the keys a merge relies on, so that a wrong file (a report of another
@@ -43,5 +44,9 @@ export function readReport(path: string): ReadReport {
   }
   if (!isObject(doc.summary) || !Array.isArray(doc.summary.perIoc)) throw new ReportFileError(`${path}: "summary.perIoc" is missing: a cut or edited report?`);
   if (typeof doc.startedAt !== 'string' || typeof doc.finishedAt !== 'string') throw new ReportFileError(`${path}: "startedAt" and "finishedAt" are missing`);
-  return { path, sha256: createHash('sha256').update(bytes).digest('hex'), report: doc as unknown as Report };
+  const report = doc as unknown as Report;
+  // paths that are not UTF-8 as the tool holds them, so they compare and are written again exactly
+  report.files = report.files.map(fileFromJson);
+  report.hits = report.hits.map(hitFromJson);
+  return { path, sha256: createHash('sha256').update(bytes).digest('hex'), report };
 }

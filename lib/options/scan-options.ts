@@ -188,7 +188,7 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
   const tableName = scalar('table', raw.table);
   if (tableName !== undefined) {
     table = tableByName(String(tableName));
-    if (!table) throw new UsageError(`--table must be CommonSecurityLog or DeviceNetworkEvents, not "${String(tableName)}"`);
+    if (!table) throw new UsageError(`--table must name a catalogued table (such as CommonSecurityLog, DeviceNetworkEvents, Syslog; see lib/data/tables.md), not "${String(tableName)}"`);
   }
 
   const since = instant('since', raw.since);

@@ -3,7 +3,7 @@ import type { IocSet } from '../matcher/ioc-set.js';
 import { AddressMatcher } from '../matcher/match-record.js';
 import { RawIocSearch } from '../matcher/raw-text.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
-import { TABLE_CATALOGUE } from '../tables/table-specs.js';
+import { builtinTables } from '../tables/table-specs.js';
 import type { TimeWindow } from '../time/record-time.js';
 import type { RecordRule } from '../verdict/record-verdict.js';
 
@@ -46,7 +46,7 @@ export interface PlanChoices {
 export function scanPlan(choices: PlanChoices): ScanPlan {
   const { iocs, kqlParity } = choices;
   const rule: RecordRule = Object.freeze({
-    tables: TABLE_CATALOGUE,
+    tables: builtinTables(),
     table: choices.table,
     window: Object.freeze({ since: choices.window.since, until: choices.window.until }),
     matchers: Object.freeze([new AddressMatcher(iocs, kqlParity)]),

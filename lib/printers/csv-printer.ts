@@ -1,20 +1,22 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Hit, Match } from '../report/report.js';
 import { PIECE_SIZE, type ReportStream } from '../report/report-stream.js';
-import { TABLES } from '../tables/table-specs.js';
+import { builtinTables, PARITY_TABLES } from '../tables/table-specs.js';
+import { displayPath } from '../record/file-path.js';
 
 // `--format csv` (docs/output.md): one row per hit, for spreadsheets and SIEM
 // imports. The columns are fixed whatever the input, so a script can rely on
 // them: the hit's own columns with its first match, then the projection
 // columns of both tables (CommonSecurityLog's six, then DeviceNetworkEvents'
-// six; a row leaves the other table's empty), then every match.
+// six; a row leaves the other table's empty; a row of another table leaves
+// both empty, its column and value are in `field` and `matches`), then every match.
 // Empty cell: null or absent. Quoting is csv-stringify's (RFC 4180), so
 // commas, quotes and line breaks inside a value read back unchanged.
 
 const HIT_COLUMNS = ['file', 'line', 'time', 'table', 'ip', 'field', 'port', 'portMatch', 'suppressedBy'] as const;
 
-/** The union of the tables' KQL projections, each column once, in table order. */
-export const PROJECTION_COLUMNS: readonly string[] = [...new Set(Object.values(TABLES).flatMap((spec) => spec.projection))];
+/** The union of the seed's two tables' KQL projections, each column once, in table order. */
+export const PROJECTION_COLUMNS: readonly string[] = [...new Set(PARITY_TABLES.flatMap((name) => builtinTables().spec(name).projection))];
 
 export const CSV_COLUMNS: readonly string[] = [...HIT_COLUMNS, ...PROJECTION_COLUMNS, 'matches'];
 
@@ -53,7 +55,7 @@ function row(hit: Hit): string[] {
 
 function rawRow(hit: Hit, first: Partial<Match>): string[] {
   return [
-    cell(hit.file),
+    cell(displayPath(hit.file)),
     cell(hit.line),
     cell(hit.time),
     cell(hit.table),

@@ -1,21 +1,22 @@
 import type { Hit } from '../report/report.js';
 import { Pieces, type ReportStream } from '../report/report-stream.js';
+import { fileToJson, hitToJson, runToJson } from '../report/json-paths.js';
 
 // `context` is for the text report only: docs/output.md fixes the hit's keys,
 // and tooling that reads them should see the same keys for every table. The
 // columns it is read from are in the input at `file:line` for whoever needs them.
 
-/** A hit with the keys docs/output.md lists, and no others. */
+/** A hit with the keys docs/output.md lists, and no others (a path that is not UTF-8: report/json-paths.ts). */
 export function contractHit(hit: Hit): Hit {
   const { context: _context, ...rest } = hit;
-  return rest;
+  return hitToJson(rest);
 }
 
 /** The head's keys with `hits` after `summary`, where the report has always had it. */
 function withEmptyHits(report: ReportStream): Record<string, unknown> {
   const shape: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(report.head)) {
-    shape[key] = value;
+    shape[key] = key === 'files' ? report.head.files.map(fileToJson) : key === 'run' && report.head.run ? runToJson(report.head.run) : value;
     if (key === 'summary') shape.hits = [];
   }
   return shape;

@@ -1,7 +1,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { FileEntry, Hit, IocEntry, IocSetRecord, Match } from '../report/report.js';
 import type { ReportHead, ReportStream } from '../report/report-stream.js';
-import { contextOf, describeActors } from '../report/hit-context.js';
+import { describeActors } from '../report/hit-context.js';
+import { contextOf } from '../tables/table-context.js';
 import { SeenTimes } from './seen-times.js';
 import { iocIndexOf, iocLabel, reportTitle } from '../report/hit-iocs.js';
 import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';

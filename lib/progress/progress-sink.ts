@@ -3,6 +3,7 @@ import type { FileEntry, Hit } from '../report/report.js';
 import type { Ioc } from '../matcher/ioc-set.js';
 import type { ScanSink } from '../sink/scan-sink.js';
 import { progressLine } from './progress-line.js';
+import { fsPath } from '../record/file-path.js';
 
 // A progress display for long scans: a tee in front of the real sink. It
 // forwards every call unchanged, so what the report holds cannot depend on
@@ -92,7 +93,7 @@ export class ProgressSink implements ScanSink {
 
   /** The total to reach: the sizes of the inputs as stored (the scan counts raw, not gunzipped, bytes). */
   private async measure(paths: readonly string[]): Promise<void> {
-    const sizes = await Promise.all(paths.map((path) => stat(path).then((s) => s.size, () => 0)));
+    const sizes = await Promise.all(paths.map((path) => stat(fsPath(path)).then((s) => s.size, () => 0)));
     this.bytesTotal = sizes.reduce((a, b) => a + b, 0);
     this.tick();
   }

@@ -1,5 +1,6 @@
 import { canonicalColumn, presentValue } from '../record/columns.js';
-import type { RecordFields } from '../record/source-record.js';
+import type { ColumnListing, RecordFields } from '../record/source-record.js';
+import { flattenColumns } from './flatten-columns.js';
 
 // The RecordFields of each format: a CSV row read through its header's column
 // positions, a JSON object read through its keys, both by canonical name.
@@ -70,6 +71,10 @@ class CsvFields implements RecordFields {
 
   has(column: string): boolean {
     return this.layout.has(column);
+  }
+
+  columns(): ColumnListing {
+    return flattenColumns(this.layout.names.map((name, i): [string, unknown] => [name, this.cells[i]]));
   }
 }
 
@@ -164,5 +169,9 @@ export class JsonFields implements RecordFields {
 
   has(column: string): boolean {
     return this.keys.resolve(this.object, column) !== null;
+  }
+
+  columns(): ColumnListing {
+    return flattenColumns(Object.entries(this.object));
   }
 }

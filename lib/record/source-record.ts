@@ -9,6 +9,22 @@ export interface RecordFields {
   /** The header or key the value was read from, e.g. `TimeGenerated [UTC]`. */
   sourceName(column: string): string | null;
   has(column: string): boolean;
+  /**
+   * Every column with a value, as the source spells it, nested JSON flattened
+   * to dotted names (for the unknown-table rule, which reads them all).
+   */
+  columns(): ColumnListing;
+}
+
+export interface ColumnValue {
+  name: string;
+  value: string;
+}
+
+export interface ColumnListing {
+  columns: ColumnValue[];
+  /** What was left unread when a record's nesting or width passed the caps; null when all was read. */
+  cut: string | null;
 }
 
 export interface SourceRecord {

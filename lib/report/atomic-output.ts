@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fsPath } from '../record/file-path.js';
 
 // `--output FILE` for a new file (or an existing one replaced with --force):
 // the whole report or nothing. The report is written to a
@@ -100,7 +101,7 @@ export async function isOneOfInputs(path: string, inputs: readonly string[]): Pr
   const target = await stat(path).catch(() => null);
   if (target === null) return false;
   for (const input of inputs) {
-    const info = await stat(input).catch(() => null);
+    const info = await stat(fsPath(input)).catch(() => null);
     if (info !== null && info.dev === target.dev && info.ino === target.ino) return true;
   }
   return false;

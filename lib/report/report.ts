@@ -4,7 +4,8 @@
 // The JSON report (docs/output.md). Every printer renders this one shape, so a
 // new output format never has to reach back into the search.
 
-export type TableName = 'CommonSecurityLog' | 'DeviceNetworkEvents';
+/** A catalogued table's name (lib/data/tables.json), as the catalogue spells it. */
+export type TableName = string;
 export type FileTable = TableName | 'mixed' | 'unknown';
 export type FileFormat = 'csv' | 'json' | 'ndjson';
 

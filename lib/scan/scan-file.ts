@@ -94,13 +94,16 @@ export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, has
     // a record that could not be parsed was read as no table
     if (record.fields !== null) tables.add(verdict.table ?? 'unknown');
     if (verdict.kind === 'malformed') addError(record.line, verdict.problem);
-    // how it was searched; a record of no table known was counted, not searched
+    else if (verdict.kind === 'hit' && verdict.problem !== undefined) addError(record.line, verdict.problem);
+    // how it was searched: raw text alone, the unknown-table rule (no table, or `unknown`), or its table; `unsearched` in none
     if (verdict.kind === 'malformed') entry.searched.rawText++;
-    else if (verdict.table !== null) entry.searched.knownTable++;
+    else if (verdict.kind === 'unsearched') { /* counted, not searched (--kql-parity reads the seed's two tables only) */ }
+    else if (verdict.table === null || verdict.table === 'unknown') entry.searched.unknownTable++;
+    else entry.searched.knownTable++;
     if (verdict.kind === 'outside') {
       if (verdict.side === 'before') entry.beforeWindow++;
       else entry.afterWindow++;
-    } else if (verdict.kind !== 'nothing' && verdict.found) sink.hit({ file: path, ...verdict.found.hit }, verdict.found.iocs);
+    } else if ((verdict.kind === 'hit' || verdict.kind === 'malformed') && verdict.found) sink.hit({ file: path, ...verdict.found.hit }, verdict.found.iocs);
   };
 
   try {
@@ -136,7 +139,7 @@ export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, has
   entry.table = tables.size === 1 ? [...tables][0] : tables.size > 1 ? 'mixed' : (rule.table ?? headerTable ?? 'unknown');
   // a file that held nothing but damage (a zeroed file) has its error: no table to guess at
   if (entry.table === 'unknown' && entry.format !== null && (entry.records > 0 || entry.errors.length === 0)) {
-    sink.warning(path, entry.bytes === 0 ? 'empty file: nothing to search' : 'neither CommonSecurityLog nor DeviceNetworkEvents (use --table to force one); its records were counted, not searched');
+    sink.warning(path, entry.bytes === 0 ? 'empty file: nothing to search' : 'no catalogued table (use --table to force one): its records were searched by the unknown-table rule, every column read as one address');
   }
   sink.file(entry);
 }

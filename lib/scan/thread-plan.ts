@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { HASH_ON_OWN_THREAD_BYTES } from '../inputs/open-input.js';
+import { fsPath } from '../record/file-path.js';
 
 // How a run spends its `--jobs` threads. `--jobs N` bounds the threads at
 // work at once, hashing threads included: `--jobs 1` leaves a shared triage
@@ -18,7 +19,7 @@ export async function planFiles(jobs: number, paths: readonly string[]): Promise
   // one thread, or one file: nothing to share out, no sizes to look up
   if (jobs < 2 || paths.length <= 1) return paths.map((path) => ({ path, threads: 1 }));
   // a size that cannot be read now is found out (and reported) by the scan itself
-  const sizes = await Promise.all(paths.map((path) => stat(path).then((info) => info.size, () => 0)));
+  const sizes = await Promise.all(paths.map((path) => stat(fsPath(path)).then((info) => info.size, () => 0)));
   return paths.map((path, i) => ({ path, threads: sizes[i] >= HASH_ON_OWN_THREAD_BYTES ? 2 : 1 }));
 }
 

@@ -12,7 +12,7 @@ import type { Ioc } from '../matcher/ioc-set.js';
 export interface ScanSink {
   hit(hit: Hit, iocs: readonly Ioc[]): void;
   file(entry: FileEntry): void;
-  /** Something a responder should know that is not an error (a file of neither table). */
+  /** Something a responder should know that is not an error (a file of no catalogued table). */
   warning(path: string, message: string): void;
   /** The inputs about to be scanned, in order (for progress: sizes, counts). */
   inputs?(paths: readonly string[]): void;

@@ -1,66 +1,23 @@
 import type { TableName } from '../report/report.js';
+import { tableCatalogue, type AddressColumn, type CatalogueTable, type TableCatalogue as Catalogue } from './catalogue.js';
 
-// The tables the tool knows, as data: which fields of each are watched for
-// IOCs (docs/hits.md), what the seed's KQL projects, where a record's time
-// is read. Column names here are canonical: lower case, no ` [zone]` suffix.
+// The tables a scan knows, as the record verdict and the matchers see them:
+// the catalogue's entries (lib/data/tables.json), each with its address
+// columns, its typed host, URL and hash columns, its projection, its time and
+// context columns. Another table is another entry of data, not another
+// branch in the scan.
 
-export interface WatchedField {
-  /** The column as the report names it (`DestinationIP`). */
-  name: string;
-  column: string;
-  /** The column holding the port seen beside this address, if the table has one. */
-  portColumn: string | null;
-  /** `url`: only the host of the value is read (RemoteUrl). */
-  kind: 'address' | 'url';
-  /** One of the KQL's own fields (kept under --kql-parity). */
-  parity: boolean;
-}
+/** A table as the verdict hands it to each matcher: the whole catalogue entry. */
+export type TableSpec = CatalogueTable;
+/** An address column of a table, with the way its values hold addresses. */
+export type WatchedField = AddressColumn;
 
-export interface TableSpec {
-  name: TableName;
-  watched: readonly WatchedField[];
-  /** The KQL `project` columns, in order, as named in the report's `fields`. */
-  projection: readonly string[];
-  /** Where the record's time is read, first present and non-empty wins. */
-  timeColumns: readonly string[];
-}
-
-function watched(name: string, portName: string | null, kind: 'address' | 'url', parity: boolean): WatchedField {
-  return { name, column: name.toLowerCase(), portColumn: portName?.toLowerCase() ?? null, kind, parity };
-}
-
-export const COMMON_SECURITY_LOG: TableSpec = {
-  name: 'CommonSecurityLog',
-  watched: [
-    watched('SourceIP', 'SourcePort', 'address', true),
-    watched('DestinationIP', 'DestinationPort', 'address', true),
-    watched('SourceTranslatedAddress', 'SourceTranslatedPort', 'address', false),
-    watched('DestinationTranslatedAddress', 'DestinationTranslatedPort', 'address', false),
-  ],
-  projection: ['TimeGenerated', 'SourceIP', 'DestinationIP', 'DestinationPort', 'DeviceAction', 'Activity'],
-  timeColumns: ['timegenerated'],
-};
-
-export const DEVICE_NETWORK_EVENTS: TableSpec = {
-  name: 'DeviceNetworkEvents',
-  watched: [
-    watched('RemoteIP', 'RemotePort', 'address', true),
-    watched('LocalIP', 'LocalPort', 'address', false),
-    watched('RemoteUrl', null, 'url', false),
-  ],
-  projection: ['Timestamp', 'DeviceName', 'RemoteIP', 'RemotePort', 'InitiatingProcessFileName', 'ActionType'],
-  timeColumns: ['timestamp', 'timegenerated'],
-};
-
-export const TABLES: Record<TableName, TableSpec> = {
-  CommonSecurityLog: COMMON_SECURITY_LOG,
-  DeviceNetworkEvents: DEVICE_NETWORK_EVENTS,
-};
+/** The two tables of the seed's hunt: the only ones --kql-parity counts. */
+export const PARITY_TABLES: readonly TableName[] = ['CommonSecurityLog', 'DeviceNetworkEvents'];
 
 /**
  * The tables a scan knows, as the record verdict asks about them: a table is
- * named by the record or the user, or recognised by its columns. Another
- * table is another entry of data here, not another branch in the scan.
+ * named by the record or the user, or recognised by its columns.
  */
 export interface TableCatalogue {
   spec(name: TableName): TableSpec;
@@ -68,28 +25,29 @@ export interface TableCatalogue {
   fromColumns(has: (column: string) => boolean): TableName | null;
 }
 
-/** `--table`, a `Type` value or a streaming `category` naming a table, case-insensitively. */
+/** The verdict's view of a catalogue. */
+export function catalogueRule(catalogue: Catalogue): TableCatalogue {
+  const byExactName = new Map(catalogue.tables.map((table) => [table.name, table]));
+  return {
+    spec(name) {
+      const table = byExactName.get(name) ?? catalogue.byName(name);
+      if (table === null) throw new Error(`no catalogued table ${name}`);
+      return table;
+    },
+    byName: (text) => catalogue.byName(text)?.name ?? null,
+    fromColumns: (has) => catalogue.fromColumns(has)?.name ?? null,
+  };
+}
+
+let builtin: TableCatalogue | null = null;
+
+/** The shipped catalogue, as the verdict asks about it. */
+export function builtinTables(): TableCatalogue {
+  builtin ??= catalogueRule(tableCatalogue());
+  return builtin;
+}
+
+/** `--table`, a `Type` value or a streaming `category` naming a catalogued table, any case; null for any other text. */
 export function tableByName(text: string): TableName | null {
-  const name = text.trim().replace(/^AdvancedHunting-/i, '').toLowerCase();
-  if (name === 'commonsecuritylog') return 'CommonSecurityLog';
-  if (name === 'devicenetworkevents') return 'DeviceNetworkEvents';
-  return null;
+  return builtinTables().byName(text);
 }
-
-/**
- * Table from the columns present (docs/inputs.md). CommonSecurityLog has a RemoteIP column
- * of its own, so RemoteIP alone proves nothing; each table needs one of its
- * address columns and one column only it carries.
- */
-export function tableFromColumns(has: (column: string) => boolean): TableName | null {
-  const any = (columns: string[]) => columns.some(has);
-  if (any(['sourceip', 'destinationip']) && any(['devicevendor', 'deviceproduct', 'deviceaction', 'activity'])) {
-    return 'CommonSecurityLog';
-  }
-  if (has('remoteip') && any(['actiontype', 'deviceid', 'initiatingprocessfilename'])) {
-    return 'DeviceNetworkEvents';
-  }
-  return null;
-}
-
-export const TABLE_CATALOGUE: TableCatalogue = { spec: (name) => TABLES[name], byName: tableByName, fromColumns: tableFromColumns };

@@ -5,8 +5,11 @@
 // reorder what is shown (bidi controls) or hide characters (zero-width and
 // other invisible format characters, line and paragraph separators).
 //
-// Each such character is shown as an escape: `\n`, `\r`, `\t`, `\xHH` up to
-// U+00FF, `\uHHHH`, `\u{HHHHH}` above U+FFFF. A backslash is shown doubled,
+// Each such character is shown as an escape: `\n`, `\r`, `\t`, `\xHH` below
+// U+0080, `\uHHHH`, `\u{HHHHH}` above U+FFFF. `\xHH` is always a byte: an
+// ASCII control, or (from `\x80`) a byte of a file name that is not UTF-8,
+// held as U+DC80..U+DCFF (record/file-path.ts); so a C1 control is
+// `\u0085`, never taken for the byte 0x85. A backslash is shown doubled,
 // so a literal `\x1b` in the data can never pass for an escaped ESC: the
 // shown text reads back to the original, character for character.
 
@@ -24,7 +27,8 @@ function escapeOne(ch: string): string {
   if (ch === '\r') return '\\r';
   if (ch === '\t') return '\\t';
   const code = ch.codePointAt(0)!;
-  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code >= 0xdc80 && code <= 0xdcff) return `\\x${(code - 0xdc00).toString(16)}`;
+  if (code < 0x80) return `\\x${code.toString(16).padStart(2, '0')}`;
   if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, '0')}`;
   return `\\u{${code.toString(16)}}`;
 }

@@ -1,8 +1,8 @@
 import type { Hit, TableName } from '../report/report.js';
-import { hitContext } from '../report/hit-context.js';
+import { contextFrom } from '../tables/catalogue.js';
 import type { RecordFields, SourceRecord } from '../record/source-record.js';
 import { splitHeaderSuffix } from '../record/columns.js';
-import type { TableCatalogue, TableSpec } from '../tables/table-specs.js';
+import { PARITY_TABLES, type TableCatalogue, type TableSpec } from '../tables/table-specs.js';
 import type { Ioc } from '../matcher/ioc-set.js';
 import type { IocMatcher, MatchedIoc } from '../matcher/match-record.js';
 import type { RawIocSearch } from '../matcher/raw-text.js';
@@ -38,11 +38,14 @@ export interface RecordHit {
 }
 
 export type RecordVerdict =
-  /** Parsed, and no hit: no IOC in its watched fields, a suppressed hit outside the window, or of no table known (`table` null). */
+  /** Parsed, and no hit: no IOC in its watched fields (or, of no table known, `table` null, in any column), or a suppressed hit outside the window. */
   | { kind: 'nothing'; table: TableName | null }
-  | { kind: 'hit'; table: TableName; found: RecordHit }
+  /** Parsed and counted, not searched: --kql-parity reads only the seed's two tables. */
+  | { kind: 'unsearched'; table: TableName | null }
+  /** `problem`: part of the record was not searched (nesting or width past the caps), said as an error for its line. */
+  | { kind: 'hit'; table: TableName | 'unknown'; found: RecordHit; problem?: string }
   /** An active hit outside --since/--until: left out of the report, counted by the scan (a suppressed one is `nothing`). */
-  | { kind: 'outside'; table: TableName; side: 'before' | 'after' }
+  | { kind: 'outside'; table: TableName | 'unknown'; side: 'before' | 'after' }
   /**
    * An error for the record's line; `found` when its raw text holds an IOC IP.
    * `table` is the one a parsed record in doubt was read as (null when the
@@ -55,6 +58,12 @@ const nothingAs = new Map<TableName | null, RecordVerdict>();
 function nothing(table: TableName | null): RecordVerdict {
   let verdict = nothingAs.get(table);
   if (verdict === undefined) nothingAs.set(table, (verdict = Object.freeze({ kind: 'nothing', table } as const)));
+  return verdict;
+}
+const unsearchedAs = new Map<TableName | null, RecordVerdict>();
+function unsearched(table: TableName | null): RecordVerdict {
+  let verdict = unsearchedAs.get(table);
+  if (verdict === undefined) unsearchedAs.set(table, (verdict = Object.freeze({ kind: 'unsearched', table } as const)));
   return verdict;
 }
 
@@ -71,7 +80,7 @@ export function tableOfHeader(rule: RecordRule, names: readonly string[]): Table
   return rule.tables.fromColumns((c) => columns.has(c));
 }
 
-function recordTime(fields: RecordFields, spec: TableSpec): { time: string | null; timeText?: string } {
+function recordTime(fields: RecordFields, spec: Pick<TableSpec, 'timeColumns'>): { time: string | null; timeText?: string } {
   for (const column of spec.timeColumns) {
     const text = fields.get(column);
     if (text === null) continue;
@@ -87,6 +96,9 @@ function projection(fields: RecordFields, spec: TableSpec): Record<string, strin
   for (const name of spec.projection) out[name] = fields.get(name.toLowerCase());
   return out;
 }
+
+// Where a record of no catalogued table is most likely to say when it happened.
+const UNKNOWN_TIME: Pick<TableSpec, 'timeColumns'> = { timeColumns: ['timegenerated', 'timestamp', 'time', 'eventtime', 'createddatetime'] };
 
 function matchesOf(rule: RecordRule, fields: RecordFields, spec: TableSpec): MatchedIoc[] {
   if (rule.matchers.length === 1) return rule.matchers[0].match(fields, spec);
@@ -113,7 +125,8 @@ export function judgeRecord(rule: RecordRule, record: SourceRecord, headerTable:
   const fields = record.fields;
   if (fields === null) return malformed(rule, record, record.problem ?? 'unreadable record', record.rawIps, null, headerTable);
   const table = tableOfRecord(rule, record, fields, headerTable);
-  if (table === null) return nothing(null);
+  if (table === null) return rule.kqlParity ? unsearched(null) : unknownTable(rule, record, fields, headerTable);
+  if (rule.kqlParity && !countsForParity(rule, record, fields, table)) return unsearched(table);
   const spec = rule.tables.spec(table);
   const matches = matchesOf(rule, fields, spec);
   if (matches.length === 0) {
@@ -130,7 +143,49 @@ export function judgeRecord(rule: RecordRule, record: SourceRecord, headerTable:
     line: record.line, record: record.index, table, ...when,
     matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
     suppressedBy, malformed: false, fields: projection(fields, spec),
-    context: hitContext(fields, table),
+    context: contextFrom(fields, spec),
   };
   return { kind: 'hit', table, found: { hit, iocs: [...new Set(matches.map((m) => m.ioc))] } };
+}
+
+/**
+ * --kql-parity counts only what the seed's two queries see: records of
+ * CommonSecurityLog or DeviceNetworkEvents. A Defender union export has one
+ * header for every Device table; a row whose own values fit another table
+ * (a DeviceLogonEvents row: LogonType set) is that table's, not the header's.
+ */
+function countsForParity(rule: RecordRule, record: SourceRecord, fields: RecordFields, table: TableName): boolean {
+  if (!PARITY_TABLES.includes(table)) return false;
+  if (rule.table !== null || record.declaredTable !== null) return true;
+  const own = rule.tables.fromColumns((c) => fields.get(c) !== null);
+  return own === null || own === table;
+}
+
+/**
+ * The unknown-table rule: a record of no catalogued table is still searched,
+ * every column (nested JSON flattened) read as one address value. Exact
+ * values only: an IOC inside free text is no hit here. No table, so no
+ * exclusion applies and no context is known; `fields` holds the columns that hit.
+ */
+function unknownTable(rule: RecordRule, record: SourceRecord, fields: RecordFields, headerTable: TableName | null): RecordVerdict {
+  const listing = fields.columns();
+  const matches: MatchedIoc[] = [];
+  for (const matcher of rule.matchers) if (matcher.matchEveryColumn) matches.push(...matcher.matchEveryColumn(listing.columns));
+  const problem = listing.cut === null ? undefined : `${listing.cut}: the rest of this record was not searched`;
+  if (matches.length === 0) {
+    if (record.suspect) return malformed(rule, record, record.suspect.problem, record.suspect.rawIps, null, headerTable);
+    return problem === undefined ? nothing(null) : { kind: 'malformed', table: null, problem, found: null };
+  }
+  const when = recordTime(fields, UNKNOWN_TIME);
+  // no exclusion applies here: every hit outside the window is an active one left out
+  const side = windowSide(rule.window, when.time);
+  if (side !== 'inside') return { kind: 'outside', table: 'unknown', side };
+  const shown: Record<string, string | null> = {};
+  for (const { field } of matches) shown[field!] = listing.columns.find((c) => c.name === field)?.value ?? null;
+  const hit: Omit<Hit, 'file'> = {
+    line: record.line, record: record.index, table: 'unknown', ...when,
+    matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
+    suppressedBy: null, malformed: false, fields: shown,
+  };
+  return { kind: 'hit', table: 'unknown', found: { hit, iocs: [...new Set(matches.map((m) => m.ioc))] }, ...(problem === undefined ? {} : { problem }) };
 }

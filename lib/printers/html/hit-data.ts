@@ -1,5 +1,6 @@
 import type { Hit, HitContext, IocEntry, Report } from '../../report/report.js';
-import { contextOf, describeActors } from '../../report/hit-context.js';
+import { describeActors } from '../../report/hit-context.js';
+import { contextOf } from '../../tables/table-context.js';
 import { shown } from './escape.js';
 import { iocIndexOf, iocLabel } from '../../report/hit-iocs.js';
 
