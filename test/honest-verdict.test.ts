@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CSL_HEADER, runCli, tempDir, writeFiles } from './helpers.js';
+import { CSL_HEADER, FIXTURES, runCli, tempDir, writeFiles } from './helpers.js';
 import type { Report } from '../lib/report/report.js';
 
 // Never a false clean: what a run did not search is named, counted and said
@@ -120,7 +120,19 @@ describe('never a false clean', () => {
       expect(report.summary.notSearched).to.deep.equal({ files: 0, skipped: 0, unreadable: 0, records: 0 });
     });
 
-    it('an unreadable file is a file not searched: no plain "no hit", no green banner', () => {
+    it('--kql-parity: records of tables other than the seed\'s two are counted as not searched, never as clean', () => {
+      const dir = writeFiles({ 'a.csv': cleanCsv });
+      const syslog = join(dir, 'syslog.csv');
+      writeFileSync(syslog, readFileSync(join(FIXTURES, 'other', 'syslog-export.csv')));
+      const { report } = json(['--kql-parity', dir]);
+      // the record holding IOC text was parsed and not searched (the others' raw text holds none)
+      expect(report.summary.notSearched.records).to.equal(1);
+      expect(report.files.find((f) => f.path === syslog)!.records).to.be.above(1);
+      expect(report.summary.notSearched.files).to.equal(1);
+      expect(runCli(['--no-color', '--kql-parity', dir]).stdout).to.include('no hit in what was searched');
+    });
+
+        it('an unreadable file is a file not searched: no plain "no hit", no green banner', () => {
       const dir = writeFiles({ 'a.csv': cleanCsv, 'b.csv': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0]) });
       const run = runCli(['--no-color', dir]);
       expect(run.status).to.equal(3);

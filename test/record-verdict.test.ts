@@ -69,15 +69,15 @@ describe('record verdict', () => {
       }
       expect(judgeRecord(rule(), record({ Message: 'x', Peer: ` "[::ffff:${IOC}]:8443" ` }, { declaredTable: 'SecurityEvent' }), null).kind).to.equal('hit');
       // --kql-parity: only the seed's two tables count
-      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC), { declaredTable: 'SecurityEvent' }), null)).to.deep.equal({ kind: 'nothing', table: null });
+      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC), { declaredTable: 'SecurityEvent' }), null)).to.deep.equal({ kind: 'unsearched', table: null });
     });
 
     it('under --kql-parity counts only records whose own table is one of the seed\'s two, as a union export\'s DeviceLogonEvents row is not', () => {
       const logon = dne(IOC, { LogonType: 'Network', ActionType: 'LogonSuccess', InitiatingProcessFileName: '' });
       expect(judgeRecord(rule(), record(logon), 'DeviceNetworkEvents').kind).to.equal('hit');
-      expect(judgeRecord(rule({ kqlParity: true }), record(logon), 'DeviceNetworkEvents').kind).to.equal('nothing');
+      expect(judgeRecord(rule({ kqlParity: true }), record(logon), 'DeviceNetworkEvents').kind).to.equal('unsearched');
       expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC, { LogonType: '' })), 'DeviceNetworkEvents').kind).to.equal('hit');
-      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC), { declaredTable: 'DeviceLogonEvents' }), null).kind).to.equal('nothing');
+      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC), { declaredTable: 'DeviceLogonEvents' }), null).kind).to.equal('unsearched');
       expect(judgeRecord(rule(), record(dne(IOC), { declaredTable: 'DeviceLogonEvents' }), null).table).to.equal('DeviceLogonEvents');
     });
 
