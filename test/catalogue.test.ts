@@ -136,6 +136,14 @@ describe('the table catalogue', () => {
     }
   });
 
+  it('gives every table its host, URL and hash columns both as the report names them and as records are read', () => {
+    for (const table of catalogue.tables) {
+      expect([table.hostColumns, table.urlColumns, table.hashColumns].map((list) => list.map((c) => c.column))).to.deep.equal([table.hosts, table.urls, table.hashes]);
+    }
+    const csl = catalogue.byName('CommonSecurityLog') as CatalogueTable;
+    expect(csl.hostColumns.map((c) => c.name)).to.include('DestinationHostName');
+  });
+
   it('gives the two tables of the hunt the hit context they have today', () => {
     const record = (values: Record<string, string>) => {
       const layout = new CsvLayout(Object.keys(values));

@@ -7,8 +7,8 @@ import type { Report } from '../lib/report/report.js';
 
 // IOC feeds (--iocs): STIX 2.1 bundles, MISP event JSON and CSV, ThreatFox
 // exports of every ioc_type and defanged plain lists all give typed
-// indicators in canonical form; the address matcher still takes the IPv4
-// ones only.
+// indicators in canonical form, and every one is in the set the matchers
+// look for.
 
 const FEEDS = join(ROOT, 'test', 'data', 'feeds');
 const feed = (name: string) => join(FEEDS, name);
@@ -108,18 +108,10 @@ describe('IOC feeds', () => {
       expect(loaded.notices[0]).to.contain('5 not used (1 pattern not supported, 2 pattern part not supported, 1 pattern type not stix, 1 revoked)');
     });
 
-    it('hands only the IPv4 ones to the address matcher, the rest counted as not applicable', () => {
-      expect(matcher(loaded)).to.deep.equal(['179.43.139.84:443', '179.43.139.86:443', '203.0.113.50:*']);
-      expect(record.notApplicable).to.deep.equal({
-        'ipv4-addr:value': 1, // the IPv4 range
-        'ipv6-addr:value': 2,
-        'network-traffic (IPv6)': 1,
-        'domain-name:value': 1,
-        'url:value': 2,
-        "file:hashes.'SHA-256'": 1,
-        'file:hashes.MD5': 1,
-        "file:hashes.'SHA-1'": 1,
-      });
+    it('hands every indicator to the matchers: none is counted as not applicable', () => {
+      expect(matcher(loaded)).to.deep.equal(kinds(loaded).map((k) => { const [, value, port] = k.split(' '); return `${value}:${port?.slice(1) ?? '*'}`; }));
+      expect(matcher(loaded)).to.include.members(['179.43.139.84:443', '2001:db8:bad::/48:*', 'c2.evil.example:*', '0123456789abcdef0123456789abcdef:*']);
+      expect(record.notApplicable).to.deep.equal({});
     });
   });
 
@@ -253,7 +245,7 @@ describe('IOC feeds', () => {
         const loaded = load([feed(name)]);
         expect(kinds(loaded), name).to.deep.equal(EVERY_TYPE);
         expect(loaded.indicators[2], name).to.deep.include({ sourceId: '1530044', lastSeen: '2026-05-28T01:02:03Z', firstSeen: '2026-05-27T21:33:02Z', labels: ['PerlBot', 'perl'], confidence: 100 });
-        expect(matcher(loaded), name).to.deep.equal(['179.43.139.84:443', '179.43.139.86:443']);
+        expect(matcher(loaded), name).to.deep.equal(EVERY_TYPE.map((k) => { const [, value, port] = k.split(' '); return `${value}:${port?.slice(1) ?? '*'}`; }));
       }
     });
   });
@@ -279,8 +271,9 @@ describe('IOC feeds', () => {
         'md5 0123456789abcdef0123456789abcdef',
       ]);
       // an IPv4-mapped IPv6 address is its IPv4 address, for the matcher too
-      expect(matcher(loaded)).to.deep.equal(['179.43.139.84:443', '179.43.139.86:*', '198.51.100.9:*']);
-      expect(loaded.set.provenance.files![0].notApplicable).to.deep.equal({ ipv6: 2, cidr: 2, domain: 2, url: 2, sha256_hash: 1, sha1_hash: 1, md5_hash: 1 });
+      expect(matcher(loaded).slice(0, 5)).to.deep.equal(['179.43.139.84:443', '179.43.139.86:*', '2001:db8::c2:*', '2001:db8::c3:8443', '198.51.100.9:*']);
+      expect(loaded.set.iocs.map((i) => i.kind)).to.deep.equal(loaded.indicators.map((i) => i.kind));
+      expect(loaded.set.provenance.files![0].notApplicable).to.deep.equal({});
       expect(loaded.warnings).to.deep.equal([`${path}:16: "not an indicator" is not an IP, ip:port, URL, domain or hash`]);
     });
   });
@@ -303,20 +296,17 @@ describe('IOC feeds', () => {
   });
 
   describe('on the command line', () => {
-    it('an IPv6-only IOC file beside others is counted, no longer a fatal error', () => {
+    it('an IPv6 IOC file is used: its addresses are hits in any spelling, the port paired', () => {
       const dir = writeFiles({ 'v6.txt': '2001:db8::c2\n[2001:DB8::C3]:443\n', 'v4.txt': '198.51.100.7\n' });
-      const run = runCli(['--iocs', join(dir, 'v4.txt'), '--iocs', join(dir, 'v6.txt'), '--format', 'json', logWith('198.51.100.7')]);
+      const run = runCli(['--iocs', join(dir, 'v4.txt'), '--iocs', join(dir, 'v6.txt'), '--format', 'json', logWith('198.51.100.7', '2001:0DB8:0:0:0:0:0:C3', '[2001:db8::c2%eth0]')]);
       expect(run.status, run.stderr).to.equal(1);
-      expect(run.stderr).to.contain('v6.txt (plain-list): 2 entries: 0 used; 2 not applicable to these tables (2 ipv6)');
+      expect(run.stderr).to.contain('v6.txt (plain-list): 2 entries: 2 used');
       const report = JSON.parse(run.stdout) as Report;
-      expect(report.run!.iocSet.files![1].notApplicable).to.deep.equal({ ipv6: 2 });
-    });
-
-    it('a run with nothing the matcher can look for stops with exit 2 rather than report a false clean', () => {
-      const dir = writeFiles({ 'v6.txt': '2001:db8::c2\n' });
-      const run = runCli(['--iocs', join(dir, 'v6.txt'), logWith('198.51.100.7')]);
-      expect(run.status).to.equal(2);
-      expect(run.stderr).to.match(/no IOC these tables can be searched for yet .*1 ipv6/);
+      expect(report.hits.map((h) => h.matches[0])).to.deep.equal([
+        { field: 'DestinationIP', ip: '2001:db8::c2', port: 443, portMatch: null, kind: 'ipv6' },
+        { field: 'DestinationIP', ip: '2001:db8::c3', port: 443, portMatch: true, kind: 'ipv6' },
+        { field: 'DestinationIP', ip: '198.51.100.7', port: 443, portMatch: null },
+      ]);
     });
 
     it('--all-attributes uses MISP attributes whose to_ids is false', () => {

@@ -15,9 +15,12 @@ const THREATFOX = join(ROOT, 'test', 'data', 'threatfox');
 const CSV = join(THREATFOX, 'recent.csv');
 const JSON_EXPORT = join(THREATFOX, 'recent.json');
 
-/** The IP IOCs of both exports, newest first as ThreatFox lists them. */
+/** The IOCs of both exports, every kind, newest first as ThreatFox lists them. */
 const EXPORTED = [
   { ip: '203.0.113.199', port: 8080, threatType: 'botnet_cc', malware: 'Cobalt Strike', confidence: 100, firstSeen: '2026-05-27T22:41:09Z' },
+  { ip: 'update-check.example.net', port: null, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 50, firstSeen: '2026-05-27T18:02:55Z' },
+  { ip: 'http://198.51.100.223/bins/pb.pl', port: null, threatType: 'payload_delivery', malware: 'PerlBot', confidence: 75, firstSeen: '2026-05-26T11:30:12Z' },
+  { ip: '8f3d0e6c1b2a4f5e9d7c6b5a49382716a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0', port: null, threatType: 'payload', malware: 'PerlBot', confidence: 100, firstSeen: '2026-05-25T08:19:44Z' },
   { ip: '198.51.100.161', port: 6667, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 25, firstSeen: '2026-05-22T14:05:31Z' },
   { ip: '179.43.139.86', port: 443, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 80, firstSeen: '2026-05-21T09:14:37Z' },
   { ip: '179.43.139.84', port: 443, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 75, firstSeen: '2026-05-21T09:14:37Z' },
@@ -43,15 +46,16 @@ describe('IOC files (--iocs)', () => {
       expect(entries(JSON_EXPORT)).to.deep.equal(EXPORTED);
     });
 
-    it('counts the domain, URL and hash entries apart by type, and records the file in the run record', () => {
+    it('uses the domain, URL and hash entries too (none is "not applicable"), and records the file in the run record', () => {
       const { set, notices } = loadIocs({ kind: 'files', paths: [CSV] }, null);
       const sha256 = createHash('sha256').update(readFileSync(CSV)).digest('hex');
       expect(set.provenance).to.deep.equal({
         origin: CSV,
         sha256,
-        files: [{ path: CSV, sha256, format: 'threatfox-csv', entries: 7, used: 4, duplicates: 0, notApplicable: { domain: 1, url: 1, sha256_hash: 1 }, errors: [] }],
+        files: [{ path: CSV, sha256, format: 'threatfox-csv', entries: 7, used: 7, duplicates: 0, notApplicable: {}, errors: [] }],
       });
-      expect(notices).to.deep.equal([`${CSV} (threatfox-csv): 7 entries: 4 used; 3 not applicable to these tables (1 domain, 1 sha256_hash, 1 url)`]);
+      expect(set.iocs.map((i) => i.kind)).to.deep.equal(['ipv4', 'domain', 'url', 'sha256', 'ipv4', 'ipv4', 'ipv4']);
+      expect(notices).to.deep.equal([`${CSV} (threatfox-csv): 7 entries: 7 used`]);
     });
 
     it('finds columns by the header, whatever columns ThreatFox adds or drops', () => {
@@ -87,7 +91,7 @@ describe('IOC files (--iocs)', () => {
       expect(refang('hXXps[://]evil[.]example/x')).to.equal('https://evil.example/x');
     });
 
-    it('takes ip, ip:port and URLs on an IP; counts domains, URLs on names and hashes apart; reports a bad line by number', () => {
+    it('takes every line by its shape (a URL on an IP stays a URL IOC, no longer an ip:port); reports a bad line by number', () => {
       const dir = writeFiles({
         'list.txt': [
           '# PerlBot C2, from the incident ticket',
@@ -104,14 +108,17 @@ describe('IOC files (--iocs)', () => {
       });
       const path = join(dir, 'list.txt');
       const { set, warnings } = loadIocs({ kind: 'files', paths: [path] }, null);
-      expect(set.iocs.map((i) => [i.ip, i.port])).to.deep.equal([
-        ['179.43.139.84', 443],
-        ['179.43.139.86', null],
-        ['198.51.100.7', 80],
-        ['198.51.100.8', 8443],
+      expect(set.iocs.map((i) => [i.kind, i.ip, i.port])).to.deep.equal([
+        ['ipv4', '179.43.139.84', 443],
+        ['ipv4', '179.43.139.86', null],
+        ['url', 'http://198.51.100.7/', null],
+        ['url', 'https://198.51.100.8:8443/gate.php', null],
+        ['domain', 'evil.example.net', null],
+        ['url', 'http://evil.example.net/pb.pl', null],
+        ['md5', 'd41d8cd98f00b204e9800998ecf8427e', null],
       ]);
-      expect(set.provenance.files![0]).to.include({ format: 'plain-list', entries: 8, used: 4 });
-      expect(set.provenance.files![0].notApplicable).to.deep.equal({ domain: 1, url: 1, md5_hash: 1 });
+      expect(set.provenance.files![0]).to.include({ format: 'plain-list', entries: 8, used: 7 });
+      expect(set.provenance.files![0].notApplicable).to.deep.equal({});
       expect(warnings).to.deep.equal([`${path}:10: "179.43.139.300" is not an IP, ip:port, URL, domain or hash`]);
     });
   });
@@ -125,10 +132,16 @@ describe('IOC files (--iocs)', () => {
       expect(loaded.status, loaded.stderr).to.equal(1);
       const report = JSON.parse(loaded.stdout) as Report;
       expect(report.hits.map((h) => h.matches[0])).to.deep.equal([{ field: 'DestinationIP', ip: '203.0.113.199', port: null, portMatch: null }]);
-      expect(report.iocs).to.deep.equal(EXPORTED);
-      expect(report.summary.perIoc.map((p) => `${p.ip}:${p.port}=${p.hits}`)).to.deep.equal(['203.0.113.199:8080=1', '198.51.100.161:6667=0', '179.43.139.86:443=0', '179.43.139.84:443=0']);
-      expect(report.run!.iocSet.files![0].notApplicable).to.deep.equal({ domain: 1, url: 1, sha256_hash: 1 });
-      expect(loaded.stderr).to.contain('3 not applicable to these tables (1 domain, 1 sha256_hash, 1 url)');
+      // each IOC says its kind, where it is written and its validity
+      expect(report.iocs.map(({ ip, port, threatType, malware, confidence, firstSeen }) => ({ ip, port, threatType, malware, confidence, firstSeen }))).to.deep.equal(EXPORTED);
+      expect(report.iocs[2]).to.deep.include({ kind: 'url', sourceFile: CSV, line: 12, validFrom: null, validUntil: null, lastSeen: '2026-05-27T03:11:40Z' });
+      expect(report.summary.perIoc.map((p) => `${p.kind}:${p.ip}:${p.port}=${p.hits}`)).to.deep.equal([
+        'ipv4:203.0.113.199:8080=1', 'domain:update-check.example.net:null=0', 'url:http://198.51.100.223/bins/pb.pl:null=0',
+        'sha256:8f3d0e6c1b2a4f5e9d7c6b5a49382716a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0:null=0',
+        'ipv4:198.51.100.161:6667=0', 'ipv4:179.43.139.86:443=0', 'ipv4:179.43.139.84:443=0',
+      ]);
+      expect(report.run!.iocSet.files![0].notApplicable).to.deep.equal({});
+      expect(loaded.stderr).to.contain('7 entries: 7 used');
     });
 
     it('is repeatable: the files\' IOCs are joined, an ip:port given twice looked for once', () => {
@@ -136,8 +149,8 @@ describe('IOC files (--iocs)', () => {
       const run = runCli(['--iocs', JSON_EXPORT, '--iocs', join(dir, 'extra.txt'), '--format', 'json', logWith('192.0.2.50')]);
       expect(run.status, run.stderr).to.equal(1);
       const report = JSON.parse(run.stdout) as Report;
-      expect(report.iocs.map((i) => `${i.ip}:${i.port}`)).to.deep.equal(['203.0.113.199:8080', '198.51.100.161:6667', '179.43.139.86:443', '179.43.139.84:443', '192.0.2.50:4444']);
-      expect(report.run!.iocSet.files!.map((f) => [f.used, f.duplicates])).to.deep.equal([[4, 0], [1, 1]]);
+      expect(report.iocs.filter((i) => i.kind === 'ipv4').map((i) => `${i.ip}:${i.port}`)).to.deep.equal(['203.0.113.199:8080', '198.51.100.161:6667', '179.43.139.86:443', '179.43.139.84:443', '192.0.2.50:4444']);
+      expect(report.run!.iocSet.files!.map((f) => [f.used, f.duplicates])).to.deep.equal([[7, 0], [1, 1]]);
       expect(report.run!.iocSet.sha256).to.equal(null);
     });
 
@@ -147,11 +160,11 @@ describe('IOC files (--iocs)', () => {
       expect(all.summary.hits).to.equal(2);
       const run = runCli(['--iocs', CSV, '--min-confidence', '76', '--format', 'json', logs]);
       const report = JSON.parse(run.stdout) as Report;
-      expect(report.iocs.map((i) => i.confidence)).to.deep.equal([100, 80]);
+      expect(report.iocs.map((i) => i.confidence)).to.deep.equal([100, 100, 80]);
       expect(report.summary.hits).to.equal(0);
       expect(run.status).to.equal(0);
-      expect(report.run!.iocSet).to.include({ minConfidence: 76, belowConfidence: 2 });
-      expect(run.stderr).to.contain('--min-confidence 76: 2 of 4 IOCs dropped');
+      expect(report.run!.iocSet).to.include({ minConfidence: 76, belowConfidence: 4 });
+      expect(run.stderr).to.contain('--min-confidence 76: 4 of 7 IOCs dropped');
     });
 
     it('--min-confidence applies to the built-in set too, and keeps IOCs whose confidence is unknown', () => {
@@ -165,14 +178,14 @@ describe('IOC files (--iocs)', () => {
 
     it('stops with exit 2 before scanning, naming the file (and the line), when IOCs cannot be used', () => {
       const dir = writeFiles({
-        'domains.txt': 'evil.example.net\n# nothing else\n',
+        'domains.txt': 'no-ioc-here\n# nothing else\n',
         'broken.json': '{\n  "1": [\n    {"ioc_value": "1.2.3.4:80",\n  ]\n}\n',
         'odd.json': '{"iocs": "no"}',
         'garbage.txt': 'not an ioc\n',
       });
       const logs = logWith('179.43.139.84');
       const cases: Array<[string[], RegExp]> = [
-        [['--iocs', join(dir, 'domains.txt')], /domains\.txt: no usable IOC .*1 domain/],
+        [['--iocs', join(dir, 'domains.txt')], /domains\.txt: no usable IOC .*domains\.txt:1: "no-ioc-here"/],
         [['--iocs', join(dir, 'broken.json')], /broken\.json: not valid JSON at line 4/],
         [['--iocs', join(dir, 'garbage.txt')], /garbage\.txt: no usable IOC .*garbage\.txt:1: "not an ioc"/],
         [['--iocs', join(dir, 'missing.csv')], /missing\.csv: cannot read the IOC file: no such file or directory/],

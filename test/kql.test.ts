@@ -236,8 +236,16 @@ describe('--emit kql', () => {
     for (const column of ['DeviceName', 'Computer']) expect(q).to.contain(`trim(@"\\s+", tostring(column_ifexists("${column}", ""))) in~ ("build-01", "build-\\"02\\"")`);
     expect(q).to.contain('base_name(tostring(column_ifexists("SourceProcessName", ""))) in~ ("perl")');
     expect(q).to.match(/, "build-farm",\n {4}""\)\n/);
-    expect(text).to.contain('// IOCs: 3 from ');
+    expect(text).to.contain('// IOCs: 6 from ');
     expect(text).to.contain('--min-confidence 50');
+    // the IOCs the queries do not look for are named, not dropped in silence
+    expect(text).to.contain([
+      '// NOT COVERED: 3 IOCs of the set are not IPv4 addresses; these queries do not look for them (the scan does):',
+      '//   domain update-check.example.net',
+      '//   url http://198.51.100.223/bins/pb.pl',
+      '//   sha256 8f3d0e6c1b2a4f5e9d7c6b5a49382716a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0',
+    ].join('\n'));
+    expect(emit()).not.to.contain('NOT COVERED');
   });
 
   it('is well-formed, type-correct KQL to Kusto.Language, for every variant of options', async function () {

@@ -37,7 +37,7 @@ const csl = (destinationIp: string) => ({
 
 function rule(choices: { table?: TableName | null; since?: number | null; until?: number | null; kqlParity?: boolean; exclusions?: ExclusionSet } = {}): RecordRule {
   return scanPlan({
-    paths: [], iocs: builtinIocSet(), exclusions: choices.exclusions ?? ExclusionSet.none(), kqlParity: choices.kqlParity ?? false,
+    paths: [], iocs: builtinIocSet(), exclusions: choices.exclusions ?? ExclusionSet.none(), kqlParity: choices.kqlParity ?? false, iocValidity: false,
     table: choices.table ?? null, window: { since: choices.since ?? null, until: choices.until ?? null }, fullParse: false, threads: 1,
   }).rule;
 }

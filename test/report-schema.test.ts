@@ -75,6 +75,15 @@ describe('docs/report.schema.json', () => {
       expect(misp).to.have.property('usedByOption');
       expect(problems(report, withFeeds)).to.equal('');
     });
+
+    it('test/data/kinds --iocs (every IOC kind): kinds, ranges, subdomains and URL hosts on the matches', () => {
+      const kinds = join(ROOT, 'test', 'data', 'kinds');
+      const withKinds = jsonReport('--iocs', join(kinds, 'iocs.txt'), kinds);
+      const hows = new Set(withKinds.hits.flatMap((h) => h.matches.map((m) => m.how)));
+      expect([...hows].sort()).to.deep.equal(['in-range', 'subdomain', 'url-host', undefined]);
+      expect(withKinds.iocs.every((ioc) => ioc.kind !== undefined && ioc.sourceFile !== undefined)).to.equal(true);
+      expect(problems(report, withKinds)).to.equal('');
+    });
   });
 
   it('a report of broken input matches it: errors, a malformed hit, an unresolved time, unreadable and binary files', () => {
@@ -169,6 +178,13 @@ describe('docs/report.schema.json', () => {
     });
     it('a CommonSecurityLog hit whose fields are not its projection', () => {
       expect(problems(report, broken((r) => (r.hits[0].fields = { RemoteIP: '179.43.139.84' })))).to.match(/hits\/0\/fields/);
+    });
+    it('an IOC that names its kind but not where it was read, or a kind the tool has not', () => {
+      const withKind = (extra: Record<string, unknown>) => (r: any) => Object.assign(r.iocs[0], extra);
+      expect(problems(report, broken(withKind({ kind: 'domain', sourceFile: 'f.txt', line: 3, validFrom: null, validUntil: null, lastSeen: null })))).to.equal('');
+      expect(problems(report, broken(withKind({ kind: 'domain' })))).to.match(/iocs\/0 must have properties sourceFile/);
+      expect(problems(report, broken(withKind({ kind: 'email', sourceFile: 'f.txt', line: 3, validFrom: null, validUntil: null, lastSeen: null })))).to.match(/iocs\/0\/kind/);
+      expect(problems(report, broken((r) => (r.hits[0].matches[0].how = 'substring')))).to.match(/matches\/0\/how/);
     });
     it('a scan report with a merged report\'s `report` key on a hit', () => {
       expect(problems(report, broken((r) => (r.hits[0].report = 'host.json')))).to.not.equal('');

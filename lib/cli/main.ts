@@ -6,6 +6,7 @@ import { FileCount, onInterrupt } from './interrupt.js';
 import { normalizeOptions, OUTPUT_FORMATS, type ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
 import { IocFileFatal, loadIocs } from '../iocs/load-iocs.js';
+import { OUTSIDE_VALIDITY } from '../verdict/record-verdict.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { exclusionsFor, ExclusionFileError } from '../exclusions/exclusion-file.js';
 import { ReportBuilder } from '../sink/report-builder.js';
@@ -34,12 +35,13 @@ export function toolVersion(): string {
 function scanParser(argv: string[], program: string, version: string) {
   const parser = yargs(argv)
     .scriptName(program)
-    .usage(`$0 [options] [--] <path|dir|glob|->...\n$0 merge [options] <report.json>...\n\nFlag every exported log record that touches a C2 IP of the IOCs in force: the address columns of each catalogued table\n(CommonSecurityLog, DeviceNetworkEvents, the Device tables, Syslog, SigninLogs, DnsEvents, …: lib/data/tables.md), and every\ncolumn of a record of no catalogued table (the unknown-table rule: exact values only, nested JSON flattened);\nmerge JSON reports of one sweep made on many machines ($0 merge --help).`)
+    .usage(`$0 [options] [--] <path|dir|glob|->...\n$0 merge [options] <report.json>...\n\nFlag every exported log record that touches an IOC in force (address, range, domain, URL or hash): the address, host, URL and hash columns of each catalogued table\n(CommonSecurityLog, DeviceNetworkEvents, the Device tables, Syslog, SigninLogs, DnsEvents, …: lib/data/tables.md), and every\ncolumn of a record of no catalogued table (the unknown-table rule: exact values only, nested JSON flattened);\nmerge JSON reports of one sweep made on many machines ($0 merge --help).`)
     .option('format', { alias: 'f', choices: OUTPUT_FORMATS, coerce: lowerCase, defaultDescription: 'text', describe: 'report format (any case)' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of standard output (-: standard output); an existing FILE is refused without --force' })
     .option('force', { type: 'boolean', default: false, describe: 'let --output replace an existing file (atomically: the old one stays whole until the new one is complete)' })
     .option('csv-raw', { type: 'boolean', default: false, describe: "--format csv: write cells as found, without the ' put before =, +, -, @, TAB or CR that keeps a spreadsheet from running them" })
     .option('kql-parity', { type: 'boolean', default: false, describe: "watch only the KQL's own fields, exact string equality, in records of CommonSecurityLog or DeviceNetworkEvents only" })
+    .option('ioc-validity', { type: 'boolean', default: false, describe: 'suppress (ioc-outside-validity, listed, never hidden) a hit whose IOCs were all outside their validity at the record\'s time: STIX valid_from/valid_until, else ThreatFox last_seen_utc' })
     .option('full-parse', { type: 'boolean', default: false, describe: 'parse every record, not only those holding IOC text (slower; also lists malformed records without IOC text)' })
     .option('all-files', { type: 'boolean', default: false, describe: 'a folder walk reads every file it meets, whatever its extension, its format told by its content (default: only exports; the others are listed as skipped)' })
     .option('jobs', { alias: 'j', type: 'string', describe: 'threads at work at once, hashing included: files scanned side by side, or one file beside its hash (default: all cores; 1: one core)' })
@@ -47,7 +49,7 @@ function scanParser(argv: string[], program: string, version: string) {
     .option('since', { type: 'string', describe: 'keep hits at or after this ISO 8601 time' })
     .option('until', { type: 'string', describe: 'keep hits before this ISO 8601 time' })
     .option('exclusions', { type: 'string', describe: 'exclusion rules from FILE, replacing the defaults (--no-exclusions: none)' })
-    .option('iocs', { type: 'string', describe: 'IOCs from FILE (ThreatFox CSV or JSON export, or one IOC a line), replacing the built-in set; repeatable' })
+    .option('iocs', { type: 'string', describe: 'IOCs from FILE (STIX 2.1 bundle, MISP JSON or CSV, ThreatFox CSV or JSON export, or one IOC a line), replacing the built-in set; repeatable' })
     .option('min-confidence', { type: 'string', describe: 'drop IOCs whose confidence is below N percent' })
     .option('all-attributes', { type: 'boolean', default: false, describe: 'MISP feeds: use attributes whose to_ids is false too (counted either way)' })
     .option('emit', { choices: ['kql'], coerce: lowerCase, describe: 'print one hunting query per catalogued table (IOCs, watched fields, exclusions in force; --kql-parity: the seed\'s two) for Sentinel instead of scanning; no paths' })
@@ -108,7 +110,7 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
     late = checkOptionWords(argv, process.cwd()).late;
     const args = scanParser(argv, program, version).parseSync();
     if (args.help || args.version) return EXIT.clean;
-    options = normalizeOptions({ ...args, paths: args._, csvRaw: args['csv-raw'], kqlParity: args['kql-parity'], fullParse: args['full-parse'], allFiles: args['all-files'], minConfidence: args['min-confidence'], allAttributes: args['all-attributes'] });
+    options = normalizeOptions({ ...args, paths: args._, csvRaw: args['csv-raw'], kqlParity: args['kql-parity'], iocValidity: args['ioc-validity'], fullParse: args['full-parse'], allFiles: args['all-files'], minConfidence: args['min-confidence'], allAttributes: args['all-attributes'] });
     checkStandardInput(options.paths);
   } catch (error) {
     say(error instanceof Error ? error.message : String(error));
@@ -160,8 +162,10 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
     progress?.finish();
     say(`interrupted after ${counted.files === 1 ? '1 file' : `${counted.files} files`}: no report written`);
   });
+  // a hit suppressed for its IOCs' validity names a suppression the report lists, as an exclusion's
+  const suppressions = options.iocValidity ? [...exclusions.entries, { id: OUTSIDE_VALIDITY, description: 'every IOC of the hit was outside its validity at the record\'s time (--ioc-validity)' }] : exclusions.entries;
   // hits beyond what memory holds are spilled beside the report, or to the system's temporary folder
-  const builder = new ReportBuilder(version, iocs, exclusions.entries, { spillParent: output.file === null ? tmpdir() : dirname(output.file) });
+  const builder = new ReportBuilder(version, iocs, suppressions, { spillParent: output.file === null ? tmpdir() : dirname(output.file) });
   try {
     progress = wantsProgress(options) ? new ProgressSink(builder, process.stderr) : null;
     const inner = progress ?? builder;

@@ -11,6 +11,7 @@ export function planFromOptions(options: ScanOptions, iocs: IocSet, exclusions: 
     iocs,
     exclusions,
     kqlParity: options.kqlParity,
+    iocValidity: options.iocValidity,
     table: options.table,
     window: { since: options.since, until: options.until },
     fullParse: options.fullParse,

@@ -31,6 +31,7 @@ export function runRecord(options: ScanOptions, iocs: IocSet, exclusions: Exclus
       format: options.format,
       output: options.output,
       kqlParity: options.kqlParity,
+      ...(options.iocValidity ? { iocValidity: true as const } : {}),
       fullParse: options.fullParse,
       allFiles: options.allFiles,
       jobs: options.jobs,

@@ -1,20 +1,19 @@
-import { normaliseUrl, readIndicatorValue, type Expectation, type IndicatorValue } from './indicator.js';
+import { readIndicatorValue, type Expectation, type IndicatorValue } from './indicator.js';
 import { refang } from './defang.js';
 import { threatFoxExpectation, type IocRow } from './ioc-rows.js';
 
 // What each IOC row is: an indicator of one kind (indicator.ts), a type of
 // the source's that no kind covers (counted apart under that type, never
 // silently dropped), or a value that is not what its source says (a bad
-// line). Only IPv4 `ip:port` and bare `ip` indicators reach the address
-// matcher for now; every other kind is counted as not applicable, under its
-// source's type (an untyped list line under the name ThreatFox would give it).
+// line). Every indicator is looked for, by the matcher of its kind
+// (lib/matcher/). A URL is a URL IOC, even on an IP address: its host is
+// matched as the weaker "host of a URL IOC" (docs/hits.md).
 
 export type Classified =
   | {
       kind: 'indicator';
       indicator: IndicatorValue;
-      /** What the address matcher looks for, or null: then `label` counts it as not applicable. */
-      address: { ip: string; port: number | null } | null;
+      /** The source's type for it (an untyped list line under the name ThreatFox would give it). */
       label: string;
       value: string;
     }
@@ -37,18 +36,6 @@ const EXPECTED_TEXT: Record<Expectation, string> = {
   hash: 'an MD5, SHA-1 or SHA-256 hash',
 };
 
-/** The address the matcher looks for, as it did before indicator kinds existed. */
-function matcherAddress(row: IocRow, value: string, indicator: IndicatorValue): { ip: string; port: number | null } | null {
-  if (indicator.kind === 'ipv4') return { ip: indicator.value, port: indicator.port };
-  // A list has no type to say otherwise: a URL on an IPv4 address names that
-  // address, with the URL's port or its scheme's (as RemoteUrl is read).
-  if (indicator.kind === 'url' && row.type === null) {
-    const url = normaliseUrl(value);
-    if (url && /^\d+(?:\.\d+){3}$/.test(url.host)) return { ip: url.host, port: url.port };
-  }
-  return null;
-}
-
 function labelOf(row: IocRow, indicator: IndicatorValue): string {
   if (row.type === null) return UNTYPED_LABEL[indicator.kind] ?? indicator.kind;
   return indicator.kind === 'ipv6' && !/ipv6/i.test(row.type) ? `${row.type} (IPv6)` : row.type;
@@ -63,5 +50,5 @@ export function classifyIoc(row: IocRow): Classified {
     const what = EXPECTED_TEXT[expect];
     return { kind: 'bad', message: row.type === null ? `"${row.value}" is not ${what}` : `"${row.value}" is typed ${row.type} but is not ${what}` };
   }
-  return { kind: 'indicator', indicator, address: matcherAddress(row, value, indicator), label: labelOf(row, indicator), value };
+  return { kind: 'indicator', indicator, label: labelOf(row, indicator), value };
 }

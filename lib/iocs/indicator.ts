@@ -1,13 +1,12 @@
-import ipaddr from 'ipaddr.js';
-import { domainToASCII } from 'node:url';
+import { canonicalCidr, canonicalHash, canonicalDomain, normaliseUrl, parseAddressPort, MAX_TEXT } from '../matcher/canonical.js';
+
+export { canonicalCidr, canonicalDomain, canonicalHash, canonicalIp, canonicalIpv4, cidrContains, normaliseUrl, parseAddressPort } from '../matcher/canonical.js';
 
 // The typed indicator model: every IOC a feed gives, whatever its format,
 // becomes one Indicator of one kind, its value in one canonical text, so that
 // "is this the same IOC" and "does this log value hold it" are plain string
 // (or prefix) comparisons once both sides went through the same function
-// here. IPv6 parsing and canonical forms come from ipaddr.js, not from a
-// hand-written parser: IPv6 text has too many legal spellings to get right
-// by regular expressions.
+// (lib/matcher/canonical.ts, shared with the matchers).
 
 export type IndicatorKind = 'ipv4' | 'ipv6' | 'cidr' | 'domain' | 'url' | 'md5' | 'sha1' | 'sha256';
 
@@ -46,176 +45,6 @@ export interface Indicator extends IndicatorMeta {
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
-
-const MAX_TEXT = 2048;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-const HEX = /^[0-9a-f]+$/i;
-const HASH_LENGTH: Record<string, number> = { md5: 32, sha1: 40, sha256: 64 };
-
-/** Four decimal parts, each 0–255, written back without leading zeros; null otherwise. */
-export function canonicalIpv4(text: string): string | null {
-  const m = IPV4.exec(text);
-  if (!m) return null;
-  const octets = m.slice(1).map(Number);
-  return octets.every((o) => o <= 255) ? octets.join('.') : null;
-}
-
-/**
- * An IP address in any textual form: IPv4; IPv6 compressed or not, any case,
- * with a zone id (`fe80::1%eth0`, dropped); an IPv4-mapped IPv6 address
- * (`::ffff:198.51.100.7`) is reduced to its IPv4 address.
- */
-export function canonicalIp(text: string): { kind: 'ipv4' | 'ipv6'; value: string } | null {
-  const s = text.trim();
-  if (s.length === 0 || s.length > 100) return null;
-  const v4 = canonicalIpv4(s);
-  if (v4 !== null) return { kind: 'ipv4', value: v4 };
-  if (!s.includes(':')) return null;
-  const bare = s.replace(/%[^%]*$/, '');
-  if (!ipaddr.IPv6.isValid(bare)) return null;
-  const address = ipaddr.IPv6.parse(bare);
-  if (address.isIPv4MappedAddress()) return { kind: 'ipv4', value: address.toIPv4Address().toString() };
-  return { kind: 'ipv6', value: address.toRFC5952String() };
-}
-
-/**
- * An address with an optional port: `198.51.100.7`, `198.51.100.7:443`,
- * `[2001:db8::1]:443`, `[2001:db8::1]`, `2001:db8::1`. An unbracketed IPv6
- * address never loses its last group as a port.
- */
-export function parseAddressPort(text: string): { kind: 'ipv4' | 'ipv6'; value: string; port: number | null } | null {
-  const s = text.trim();
-  let host = s;
-  let port: number | null = null;
-  const bracketed = /^\[([^\]]*)\](?::(\d{1,5}))?$/.exec(s);
-  const v4port = /^([\d.]+):(\d{1,5})$/.exec(s);
-  if (bracketed) {
-    host = bracketed[1];
-    port = bracketed[2] === undefined ? null : Number(bracketed[2]);
-  } else if (v4port) {
-    host = v4port[1];
-    port = Number(v4port[2]);
-  }
-  if (port !== null && port > 65535) return null;
-  const ip = canonicalIp(host);
-  return ip ? { ...ip, port } : null;
-}
-
-function parseRange(text: string): { address: ipaddr.IPv4 | ipaddr.IPv6; prefix: number } | null {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(text.trim());
-  if (!m) return null;
-  const prefix = Number(m[2]);
-  const v4 = canonicalIpv4(m[1]);
-  if (v4 !== null) return prefix <= 32 ? { address: ipaddr.IPv4.parse(v4), prefix } : null;
-  const bare = m[1].replace(/%[^%]*$/, '');
-  if (!bare.includes(':') || !ipaddr.IPv6.isValid(bare) || prefix > 128) return null;
-  const address = ipaddr.IPv6.parse(bare);
-  // a range inside the IPv4-mapped block (`::ffff:198.51.100.0/120`) is that IPv4 range,
-  // as a mapped address is its IPv4 address
-  if (address.isIPv4MappedAddress() && prefix >= 96) return { address: address.toIPv4Address(), prefix: prefix - 96 };
-  return { address, prefix };
-}
-
-/** A CIDR range as `network/prefix` (host bits cleared, IPv6 in RFC 5952 form); null when not one. */
-export function canonicalCidr(text: string): string | null {
-  if (text.length > 110) return null;
-  const range = parseRange(text);
-  if (!range) return null;
-  const bytes = range.address.toByteArray();
-  for (let bit = range.prefix; bit < bytes.length * 8; bit++) bytes[bit >> 3] &= ~(0x80 >> (bit & 7));
-  const network = ipaddr.fromByteArray(bytes);
-  const shown = network.kind() === 'ipv6' ? (network as ipaddr.IPv6).toRFC5952String() : network.toString();
-  return `${shown}/${range.prefix}`;
-}
-
-/** Whether a canonical CIDR (`198.51.100.0/24`) contains an address (any textual form canonicalIp reads). */
-export function cidrContains(cidr: string, address: string): boolean {
-  const range = parseRange(cidr);
-  const ip = canonicalIp(address);
-  if (!range || !ip) return false;
-  const parsed = ipaddr.parse(ip.value);
-  return parsed.kind() === range.address.kind() && parsed.match(range.address, range.prefix);
-}
-
-/**
- * A domain name: lower-case, without its trailing dot, an IDN in punycode
- * (`bücher.example` is `xn--bcher-kva.example`). Labels of letters, digits,
- * `-` and `_`, a top-level label that is not all digits.
- */
-export function canonicalDomain(text: string): string | null {
-  const s = text.trim().replace(/\.$/, '');
-  if (s.length === 0 || s.length > 253 || !s.includes('.')) return null;
-  // domainToASCII accepts `_`-less names only; keep `_` (SRV-like names in DNS logs) by checking ASCII ourselves
-  const ascii = /^[\x21-\x7e]+$/.test(s) ? s.toLowerCase() : domainToASCII(s);
-  if (ascii === '') return null;
-  const labels = ascii.split('.');
-  if (!labels.every((label) => /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/.test(label))) return null;
-  return /^\d+$/.test(labels[labels.length - 1]) ? null : ascii;
-}
-
-const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443, ftp: 21 };
-const UNRESERVED = /[A-Za-z0-9\-._~]/;
-
-/** `%41` → `A` where the byte is an unreserved character; other escapes kept, their hex upper-cased. */
-function decodeUnreserved(text: string): string {
-  return text.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => {
-    const char = String.fromCharCode(parseInt(hex, 16));
-    return UNRESERVED.test(char) ? char : `%${hex.toUpperCase()}`;
-  });
-}
-
-/**
- * A URL in one canonical text: scheme and host lower-cased, the host in
- * canonical form (punycode, IPv6 bracketed in RFC 5952 form, mapped IPv4
- * reduced), the scheme's default port dropped, percent-escapes of unreserved
- * characters decoded (other escapes' hex upper-cased), the fragment dropped,
- * an empty path written `/`. User info, path and query are otherwise kept as
- * written. A URL without scheme (`evil.example/x`) stays without one.
- */
-export function normaliseUrl(text: string): { value: string; host: string; port: number | null } | null {
-  let s = text.trim();
-  if (s.length === 0 || s.length > MAX_TEXT || /\s/.test(s)) return null;
-  const hash = s.indexOf('#');
-  if (hash >= 0) s = s.slice(0, hash);
-  const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(s);
-  const scheme = schemeMatch ? schemeMatch[1].toLowerCase() : null;
-  let rest = schemeMatch ? s.slice(schemeMatch[0].length) : s.replace(/^\/\//, '');
-  const end = rest.search(/[/?\\]/);
-  let authority = end < 0 ? rest : rest.slice(0, end);
-  rest = end < 0 ? '' : rest.slice(end);
-  const at = authority.lastIndexOf('@');
-  const userinfo = at >= 0 ? authority.slice(0, at + 1) : '';
-  authority = authority.slice(at + 1);
-  // `[v6]:port`, `host:port`, `host`; an unbracketed IPv6 address in a URL is not one
-  const split = /^(\[[^\]]*\]|[^:[\]]*)(?::(\d{0,5}))?$/.exec(authority);
-  if (!split) return null;
-  const hostText = split[1];
-  let port = split[2] === undefined || split[2] === '' ? null : Number(split[2]);
-  if (port !== null && port > 65535) return null;
-  let host: string | null;
-  if (hostText.startsWith('[') && hostText.endsWith(']')) {
-    const ip = canonicalIp(hostText.slice(1, -1));
-    host = ip === null ? null : ip.kind === 'ipv6' ? `[${ip.value}]` : ip.value;
-  } else {
-    host = canonicalIpv4(hostText) ?? canonicalDomain(hostText);
-  }
-  if (host === null) return null;
-  if (scheme !== null && port === DEFAULT_PORTS[scheme]) port = null;
-  if (scheme === null && rest === '') return null; // a bare host (and port) is a domain, not a URL
-  const path = decodeUnreserved(rest === '' || rest.startsWith('?') ? `/${rest}` : rest);
-  const value = `${scheme === null ? '' : `${scheme}://`}${decodeUnreserved(userinfo)}${host}${port === null ? '' : `:${port}`}${path}`;
-  const bareHost = host.startsWith('[') ? host.slice(1, -1) : host;
-  return { value, host: bareHost, port: port ?? (scheme === null ? null : (DEFAULT_PORTS[scheme] ?? null)) };
-}
-
-/** A hash of the named kind (or, for `hash`, any of the three by its length): lower-case hex. */
-export function canonicalHash(text: string, kind: 'md5' | 'sha1' | 'sha256' | 'hash'): { kind: 'md5' | 'sha1' | 'sha256'; value: string } | null {
-  const s = text.trim();
-  if (!HEX.test(s)) return null;
-  const byLength = (Object.keys(HASH_LENGTH) as Array<'md5' | 'sha1' | 'sha256'>).find((k) => HASH_LENGTH[k] === s.length);
-  if (byLength === undefined || (kind !== 'hash' && kind !== byLength)) return null;
-  return { kind: byLength, value: s.toLowerCase() };
-}
 
 /** What a feed says a value is, before it is read: a kind, or a family whose member is told by the value's shape. */
 export type Expectation = IndicatorKind | 'address' | 'hash' | 'any';

@@ -26,8 +26,8 @@ export interface LoadedIocs {
   /**
    * Every IOC in force, of every kind, in canonical form with its source's
    * metadata (--min-confidence applied; the same kind, value and port from
-   * two places kept once, with its first metadata). The address matcher
-   * takes only the IPv4 ones, through `set`.
+   * two places kept once, with its first metadata); `set` holds the same
+   * IOCs as the matchers and the report take them.
    */
   indicators: Indicator[];
   /** What was read, used and left aside, one line per file, for standard error. */
@@ -91,7 +91,6 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
   const iocs: Ioc[] = [];
   const indicators: Indicator[] = [];
   const seen = new Set<string>();
-  const seenIndicators = new Set<string>();
   const records: IocFileRecord[] = [];
   for (const path of paths) {
     const bytes = readIocFile(path);
@@ -118,7 +117,6 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
       if (entry.detail !== null) asideWarnings.push(`${path}:${entry.line ?? '?'}: ${entry.id ?? 'an entry'} not used, ${entry.reason}: ${entry.detail}`);
     }
     if (parsed.usedByOption && Object.keys(parsed.usedByOption).length > 0) record.usedByOption = parsed.usedByOption;
-    let ipv6 = 0;
     for (const row of parsed.rows) {
       const found = classifyIoc(row);
       if (found.kind === 'bad') {
@@ -129,39 +127,29 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
         record.notApplicable[found.type] = (record.notApplicable[found.type] ?? 0) + 1;
         continue;
       }
+      // the same kind, value and port from two files or twice in one is looked for once, with its first metadata
       const { indicator } = found;
-      const indicatorKey = `${indicator.kind} ${indicator.value} ${indicator.port ?? ''}`;
-      if (!seenIndicators.has(indicatorKey)) {
-        seenIndicators.add(indicatorKey);
-        indicators.push({ ...indicator, ...metaOf(row), sourceFile: path, line: row.line });
-      }
-      if (found.address === null) {
-        if (indicator.kind === 'ipv6') ipv6++;
-        record.notApplicable[found.label] = (record.notApplicable[found.label] ?? 0) + 1;
-        continue;
-      }
-      // the same ip:port from two files or twice in one is looked for once, with its first metadata
-      const { ip, port } = found.address;
-      const key = `${ip}:${port ?? ''}`;
+      const key = `${indicator.kind} ${indicator.value} ${indicator.port ?? ''}`;
       if (seen.has(key)) {
         record.duplicates++;
         continue;
       }
       seen.add(key);
       record.used++;
-      iocs.push({ value: found.value, ip, port, threatType: row.threatType, malware: row.malware, confidence: row.confidence, firstSeen: row.firstSeen });
+      const meta = metaOf(row);
+      indicators.push({ ...indicator, ...meta, sourceFile: path, line: row.line });
+      iocs.push({
+        value: found.value, ip: indicator.value, port: indicator.port,
+        threatType: meta.threatType, malware: meta.malware, confidence: meta.confidence, firstSeen: meta.firstSeen,
+        kind: indicator.kind, sourceFile: path, line: row.line, validFrom: meta.validFrom, validUntil: meta.validUntil, lastSeen: meta.lastSeen,
+      });
     }
-    // a file of IPv6 addresses is read and counted, not refused: they are listed in `indicators`
-    if (record.used + record.duplicates + ipv6 === 0) {
+    if (record.used + record.duplicates === 0) {
       const firstError = record.errors[0];
       const why = firstError ? `; first unreadable line: ${path}:${firstError.line ?? '?'}: ${firstError.message}` : '';
-      throw new IocFileFatal(`${path}: no usable IOC (an ip or ip:port) in this ${record.format}: ${tally(record)}${why}`);
+      throw new IocFileFatal(`${path}: no usable IOC (an address, range, domain, URL or hash) in this ${record.format}: ${tally(record)}${why}`);
     }
     records.push(record);
-  }
-  if (iocs.length === 0) {
-    // looking for nothing and exiting 0 would read as "clean"
-    throw new IocFileFatal(`no IOC these tables can be searched for yet (IPv6 addresses are read and counted, not matched): ${records.map(describe).join('; ')}`);
   }
   return { iocs, indicators, records, asideWarnings };
 }

@@ -128,7 +128,7 @@ function hunt(spec: TableSpec, context: KqlContext): string {
   body.push(`| project ${[...spec.projection, ...(APPLIANCE_COLUMNS[spec.name] ?? []), 'MatchedFields', 'SuppressedBy'].join(', ')}`);
   body.push(`| order by ${timeColumn} desc`);
   const text = body.join('\n');
-  return [...timeComment(spec, window), `let malicious_ips = ${kqlDynamicList(iocs.ips)};`, ...declarationsFor(text), text].join('\n');
+  return [...timeComment(spec, window), `let malicious_ips = ${kqlDynamicList(ipv4Values(iocs))};`, ...declarationsFor(text), text].join('\n');
 }
 
 /**
@@ -163,6 +163,21 @@ function timeComment(spec: TableSpec, window: TimeWindow): string[] {
   ];
 }
 
+/** The IPv4 address IOCs, the only kind these queries look for. */
+function ipv4Values(iocs: IocSet): string[] {
+  return [...new Set(iocs.ofKinds('ipv4').map((ioc) => ioc.ip))];
+}
+
+/** Each IOC of the set these queries do not look for, by kind and value: said, never silently dropped. */
+function notCovered(iocs: IocSet): string[] {
+  const left = iocs.iocs.filter((ioc) => ioc.kind !== undefined && ioc.kind !== 'ipv4');
+  if (left.length === 0) return [];
+  return [
+    `// NOT COVERED: ${left.length} IOC${left.length === 1 ? '' : 's'} of the set ${left.length === 1 ? 'is' : 'are'} not IPv4 addresses; these queries do not look for ${left.length === 1 ? 'it' : 'them'} (the scan does):`,
+    ...left.map((ioc) => `//   ${ioc.kind} ${ioc.ip}${ioc.port === null ? '' : ` port ${ioc.port}`}`),
+  ];
+}
+
 function describeSet(provenance: { origin: string; sha256: string | null }): string {
   return provenance.sha256 ? `${provenance.origin} (sha256 ${provenance.sha256})` : provenance.origin;
 }
@@ -187,6 +202,7 @@ export function emitKql(context: KqlContext): string {
   const header = [
     `// PerlBot C2 hunt, written by perlbot-hunt ${context.toolVersion} (--emit kql) for Microsoft Sentinel or Azure Data Explorer.`,
     `// IOCs: ${iocs.iocs.length} from ${describeSet(iocs.provenance)}${iocs.provenance.minConfidence !== undefined ? `, --min-confidence ${iocs.provenance.minConfidence}` : ''}.`,
+    ...notCovered(iocs),
     `// Exclusions: ${exclusions.rules.length} from ${describeSet(exclusions.provenance)}.`,
     '// A suppressed row is kept: SuppressedBy names the first exclusion that matched; it is empty for an active hit.',
     context.kqlParity

@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import { dataFile } from '../assets/assets.js';
-import type { IocEntry, IocSetRecord } from '../report/report.js';
+import type { IocEntry, IocKind, IocSetRecord } from '../report/report.js';
 
 export interface Ioc extends IocEntry {
-  /** `ip:port` as written in the source, for messages. */
+  /** The IOC as written in the source, for messages. */
   value: string;
 }
 
-/** The IOCs in force, indexed by IP for the per-field lookup. */
+/** An IOC's kind: an entry without one is an IPv4 address (the built-in set). */
+export function kindOf(ioc: Pick<IocEntry, 'kind'>): IocKind {
+  return ioc.kind ?? 'ipv4';
+}
+
+/** The IOCs in force, of every kind; addresses indexed by IP for the per-field lookup. */
 export class IocSet {
   readonly iocs: readonly Ioc[];
   private readonly byIp = new Map<string, Ioc[]>();
@@ -19,10 +24,17 @@ export class IocSet {
   ) {
     this.iocs = iocs;
     for (const ioc of iocs) {
+      const kind = kindOf(ioc);
+      if (kind !== 'ipv4' && kind !== 'ipv6') continue;
       const list = this.byIp.get(ioc.ip);
       if (list) list.push(ioc);
       else this.byIp.set(ioc.ip, [ioc]);
     }
+  }
+
+  /** The IOCs of these kinds, in set order. */
+  ofKinds(...kinds: IocKind[]): Ioc[] {
+    return this.iocs.filter((ioc) => kinds.includes(kindOf(ioc)));
   }
 
   /** The IOCs whose IP is exactly `ip` (already normalised), or undefined. */
@@ -30,6 +42,7 @@ export class IocSet {
     return this.byIp.get(ip);
   }
 
+  /** The IPv4 and IPv6 addresses of address IOCs. */
   get ips(): string[] {
     return [...this.byIp.keys()];
   }

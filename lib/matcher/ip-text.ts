@@ -14,7 +14,7 @@ const TRAILING_PORT = /^(.*):(\d{1,5})$/;
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443, ftp: 21 };
 
-function stripWrapping(text: string): string {
+export function stripWrapping(text: string): string {
   let s = text.trim();
   for (;;) {
     const first = s[0];

@@ -1,8 +1,12 @@
 import type { Ioc, IocSet } from './ioc-set.js';
 import { scanKernel } from '../kernel/scan-kernel.js';
+import { RawKindSearch } from './raw-kinds.js';
 
 // A malformed record has no fields to compare, only bytes. An IOC IP counts in
 // them only as a whole address: not inside `179.43.139.840` or `1179.43.139.84`.
+// IPv4 literals are searched here (with the WebAssembly kernel on big
+// chunks); every other kind in raw-kinds.ts, only when the set holds one, so
+// the built-in set's search is what it always was.
 
 const DOT = 0x2e;
 
@@ -18,9 +22,10 @@ function standsAlone(bytes: Buffer, at: number, length: number): boolean {
   return true;
 }
 
-/** Finds IOC IPs in raw bytes, whole addresses only. */
+/** Finds IOCs in raw bytes, whole values only. */
 export class RawIocSearch {
   private readonly needles: Array<{ ip: string; bytes: Buffer }>;
+  private readonly kinds: RawKindSearch | null;
   /** Longest needle plus its boundary bytes: what a streamed search carries over between pieces. */
   readonly overlap: number;
 
@@ -28,13 +33,16 @@ export class RawIocSearch {
   private readonly prefix: Buffer;
 
   constructor(private readonly iocs: IocSet) {
-    this.needles = iocs.ips.map((ip) => ({ ip, bytes: Buffer.from(ip, 'latin1') }));
+    const ips = [...new Set(iocs.ofKinds('ipv4').map((ioc) => ioc.ip))];
+    this.needles = ips.map((ip) => ({ ip, bytes: Buffer.from(ip, 'latin1') }));
+    const kinds = new RawKindSearch(iocs);
+    this.kinds = kinds.active ? kinds : null;
     // a loop, not Math.max(...): a spread of a long custom IOC list would overflow the stack
     let longest = 0;
     for (const needle of this.needles) longest = Math.max(longest, needle.bytes.length);
-    this.overlap = longest + 2;
-    let prefix = iocs.ips[0] ?? '';
-    for (const ip of iocs.ips) while (!ip.startsWith(prefix)) prefix = prefix.slice(0, -1);
+    this.overlap = Math.max(longest + 2, this.kinds?.overlap ?? 0);
+    let prefix = ips[0] ?? '';
+    for (const ip of ips) while (!ip.startsWith(prefix)) prefix = prefix.slice(0, -1);
     this.prefix = Buffer.from(prefix, 'latin1');
   }
 
@@ -59,6 +67,13 @@ export class RawIocSearch {
   }
 
   private scanFor(bytes: Buffer): number[] {
+    const ipv4 = this.scanIpv4(bytes);
+    if (this.kinds === null) return ipv4;
+    this.kinds.candidates(bytes, ipv4);
+    return ipv4.sort((a, b) => a - b);
+  }
+
+  private scanIpv4(bytes: Buffer): number[] {
     if (this.prefix.length < 4) {
       const found: number[] = [];
       for (const { bytes: needle } of this.needles) {
@@ -101,6 +116,7 @@ export class RawIocSearch {
         at = bytes.indexOf(needle, at + 1);
       }
     }
+    this.kinds?.find(bytes, into, complete);
     return into;
   }
 
@@ -109,10 +125,16 @@ export class RawIocSearch {
     return new RawIocStream(this);
   }
 
-  /** The IOCs for IPs found, one per IP, in IOC-set order. */
-  iocsFor(ips: Iterable<string>): Ioc[] {
-    const wanted = new Set(ips);
-    return this.iocs.ips.filter((ip) => wanted.has(ip)).map((ip) => this.iocs.lookup(ip)![0]);
+  /** The IOCs for values found, one per value (the first with it), in IOC-set order. */
+  iocsFor(values: Iterable<string>): Ioc[] {
+    const wanted = new Set(values);
+    const out: Ioc[] = [];
+    for (const ioc of this.iocs.iocs) {
+      if (!wanted.has(ioc.ip)) continue;
+      wanted.delete(ioc.ip);
+      out.push(ioc);
+    }
+    return out;
   }
 }
 

@@ -38,9 +38,10 @@ function difference(first: ReadReport, other: ReadReport): string | null {
   if (ids(a) !== ids(b)) return `different exclusions (${ids(b)} where ${first.path} has ${ids(a)})`;
   const digest = (r: Report) => runOf(r)?.exclusionSet.sha256;
   if (digest(a) && digest(b) && digest(a) !== digest(b)) return 'an exclusions file with the same rule ids but other content (run.exclusionSet.sha256 differs)';
-  const option = (r: Report, key: 'kqlParity' | 'since' | 'until') => runOf(r)?.options[key] ?? null;
-  for (const key of ['kqlParity', 'since', 'until'] as const) {
-    if (option(a, key) !== option(b, key)) return `another ${key === 'kqlParity' ? '--kql-parity' : `--${key}`} (${String(option(b, key))} where ${first.path} has ${String(option(a, key))})`;
+  const option = (r: Report, key: 'kqlParity' | 'iocValidity' | 'since' | 'until') => runOf(r)?.options[key] ?? (key === 'iocValidity' ? false : null);
+  const flag = { kqlParity: '--kql-parity', iocValidity: '--ioc-validity', since: '--since', until: '--until' };
+  for (const key of ['kqlParity', 'iocValidity', 'since', 'until'] as const) {
+    if (option(a, key) !== option(b, key)) return `another ${flag[key]} (${String(option(b, key))} where ${first.path} has ${String(option(a, key))})`;
   }
   return null;
 }
@@ -146,7 +147,7 @@ export function mergeReports(reports: readonly ReadReport[], toolVersion: string
   const [first] = reports;
   for (const other of reports.slice(1)) {
     const why = difference(first, other);
-    if (why !== null) throw new MergeRefused(`${other.path} was made with ${why} than ${first.path}: its counts would not add up with the others'. Merge reports of one sweep only (same IOCs, exclusions, --kql-parity, --since and --until).`);
+    if (why !== null) throw new MergeRefused(`${other.path} was made with ${why} than ${first.path}: its counts would not add up with the others'. Merge reports of one sweep only (same IOCs, exclusions, --kql-parity, --ioc-validity, --since and --until).`);
   }
   const overlap = overlaps(reports);
   if (overlap.length > 0 && options.allowOverlap !== true) {
@@ -161,7 +162,7 @@ export function mergeReports(reports: readonly ReadReport[], toolVersion: string
   const hits = kept.hits.sort(compareHits);
   const active = hits.filter((h) => h.suppressedBy === null).length;
 
-  const perIoc: PerIocCount[] = first.report.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, hits: 0, suppressed: 0 }));
+  const perIoc: PerIocCount[] = first.report.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, ...(ioc.kind === undefined ? {} : { kind: ioc.kind }), hits: 0, suppressed: 0 }));
   for (const { report } of reports) {
     for (const count of report.summary.perIoc) {
       const into = perIoc.find((p) => iocKey(p) === iocKey(count));

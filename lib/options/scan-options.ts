@@ -22,6 +22,8 @@ export interface ScanOptions {
   /** --csv-raw: CSV cells as found, formula-like ones included (for machines, not spreadsheets). */
   csvRaw: boolean;
   kqlParity: boolean;
+  /** --ioc-validity: a hit on IOCs all outside their validity at the record's time is suppressed (`ioc-outside-validity`). */
+  iocValidity: boolean;
   /**
    * Parse every record (the reference path) instead of only those that may
    * hold IOC text: slower, and also lists malformed records that hold none.
@@ -59,6 +61,7 @@ export interface RawOptions {
   force?: unknown;
   csvRaw?: unknown;
   kqlParity?: unknown;
+  iocValidity?: unknown;
   fullParse?: unknown;
   allFiles?: unknown;
   table?: unknown;
@@ -205,6 +208,7 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
     force: flag(raw.force) === true,
     csvRaw: flag(raw.csvRaw) === true,
     kqlParity: flag(raw.kqlParity) === true,
+    iocValidity: flag(raw.iocValidity) === true,
     fullParse: flag(raw.fullParse) === true,
     allFiles: flag(raw.allFiles) === true,
     table,

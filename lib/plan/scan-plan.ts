@@ -1,6 +1,7 @@
 import type { TableName } from '../report/report.js';
 import type { IocSet } from '../matcher/ioc-set.js';
-import { AddressMatcher } from '../matcher/match-record.js';
+import { AddressMatcher, type IocMatcher } from '../matcher/match-record.js';
+import { DomainMatcher, HashMatcher, UrlMatcher } from '../matcher/kind-matchers.js';
 import { RawIocSearch } from '../matcher/raw-text.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { builtinTables } from '../tables/table-specs.js';
@@ -37,10 +38,26 @@ export interface PlanChoices {
   iocs: IocSet;
   exclusions: ExclusionSet;
   kqlParity: boolean;
+  /** --ioc-validity (record-verdict.ts). */
+  iocValidity: boolean;
   table: TableName | null;
   window: TimeWindow;
   fullParse: boolean;
   threads: number;
+}
+
+/**
+ * One small matcher per kind of IOC the set holds, in the order a record's
+ * matches are reported. --kql-parity keeps the KQL's own comparison: address
+ * IOCs in its own fields only.
+ */
+function matchersFor(iocs: IocSet, kqlParity: boolean): readonly IocMatcher[] {
+  const matchers: IocMatcher[] = [new AddressMatcher(iocs, kqlParity)];
+  if (kqlParity) return Object.freeze(matchers);
+  if (iocs.ofKinds('domain', 'url').length > 0) matchers.push(new DomainMatcher(iocs));
+  if (iocs.ofKinds('url').length > 0) matchers.push(new UrlMatcher(iocs));
+  if (iocs.ofKinds('md5', 'sha1', 'sha256').length > 0) matchers.push(new HashMatcher(iocs));
+  return Object.freeze(matchers);
 }
 
 export function scanPlan(choices: PlanChoices): ScanPlan {
@@ -49,10 +66,11 @@ export function scanPlan(choices: PlanChoices): ScanPlan {
     tables: builtinTables(),
     table: choices.table,
     window: Object.freeze({ since: choices.window.since, until: choices.window.until }),
-    matchers: Object.freeze([new AddressMatcher(iocs, kqlParity)]),
+    matchers: matchersFor(iocs, kqlParity),
     rawSearch: new RawIocSearch(iocs),
     exclusions: choices.exclusions,
     kqlParity,
+    iocValidity: choices.iocValidity,
   });
   return Object.freeze({ paths: Object.freeze([...choices.paths]), allFiles: choices.allFiles === true, iocs, rule, fullParse: choices.fullParse, threads: choices.threads });
 }
@@ -60,5 +78,5 @@ export function scanPlan(choices: PlanChoices): ScanPlan {
 /** The choices a plan was made from (for a worker thread to make it again). */
 export function choicesOf(plan: ScanPlan): PlanChoices {
   const { rule } = plan;
-  return { paths: plan.paths, allFiles: plan.allFiles, iocs: plan.iocs, exclusions: rule.exclusions, kqlParity: rule.kqlParity, table: rule.table, window: rule.window, fullParse: plan.fullParse, threads: plan.threads };
+  return { paths: plan.paths, allFiles: plan.allFiles, iocs: plan.iocs, exclusions: rule.exclusions, kqlParity: rule.kqlParity, iocValidity: rule.iocValidity, table: rule.table, window: rule.window, fullParse: plan.fullParse, threads: plan.threads };
 }

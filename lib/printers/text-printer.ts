@@ -4,7 +4,7 @@ import type { ReportHead, ReportStream } from '../report/report-stream.js';
 import { describeActors } from '../report/hit-context.js';
 import { contextOf } from '../tables/table-context.js';
 import { SeenTimes } from './seen-times.js';
-import { iocIndexOf, iocLabel, reportTitle } from '../report/hit-iocs.js';
+import { iocIndexOf, iocLabel, iocValidity, reportTitle } from '../report/hit-iocs.js';
 import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';
 import { notSearchedWords, searchedLines, skippedWords, windowLine } from './searched-words.js';
 import { searchedAll } from '../report/searched.js';
@@ -65,10 +65,18 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
 
-/** The IOC a match counts for, as `ip:port`. */
+/** The IOC a match counts for, as `ip:port` (or its kind and value), and how it was found. */
 function matchedIoc(match: Match, iocs: readonly IocEntry[]): string {
   const at = iocIndexOf(match, iocs);
-  return at >= 0 ? iocLabel(iocs[at]) : match.ip;
+  const label = at >= 0 ? iocLabel(iocs[at]) : match.ip;
+  const validity = at >= 0 ? iocValidity(iocs[at]) : '';
+  const how = match.how === 'subdomain' ? ` (subdomain ${match.seen})` : match.how === 'in-range' ? ` (${match.seen} in the range)` : match.how === 'url-host' ? ` (only its host ${match.seen}: a weaker match)` : match.seen !== undefined ? ` (as ${match.seen})` : '';
+  return `${label}${how}${validity ? ` [${validity}]` : ''}`;
+}
+
+/** Whether a port means something for the match's IOC (an address, a range, a URL's host). */
+function portMatters(match: Match): boolean {
+  return match.port !== null || match.kind === undefined || match.kind === 'ipv6' || match.kind === 'cidr';
 }
 
 function endpoint(ip: string | undefined, port: string | undefined): string {
@@ -106,7 +114,7 @@ function addHit(page: Page, hit: Hit, report: ReportHead, style: HitStyle): void
   if (context.sourceIp || context.destinationIp) line(`${endpoint(context.sourceIp, context.sourcePort)} -> ${endpoint(context.destinationIp, context.destinationPort)}`);
   for (const match of hit.matches) {
     const where = match.field === null ? 'the raw text of the record (it could not be parsed)' : match.field;
-    const verdict = match.field === null ? '' : `; ${portVerdict(match)}`;
+    const verdict = match.field === null || !portMatters(match) ? '' : `; ${portVerdict(match)}`;
     line(`IOC ${matchedIoc(match, report.iocs)} in ${where}${verdict}`, hit.suppressedBy === null ? (t) => c.red(t) : base);
   }
   const roles = describeActors(context);

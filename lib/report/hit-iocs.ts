@@ -5,8 +5,21 @@ import type { Hit, IocEntry, Match } from './report.js';
 // (the matcher's own rule), so the page's per-IOC figures add up to
 // `summary.perIoc`.
 
-export function iocLabel(ioc: { ip: string; port: number | null }): string {
-  return ioc.port === null ? `${ioc.ip} (any port)` : `${ioc.ip}:${ioc.port}`;
+export function iocLabel(ioc: Pick<IocEntry, 'ip' | 'port' | 'kind'>): string {
+  const kind = ioc.kind ?? 'ipv4';
+  if (kind === 'ipv4') return ioc.port === null ? `${ioc.ip} (any port)` : `${ioc.ip}:${ioc.port}`;
+  if (kind === 'ipv6') return ioc.port === null ? `${ioc.ip} (any port)` : `[${ioc.ip}]:${ioc.port}`;
+  // a range, domain, URL or hash says what it is
+  return `${kind} ${ioc.ip}${ioc.port === null ? '' : ` port ${ioc.port}`}`;
+}
+
+/** An IOC's validity as a hit shows it (--ioc-validity judges by it); empty when its feed gives none. */
+export function iocValidity(ioc: Pick<IocEntry, 'validFrom' | 'validUntil' | 'lastSeen'>): string {
+  const parts: string[] = [];
+  if (ioc.validFrom) parts.push(`valid from ${ioc.validFrom}`);
+  if (ioc.validUntil) parts.push(`valid until ${ioc.validUntil}`);
+  else if (ioc.lastSeen) parts.push(`last seen ${ioc.lastSeen}`);
+  return parts.join(', ');
 }
 
 /** Index into `iocs` of the IOC `match` counts for; -1 when none has its IP. */

@@ -9,11 +9,28 @@ export type TableName = string;
 export type FileTable = TableName | 'mixed' | 'unknown';
 export type FileFormat = 'csv' | 'json' | 'ndjson';
 
+/** The kinds of IOC (lib/iocs/indicator.ts); an entry without `kind` is an IPv4 address. */
+export type IocKind = 'ipv4' | 'ipv6' | 'cidr' | 'domain' | 'url' | 'md5' | 'sha1' | 'sha256';
+
+/**
+ * How a match found its IOC, when not as the IOC's own value: a host under
+ * a domain IOC (`subdomain`), an address inside a range IOC (`in-range`),
+ * or the host of a URL IOC seen without that URL (`url-host`, weaker: never
+ * an exact URL hit).
+ */
+export type MatchHow = 'subdomain' | 'in-range' | 'url-host';
+
 export interface Match {
   field: string | null;
+  /** The IOC's value (named `ip` since IPv4 came first): an address, range, domain, URL or hash. */
   ip: string;
   port: number | null;
   portMatch: boolean | null;
+  /** The IOC's kind; absent for IPv4. */
+  kind?: IocKind;
+  /** What the field held (canonical) when it is not the IOC's value itself: the host, the address in the range. */
+  seen?: string;
+  how?: MatchHow;
 }
 
 export interface Hit {
@@ -80,12 +97,24 @@ export interface FileEntry {
 }
 
 export interface IocEntry {
+  /** The IOC's canonical value (named `ip` since IPv4 came first). */
   ip: string;
   port: number | null;
   threatType: string | null;
   malware: string | null;
   confidence: number | null;
   firstSeen: string | null;
+  /**
+   * Present for an IOC read from an --iocs file (the built-in set's entries
+   * are IPv4 addresses and carry none, so its reports stay as they were).
+   */
+  kind?: IocKind;
+  sourceFile?: string;
+  /** 1-based line of the IOC file where it is written. */
+  line?: number;
+  validFrom?: string | null;
+  validUntil?: string | null;
+  lastSeen?: string | null;
 }
 
 export interface ExclusionEntry {
@@ -96,6 +125,8 @@ export interface ExclusionEntry {
 export interface PerIocCount {
   ip: string;
   port: number | null;
+  /** As the IOC's entry in `iocs`: absent for IPv4. */
+  kind?: IocKind;
   hits: number;
   suppressed: number;
 }
@@ -140,11 +171,11 @@ export interface IocFileRecord {
   format: string;
   /** IOC entries read from the file. */
   entries: number;
-  /** ip and ip:port IOCs kept (before --min-confidence). */
+  /** IOCs kept, of every kind (before --min-confidence). */
   used: number;
-  /** ip:port IOCs already given earlier (same ip and port), kept once. */
+  /** IOCs already given earlier (same kind, value and port), kept once. */
   duplicates: number;
-  /** Entries of kinds not matched yet (domain, url, hashes, IPv6, CIDR) or of types no kind covers, by the source's type. */
+  /** Entries of types no IOC kind covers (a MISP `email-src`, a ThreatFox type unknown), by the source's type. */
   notApplicable: Record<string, number>;
   /** Lines that could not be read: skipped, the rest of the file used. */
   errors: Array<{ line: number | null; message: string }>;
@@ -174,6 +205,8 @@ export interface RunRecord {
     format: string;
     output: string | null;
     kqlParity: boolean;
+    /** Present (true) only when --ioc-validity was given. */
+    iocValidity?: true;
     /** false: records with no IOC text were counted, not parsed (their syntax errors are not listed). */
     fullParse: boolean;
     /** --all-files; absent in reports made before it. */

@@ -15,6 +15,7 @@ export interface PlanData {
   iocs: IocSetData;
   exclusions: ExclusionSetData;
   kqlParity: boolean;
+  iocValidity: boolean;
   table: TableName | null;
   window: TimeWindow;
   fullParse: boolean;
@@ -28,6 +29,7 @@ export function planToData(plan: ScanPlan): PlanData {
     iocs: choices.iocs.toData(),
     exclusions: choices.exclusions.toData(),
     kqlParity: choices.kqlParity,
+    iocValidity: choices.iocValidity,
     table: choices.table,
     window: { since: choices.window.since, until: choices.window.until },
     fullParse: choices.fullParse,

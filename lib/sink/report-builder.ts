@@ -81,7 +81,11 @@ export class ReportBuilder implements ScanSink {
       tool: { name: TOOL_NAME, version: this.version },
       startedAt: this.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      iocs: this.iocs.iocs.map(({ ip, port, threatType, malware, confidence, firstSeen }) => ({ ip, port, threatType, malware, confidence, firstSeen })),
+      // an IOC of an --iocs file also says its kind, where it is written and its validity; the built-in set's entries stay as they were
+      iocs: this.iocs.iocs.map(({ ip, port, threatType, malware, confidence, firstSeen, kind, sourceFile, line, validFrom, validUntil, lastSeen }) =>
+        kind === undefined
+          ? { ip, port, threatType, malware, confidence, firstSeen }
+          : { ip, port, threatType, malware, confidence, firstSeen, kind, sourceFile, line, validFrom: validFrom ?? null, validUntil: validUntil ?? null, lastSeen: lastSeen ?? null }),
       exclusions: [...this.exclusions],
       files: this.files,
       summary: {
@@ -90,7 +94,7 @@ export class ReportBuilder implements ScanSink {
         hits: this.active,
         suppressed: this.suppressed,
         errors: this.files.reduce((n, f) => n + f.errors.length, 0),
-        perIoc: this.iocs.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, ...this.counts.get(ioc)! })),
+        perIoc: this.iocs.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, ...(ioc.kind === undefined ? {} : { kind: ioc.kind }), ...this.counts.get(ioc)! })),
         ...searchCounts(this.files),
       },
       ...extra,

@@ -64,11 +64,25 @@ export interface CatalogueTable {
   urls: readonly string[];
   /** Columns holding a file hash (for hash IOCs). */
   hashes: readonly string[];
+  /** The same three lists, each column as the report names it and as records are read. */
+  hostColumns: readonly ValueColumn[];
+  urlColumns: readonly ValueColumn[];
+  hashColumns: readonly ValueColumn[];
   /** Where the record's time is read: the first present and non-empty wins. */
   timeColumns: readonly string[];
   /** The report's `fields`, in order, as the schema spells them. */
   projection: readonly string[];
   context: ContextColumns;
+}
+
+/** A column holding one kind of value: `name` as the report spells it, `column` as records are read. */
+export interface ValueColumn {
+  name: string;
+  column: string;
+}
+
+function valueColumns(list: readonly string[]): ValueColumn[] {
+  return list.map((name) => ({ name, column: name.toLowerCase() }));
 }
 
 export class CatalogueError extends Error {}
@@ -151,6 +165,9 @@ function readTable(entry: unknown, fail: Fail): CatalogueTable {
     hosts: canonical(names(entry.hosts ?? [], 'hosts', fail)),
     urls: canonical(names(entry.urls ?? [], 'urls', fail)),
     hashes: canonical(names(entry.hashes ?? [], 'hashes', fail)),
+    hostColumns: valueColumns(names(entry.hosts ?? [], 'hosts', fail)),
+    urlColumns: valueColumns(names(entry.urls ?? [], 'urls', fail)),
+    hashColumns: valueColumns(names(entry.hashes ?? [], 'hashes', fail)),
     timeColumns: canonical(time),
     projection,
     context: readContext(entry.context, fail),

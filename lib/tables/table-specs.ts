@@ -1,5 +1,6 @@
 import type { TableName } from '../report/report.js';
 import { tableCatalogue, type AddressColumn, type CatalogueTable, type TableCatalogue as Catalogue } from './catalogue.js';
+export type { ValueColumn } from './catalogue.js';
 
 // The tables a scan knows, as the record verdict and the matchers see them:
 // the catalogue's entries (lib/data/tables.json), each with its address

@@ -29,6 +29,32 @@ export interface RecordRule {
   readonly exclusions: ExclusionSet;
   /** --kql-parity: only the KQL's own fields count, so raw text in a malformed record is not a hit. */
   readonly kqlParity: boolean;
+  /** --ioc-validity: a hit whose IOCs are all outside their validity at the record's time is suppressed. */
+  readonly iocValidity: boolean;
+}
+
+/** The suppression a hit gets when every IOC it counts for is outside its validity (--ioc-validity). */
+export const OUTSIDE_VALIDITY = 'ioc-outside-validity';
+
+/**
+ * Whether an IOC was in force at a record's time (epoch ms): from its
+ * valid_from to its valid_until, or, with no valid_until, to its last
+ * sighting (ThreatFox last_seen_utc), that whole day. An end or start the
+ * feed does not give (or gives unreadably) bounds nothing.
+ */
+export function iocValidAt(ioc: Ioc, at: number): boolean {
+  const from = ioc.validFrom ? Date.parse(ioc.validFrom) : NaN;
+  if (!Number.isNaN(from) && at < from) return false;
+  const until = ioc.validUntil ? Date.parse(ioc.validUntil) : NaN;
+  if (!Number.isNaN(until)) return at < until;
+  const seen = ioc.lastSeen ? Date.parse(ioc.lastSeen) : NaN;
+  return Number.isNaN(seen) || at < Math.floor(seen / 86_400_000 + 1) * 86_400_000;
+}
+
+function outsideValidity(rule: RecordRule, iocs: readonly Ioc[], time: string | null): boolean {
+  if (!rule.iocValidity || time === null) return false;
+  const at = Date.parse(time);
+  return !Number.isNaN(at) && iocs.every((ioc) => !iocValidAt(ioc, at));
 }
 
 /** A hit as found in one record (the scan adds the file), with the IOCs it counts for. */
@@ -102,7 +128,10 @@ const UNKNOWN_TIME: Pick<TableSpec, 'timeColumns'> = { timeColumns: ['timegenera
 
 function matchesOf(rule: RecordRule, fields: RecordFields, spec: TableSpec): MatchedIoc[] {
   if (rule.matchers.length === 1) return rule.matchers[0].match(fields, spec);
-  return rule.matchers.flatMap((matcher) => matcher.match(fields, spec));
+  const matches = rule.matchers.flatMap((matcher) => matcher.match(fields, spec));
+  // a field holding a URL IOC itself is that exact hit, not also the weaker one on its host
+  const exact = (m: MatchedIoc) => matches.some((o) => o.how === undefined && o.field === m.field && o.ioc === m.ioc);
+  return matches.some((m) => m.how === 'url-host') ? matches.filter((m) => m.how !== 'url-host' || !exact(m)) : matches;
 }
 
 // A malformed record is an error, and still a hit when its raw text holds an IOC IP (docs/broken-input.md).
@@ -111,7 +140,7 @@ function malformed(rule: RecordRule, record: SourceRecord, problem: string, rawI
   const iocs = rule.rawSearch.iocsFor(rawIps);
   const hit: Omit<Hit, 'file'> = {
     line: record.line, record: record.index, table: rule.table ?? headerTable ?? 'unknown', time: null,
-    matches: iocs.map((ioc) => ({ field: null, ip: ioc.ip, port: null, portMatch: null })),
+    matches: iocs.map((ioc) => (ioc.kind === undefined || ioc.kind === 'ipv4' ? { field: null, ip: ioc.ip, port: null, portMatch: null } : { field: null, ip: ioc.ip, port: null, portMatch: null, kind: ioc.kind })),
     suppressedBy: null, malformed: true, fields: {},
   };
   return { kind: 'malformed', table, problem, found: { hit, iocs } };
@@ -135,17 +164,18 @@ export function judgeRecord(rule: RecordRule, record: SourceRecord, headerTable:
     return nothing(table);
   }
   const when = recordTime(fields, spec);
-  const suppressedBy = rule.exclusions.firstMatch(fields, table);
+  const iocs = [...new Set(matches.map((m) => m.ioc))];
+  const suppressedBy = rule.exclusions.firstMatch(fields, table) ?? (outsideValidity(rule, iocs, when.time) ? OUTSIDE_VALIDITY : null);
   const side = windowSide(rule.window, when.time);
   // contact before the assumed window is what a responder must hear of: counted, not dropped in silence
   if (side !== 'inside') return suppressedBy === null ? { kind: 'outside', table, side } : nothing(table);
   const hit: Omit<Hit, 'file'> = {
     line: record.line, record: record.index, table, ...when,
-    matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
+    matches: matches.map(({ ioc: _ioc, ...match }) => match),
     suppressedBy, malformed: false, fields: projection(fields, spec),
     context: contextFrom(fields, spec),
   };
-  return { kind: 'hit', table, found: { hit, iocs: [...new Set(matches.map((m) => m.ioc))] } };
+  return { kind: 'hit', table, found: { hit, iocs } };
 }
 
 /**
@@ -184,7 +214,7 @@ function unknownTable(rule: RecordRule, record: SourceRecord, fields: RecordFiel
   for (const { field } of matches) shown[field!] = listing.columns.find((c) => c.name === field)?.value ?? null;
   const hit: Omit<Hit, 'file'> = {
     line: record.line, record: record.index, table: 'unknown', ...when,
-    matches: matches.map(({ field, ip, port, portMatch }) => ({ field, ip, port, portMatch })),
+    matches: matches.map(({ ioc: _ioc, ...match }) => match),
     suppressedBy: null, malformed: false, fields: shown,
   };
   return { kind: 'hit', table: 'unknown', found: { hit, iocs: [...new Set(matches.map((m) => m.ioc))] }, ...(problem === undefined ? {} : { problem }) };
