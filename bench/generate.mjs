@@ -338,7 +338,7 @@ function outboundFlow(rng, fw) {
   };
 }
 
-function inboundFlow(rng, fw) {
+function inboundFlow(rng, _fw) {
   const vip = rng.pick(ORG_PUBLIC);
   return {
     src: publicIp(rng),

@@ -334,7 +334,7 @@ function summarize(samples, textBytes, rgSamples) {
 }
 
 function table(headers, rows) {
-  const lines = [`| ${headers.join(' | ')} |`, `|${headers.map((h, i) => (i === 0 || i === 1 ? '---' : '---:')).join('|')}|`];
+  const lines = [`| ${headers.join(' | ')} |`, `|${headers.map((_h, i) => (i === 0 || i === 1 ? '---' : '---:')).join('|')}|`];
   for (const r of rows) lines.push(`| ${r.map((cell) => String(cell).replaceAll('|', '\\|')).join(' | ')} |`);
   return lines.join('\n');
 }

@@ -1,3 +1,4 @@
+// e2e: whole multi-MiB exports through the scan, a property run of many cases
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { join } from 'node:path';

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { symlinkSync, mkdirSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { runCli, writeFiles, CSL_HEADER } from './helpers.js';
+import { refusalCode, runCli, writeFiles, CSL_HEADER } from './helpers.js';
+import { normalizeOptions } from '../lib/options/scan-options.js';
 import type { Report } from '../lib/report/report.js';
 
 const hitCsv = `${CSL_HEADER}\n2026-06-01T10:00:00Z,Fortinet,FortiGate,accept,traffic,10.0.0.5,50000,179.43.139.84,443,,,,,\n`;
@@ -94,10 +95,11 @@ describe('the perlbot-hunt command', () => {
   it('names the --jobs value as typed when it is not a thread count', () => {
     const dir = writeFiles({ 'a.csv': hitCsv });
     for (const value of ['abc', '', '0', '65', '1.5', '0x4']) {
-      const run = runCli(['--jobs', value, dir]);
-      expect(run.status, value).to.equal(2);
-      expect(run.stderr, value).to.include(`--jobs must be a whole number from 1 to 64, not "${value}"`);
+      expect(refusalCode(() => normalizeOptions({ paths: [dir], jobs: value })), value).to.equal('USAGE_JOBS');
     }
+    const run = runCli(['--jobs', '0x4', dir]);
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.include('--jobs must be a whole number from 1 to 64, not "0x4"');
     expect(runCli(['--jobs', '3', '--format', 'json', dir]).status).to.equal(1);
   });
 

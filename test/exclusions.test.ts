@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { hunt, runCli, writeFiles, tempDir } from './helpers.js';
+import { hunt, refusalCode, runCli, writeFiles, tempDir } from './helpers.js';
+import { builtinExclusions, exclusionsFor } from '../lib/exclusions/exclusion-file.js';
+import type { HuntErrorCode } from '../lib/errors/hunt-error.js';
 import type { Report } from '../lib/report/report.js';
 
 // docs/exclusions.md: each default rule suppresses what its scenario describes and
@@ -166,23 +168,32 @@ describe('a user exclusions file', () => {
     expect(verdict).to.deep.equal(['svc', null, 'build-farm', null, 'build-farm']);
   });
 
-  const bad: Array<[string, unknown, RegExp]> = [
-    ['invalid JSON', '{"rules": [', /not valid JSON/],
-    ['an unknown field', { rules: [{ id: 'x', when: { field: 'colour', equals: 'red' } }] }, /rule "x": unknown field "colour"/],
-    ['an unknown operator', { rules: [{ id: 'x', when: { field: 'user', matches: 'r.*' } }] }, /rule "x": unknown operator "matches"/],
-    ['a rule without an id', { rules: [{ when: { field: 'user', equals: 'root' } }] }, /rule 1: has no "id"/],
-    ['a duplicate id', { rules: [{ id: 'a', when: { field: 'user', equals: 'x' } }, { id: 'a', when: { field: 'user', equals: 'y' } }] }, /rule "a": duplicate id/],
-    ['an empty condition', { rules: [{ id: 'e', when: { all: [] } }] }, /rule "e": "all" must hold at least one condition/],
+  const bad: Array<[string, unknown, HuntErrorCode]> = [
+    ['invalid JSON', '{"rules": [', 'EXCLUSIONS_NOT_JSON'],
+    ['no rules list', { rules: {} }, 'EXCLUSIONS_SHAPE'],
+    ['a field of an unknown table', { fields: { colour: { compare: 'exact', columns: { SecurityEvent: ['Colour'] } } }, rules: [] }, 'EXCLUSIONS_FIELD'],
+    ['an unknown field', { rules: [{ id: 'x', when: { field: 'colour', equals: 'red' } }] }, 'EXCLUSIONS_RULE'],
+    ['an unknown operator', { rules: [{ id: 'x', when: { field: 'user', matches: 'r.*' } }] }, 'EXCLUSIONS_RULE'],
+    ['a rule without an id', { rules: [{ when: { field: 'user', equals: 'root' } }] }, 'EXCLUSIONS_RULE'],
+    ['a duplicate id', { rules: [{ id: 'a', when: { field: 'user', equals: 'x' } }, { id: 'a', when: { field: 'user', equals: 'y' } }] }, 'EXCLUSIONS_RULE'],
+    ['an empty condition', { rules: [{ id: 'e', when: { all: [] } }] }, 'EXCLUSIONS_RULE'],
   ];
-  for (const [what, doc, message] of bad) {
-    it(`stops before scanning, exit 2, on ${what}, naming the file and the rule`, () => {
-      const path = userFile(doc);
-      const dir = writeFiles({ 'dne.csv': csv(DNE_COLS, [dneHit({})]) });
-      const run = runCli(['--exclusions', path, dir]);
-      expect(run.status).to.equal(2);
-      expect(run.stdout).to.equal('');
-      expect(run.stderr).to.include(path);
-      expect(run.stderr).to.match(message);
+  for (const [what, doc, code] of bad) {
+    it(`refuses ${what} (${code})`, () => {
+      expect(refusalCode(() => exclusionsFor({ kind: 'file', path: userFile(doc) }))).to.equal(code);
     });
   }
+
+  it('refuses a missing file as unreadable', () => {
+    expect(refusalCode(() => exclusionsFor({ kind: 'file', path: join(tempDir(), 'none.json') }))).to.equal('EXCLUSIONS_UNREADABLE');
+  });
+
+  it('stops before scanning, exit 2, naming the file and the rule', () => {
+    const path = userFile({ rules: [{ id: 'x', when: { field: 'colour', equals: 'red' } }] });
+    const dir = writeFiles({ 'dne.csv': csv(DNE_COLS, [dneHit({})]) });
+    const run = runCli(['--exclusions', path, dir]);
+    expect(run.status).to.equal(2);
+    expect(run.stdout).to.equal('');
+    expect(run.stderr).to.equal(`perlbot-hunt: bad exclusions file: ${path}: rule "x": unknown field "colour" (known: ${[...builtinExclusions().fieldMap.keys()].join(', ')}; add your own under "fields")\n`);
+  });
 });

@@ -11,6 +11,7 @@ import { ReportBuilder } from '../lib/sink/report-builder.js';
 import { scan } from '../lib/scan/scan.js';
 import { planFromOptions } from '../lib/cli/plan-from-options.js';
 import type { Report } from '../lib/report/report.js';
+import { HuntError, type HuntErrorCode } from '../lib/errors/hunt-error.js';
 
 /** The repository root (tests run from dist/test). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -65,4 +66,15 @@ export const DNE_HEADER = 'Timestamp,DeviceId,DeviceName,ActionType,RemoteIP,Rem
 /** fast-check settings: a fixed seed in CI; PROPERTY_SEED and PROPERTY_RUNS explore further by hand. */
 export function propertySettings(runs: number): { numRuns: number; seed: number; endOnFailure: boolean } {
   return { numRuns: Number(process.env.PROPERTY_RUNS ?? runs), seed: Number(process.env.PROPERTY_SEED ?? 20261128), endOnFailure: true };
+}
+
+/** The code of the refusal (a HuntError) a call ends with; anything else thrown, or nothing, fails the test. */
+export function refusalCode(action: () => unknown): HuntErrorCode {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof HuntError) return error.code;
+    throw error;
+  }
+  throw new Error('no refusal: the call went through');
 }

@@ -49,6 +49,8 @@ async function matching(page: Page): Promise<number> {
 }
 
 async function columnTexts(page: Page, cls: string): Promise<string[]> {
+  // innerText, not textContent: the text as the reader sees it on the page
+  // biome-ignore lint/performance/useDomNodeTextContent: the shown text is what is tested
   return page.$$eval(`#hits-body td.${cls}`, (cells) => cells.map((c) => (c as HTMLElement).innerText));
 }
 
@@ -214,6 +216,7 @@ describe('the HTML report in a browser', function () {
     expect(who).to.include('user evil\\u202egnp.exe\\x1b[31m');
     expect(who).to.include('action <!--<script>');
     expect(await columnTexts(page, 'evidence')).to.satisfy((cells: string[]) => cells.every((c) => c.includes('<i>tilted&amp;.jsonl:')));
+    // biome-ignore lint/performance/useDomNodeTextContent: what the page shows is tested, not its source text
     const body = await page.evaluate(() => document.body.innerText);
     expect(body).not.to.match(/[\u202a-\u202e\u2066-\u2069\x1b]/);
     // the quote-laden device name still works as a filter from the device list
@@ -241,7 +244,7 @@ describe('the HTML report in a browser', function () {
 });
 
 /** n hits over a month on 250 devices, one in five suppressed: the shape of a large sweep. */
-export function largeReport(n: number): Report {
+function largeReport(n: number): Report {
   const start = Date.parse('2026-05-21T00:00:00Z');
   const iocs = [
     { ip: '179.43.139.84', port: 443, threatType: 'botnet_cc', malware: 'PerlBot', confidence: 75, firstSeen: '2026-05-21' },

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { CSL_HEADER, ROOT, runCli, writeFiles } from './helpers.js';
+import { CSL_HEADER, refusalCode, ROOT, runCli, writeFiles } from './helpers.js';
+import { normalizeOptions } from '../lib/options/scan-options.js';
+import type { HuntErrorCode } from '../lib/errors/hunt-error.js';
 import { loadIocs } from '../lib/iocs/load-iocs.js';
 import { refang } from '../lib/iocs/defang.js';
 import { splitQuotedLine } from '../lib/iocs/threatfox-csv.js';
@@ -176,28 +178,34 @@ describe('IOC files (--iocs)', () => {
       expect(run.stderr).to.contain('1 with no stated confidence kept');
     });
 
-    it('stops with exit 2 before scanning, naming the file (and the line), when IOCs cannot be used', () => {
+    it('refuses IOC files that cannot be used, each with its code', () => {
       const dir = writeFiles({
         'domains.txt': 'no-ioc-here\n# nothing else\n',
         'broken.json': '{\n  "1": [\n    {"ioc_value": "1.2.3.4:80",\n  ]\n}\n',
-        'odd.json': '{"iocs": "no"}',
+        'odd.json': '{"layout": "none"}',
         'garbage.txt': 'not an ioc\n',
+        'v6.txt': '2001:db8::1\n',
       });
-      const logs = logWith('179.43.139.84');
-      const cases: Array<[string[], RegExp]> = [
-        [['--iocs', join(dir, 'domains.txt')], /domains\.txt: no usable IOC .*domains\.txt:1: "no-ioc-here"/],
-        [['--iocs', join(dir, 'broken.json')], /broken\.json: not valid JSON at line 4/],
-        [['--iocs', join(dir, 'garbage.txt')], /garbage\.txt: no usable IOC .*garbage\.txt:1: "not an ioc"/],
-        [['--iocs', join(dir, 'missing.csv')], /missing\.csv: cannot read the IOC file: no such file or directory/],
-        [['--iocs', CSV, '--min-confidence', '101'], /--min-confidence must be a whole percentage/],
-        [['--iocs', CSV, '--min-confidence', '100', '--iocs', join(dir, 'domains.txt')], /domains\.txt: no usable IOC/],
+      const files = (...names: string[]) => ({ kind: 'files', paths: names.map((name) => join(dir, name)) }) as const;
+      const cases: Array<[() => unknown, HuntErrorCode]> = [
+        [() => loadIocs(files('domains.txt'), null), 'IOC_FILE_NO_USABLE_IOC'],
+        [() => loadIocs(files('broken.json'), null), 'IOC_FILE_NOT_JSON'],
+        [() => loadIocs(files('odd.json'), null), 'IOC_FILE_LAYOUT'],
+        [() => loadIocs(files('garbage.txt'), null), 'IOC_FILE_NO_USABLE_IOC'],
+        [() => loadIocs(files('missing.csv'), null), 'IOC_FILE_UNREADABLE'],
+        [() => loadIocs({ kind: 'files', paths: [CSV] }, 101), 'IOC_FILE_BELOW_CONFIDENCE'],
+        [() => normalizeOptions({ paths: ['x.csv'], iocs: [CSV], minConfidence: '101' }), 'USAGE_MIN_CONFIDENCE'],
+        [() => loadIocs({ kind: 'files', paths: [CSV, join(dir, 'domains.txt')] }, 100), 'IOC_FILE_NO_USABLE_IOC'],
       ];
-      for (const [args, message] of cases) {
-        const run = runCli([...args, logs]);
-        expect(run.status, args.join(' ')).to.equal(2);
-        expect(run.stdout).to.equal('');
-        expect(run.stderr).to.match(message);
-      }
+      for (const [load, code] of cases) expect(refusalCode(load), code).to.equal(code);
+    });
+
+    it('stops with exit 2 before scanning, naming the file and the line, when IOCs cannot be used', () => {
+      const dir = writeFiles({ 'broken.json': '{\n  "1": [\n    {"ioc_value": "1.2.3.4:80",\n  ]\n}\n' });
+      const run = runCli(['--iocs', join(dir, 'broken.json'), logWith('179.43.139.84')]);
+      expect(run.status).to.equal(2);
+      expect(run.stdout).to.equal('');
+      expect(run.stderr).to.match(new RegExp(`^perlbot-hunt: cannot use the IOCs: ${join(dir, 'broken.json')}: not valid JSON at line 4 `));
     });
   });
 });

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ROOT, runCli, writeFiles } from './helpers.js';
+import { refusalCode, ROOT, runCli, writeFiles } from './helpers.js';
+import { normalizeOptions } from '../lib/options/scan-options.js';
 import { readAddress, readUrlHost } from '../lib/matcher/ip-text.js';
 import { commandLineTokens, ruleForm, valueForms } from '../lib/exclusions/compare.js';
 import { commandLinePattern } from '../lib/kql/emit-kql.js';
@@ -272,7 +273,9 @@ describe('--emit kql', () => {
     ];
     const results = await analyse([...queries, ...broken]);
     const errors = (list: Diagnostic[]) => list.filter((d) => d.severity === 'Error');
-    results.slice(0, queries.length).forEach((list, i) => expect(errors(list), queries[i]).to.deep.equal([]));
+    results.slice(0, queries.length).forEach((list, i) => {
+      expect(errors(list), queries[i]).to.deep.equal([]);
+    });
     for (const list of results.slice(queries.length)) expect(errors(list)).to.not.be.empty;
   });
 
@@ -331,6 +334,8 @@ describe('--emit kql', () => {
   });
 
   it('refuses paths (it scans nothing), and writes to --output atomically', () => {
+    expect(refusalCode(() => normalizeOptions({ emit: 'kql', paths: ['fixtures/'] }))).to.equal('USAGE_EMIT');
+    expect(refusalCode(() => normalizeOptions({ emit: 'sql' }))).to.equal('USAGE_EMIT');
     const refused = runCli(['--emit', 'kql', 'fixtures/']);
     expect(refused.status).to.equal(2);
     expect(refused.stderr).to.contain('--emit kql prints queries and scans nothing');
@@ -344,11 +349,10 @@ describe('--emit kql', () => {
   });
 
   it('refuses --format (any) instead of ignoring it: a pipeline asking for JSON must not get KQL', () => {
-    for (const args of [['-f', 'json'], ['--format', 'csv'], ['--format', 'text']]) {
-      const run = runCli(['--emit', 'kql', ...args]);
-      expect(run.status, args.join(' ')).to.equal(2);
-      expect(run.stdout).to.equal('');
-      expect(run.stderr).to.contain(`--emit kql prints queries, not a report: leave out --format (${args[1]})`);
-    }
+    for (const format of ['json', 'csv', 'text']) expect(refusalCode(() => normalizeOptions({ emit: 'kql', format })), format).to.equal('USAGE_EMIT');
+    const run = runCli(['--emit', 'kql', '-f', 'json']);
+    expect(run.status).to.equal(2);
+    expect(run.stdout).to.equal('');
+    expect(run.stderr).to.contain('--emit kql prints queries, not a report: leave out --format (json)');
   });
 });

@@ -21,7 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['scan'],
   ['printers'],
   ['progress', 'merge'],
-  ['options'],
+  ['options', 'output'],
   ['cli'],
   // the single-file bundle's entry: the CLI on the main thread, a worker on the others
   ['bundle'],

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CSL_HEADER, FIXTURES, runCli, writeFiles, tempDir } from './helpers.js';
+import { CSL_HEADER, FIXTURES, refusalCode, runCli, writeFiles, tempDir } from './helpers.js';
+import { readReport } from '../lib/merge/read-report.js';
+import { mergeReports } from '../lib/merge/merge-reports.js';
+import type { HuntErrorCode } from '../lib/errors/hunt-error.js';
 import type { Hit, Report } from '../lib/report/report.js';
 import { compareHits } from '../lib/sink/report-builder.js';
 
@@ -89,20 +92,17 @@ describe('perlbot-hunt merge', () => {
   it('refuses reports made with other IOCs, exclusions, --kql-parity or time window, naming both files', () => {
     const logs = join(FIXTURES, 'CommonSecurityLog', 'kql-projection.csv');
     const iocs = writeFiles({ 'iocs.txt': '179.43.139.84:443\n' });
-    const cases: Array<[string[], RegExp]> = [
-      [['--iocs', join(iocs, 'iocs.txt')], /a different IOC set \(lacks 179\.43\.139\.86:443\)/],
-      [['--no-exclusions'], /different exclusions \(none where .* has backup-rsync-tar/],
-      [['--kql-parity'], /another --kql-parity \(true where .* has false\)/],
-      [['--since', '2026-05-01'], /another --since/],
-    ];
-    cases.forEach(([args, message], i) => {
+    const cases: string[][] = [['--iocs', join(iocs, 'iocs.txt')], ['--no-exclusions'], ['--kql-parity'], ['--since', '2026-05-01']];
+    cases.forEach((args, i) => {
       const other = scanTo(dir, `other-${i}.json`, ...args, logs);
-      const run = merge(csl, other);
-      expect(run.status, args.join(' ')).to.equal(2);
-      expect(run.stdout).to.equal('');
-      expect(run.stderr).to.match(message);
-      expect(run.stderr).to.contain(other);
+      expect(refusalCode(() => mergeReports([readReport(csl), readReport(other)], '0.0.0')), args.join(' ')).to.equal('MERGE_REFUSED_OTHER_SWEEP');
     });
+    const other = join(dir, 'other-0.json');
+    const run = merge(csl, other);
+    expect(run.status).to.equal(2);
+    expect(run.stdout).to.equal('');
+    expect(run.stderr).to.match(/a different IOC set \(lacks 179\.43\.139\.86:443\)/);
+    expect(run.stderr).to.contain(other).and.contain(csl);
   });
 
   it('refuses what is not a JSON report of this tool, naming the file', () => {
@@ -112,18 +112,17 @@ describe('perlbot-hunt merge', () => {
       'cut.json': readFileSync(csl, 'utf8').slice(0, 2000),
       'nohits.json': JSON.stringify({ ...JSON.parse(readFileSync(csl, 'utf8')), hits: undefined }),
     });
-    const cases: Array<[string, RegExp]> = [
-      ['hits.ndjson', /hits\.ndjson: not JSON .*--format json/],
-      ['other.json', /other\.json: not a perlbot-hunt JSON report/],
-      ['cut.json', /cut\.json: not JSON/],
-      ['nohits.json', /nohits\.json: "hits" is missing/],
-      ['missing.json', /missing\.json: cannot read it: no such file or directory/],
+    const cases: Array<[string, HuntErrorCode]> = [
+      ['hits.ndjson', 'REPORT_FILE_NOT_JSON'],
+      ['other.json', 'REPORT_FILE_NOT_OURS'],
+      ['cut.json', 'REPORT_FILE_NOT_JSON'],
+      ['nohits.json', 'REPORT_FILE_CUT'],
+      ['missing.json', 'REPORT_FILE_UNREADABLE'],
     ];
-    for (const [name, message] of cases) {
-      const run = merge(csl, join(bad, name));
-      expect(run.status, name).to.equal(2);
-      expect(run.stderr).to.match(message);
-    }
+    for (const [name, code] of cases) expect(refusalCode(() => readReport(join(bad, name))), name).to.equal(code);
+    const run = merge(csl, join(bad, 'hits.ndjson'));
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.match(new RegExp(`^perlbot-hunt merge: ${join(bad, 'hits\\.ndjson')}: not JSON .*--format json\n$`));
     expect(merge().status).to.equal(2);
   });
 
@@ -156,6 +155,7 @@ describe('perlbot-hunt merge: each input counted once', () => {
   it('refuses the same report twice, naming both, and counts it once with --allow-overlap', () => {
     const copy = join(dir, 'copy-of-a.json');
     writeFileSync(copy, readFileSync(partA));
+    expect(refusalCode(() => mergeReports([readReport(partA), readReport(copy)], '0.0.0'))).to.equal('MERGE_REFUSED_OVERLAP');
     const refused = merge('--format', 'json', partA, copy);
     expect(refused.status).to.equal(2);
     expect(refused.stderr).to.include(copy).and.include(partA).and.include('the same report');
@@ -168,6 +168,7 @@ describe('perlbot-hunt merge: each input counted once', () => {
   it('refuses a sweep merged with one of its own parts (the same input file in two reports), and counts it once with --allow-overlap', () => {
     const sweep = join(dir, 'sweep.json');
     expect(runCli(['merge', '--format', 'json', '-o', sweep, partA, partB]).status).to.equal(1);
+    expect(refusalCode(() => mergeReports([readReport(sweep), readReport(partA)], '0.0.0'))).to.equal('MERGE_REFUSED_OVERLAP');
     const refused = merge('--format', 'json', sweep, partA);
     expect(refused.status).to.equal(2);
     expect(refused.stderr).to.include(sweep).and.include(partA);

@@ -3,6 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSL_HEADER, ROOT, runCli, tempDir, writeFiles } from './helpers.js';
+import { openOutput } from '../lib/output/deliver.js';
+import { HuntError } from '../lib/errors/hunt-error.js';
 
 // Where the report goes never destroys anything: a device, FIFO or link is
 // written into, not renamed over; an existing file is replaced only with
@@ -76,6 +78,21 @@ describe('delivering the report', () => {
     expect(run.status, run.stderr).to.equal(1);
     expect(JSON.parse(received).summary.hits).to.equal(1);
     expect(lstatSync(fifo).isFIFO()).to.equal(true);
+  });
+
+  it('refuses an output it must not write, each with its code, and opens nothing', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'old.json'), 'yesterday');
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling.json'));
+    const refusal = (path: string) =>
+      openOutput(path, { force: false }).then(
+        () => 'opened',
+        (error: unknown) => (error instanceof HuntError ? error.code : String(error)),
+      );
+    expect(await refusal(join(dir, 'old.json'))).to.equal('OUTPUT_EXISTS');
+    expect(await refusal(dir)).to.equal('OUTPUT_DIRECTORY');
+    expect(await refusal(join(dir, 'dangling.json'))).to.equal('OUTPUT_DANGLING_LINK');
+    expect(readdirSync(dir).sort()).to.deep.equal(['dangling.json', 'old.json']);
   });
 
   it('refuses an existing file without --force (exit 2, one line naming it), replaces it with --force', () => {

@@ -35,14 +35,18 @@ async function records(text: string | Buffer, fullParse = true): Promise<{ recor
     for (let at = 0; at < bytes.length; at += 7) yield bytes.subarray(at, at + 7);
   }
   const out: SourceRecord[] = [];
-  const context = {
+  const channel = {
     search: new RawIocSearch(builtinIocSet()),
     fullParse,
-    header: (names: readonly string[]) => void (header = [...names]),
+    header: (names: readonly string[]) => {
+      header = [...names];
+    },
     error: (line: number | null, message: string) => void errors.push([line, message]),
-    counted: (n: number) => void (counted = n),
+    counted: (n: number) => {
+      counted = n;
+    },
   };
-  for await (const record of readQueryAnswer(chunks(), context)) out.push(record);
+  for await (const record of readQueryAnswer(chunks(), channel)) out.push(record);
   return { records: out, errors, counted, header };
 }
 
@@ -162,11 +166,11 @@ describe('Log Analytics query answers (REST API)', () => {
     const text = answer([[...cslRow(1, '179.43.139.84').slice(0, 8), huge]]);
     const errors: string[] = [];
     const out: SourceRecord[] = [];
-    const context = { search: new RawIocSearch(builtinIocSet()), fullParse: true, error: (_l: number | null, m: string) => void errors.push(m) };
+    const channel = { search: new RawIocSearch(builtinIocSet()), fullParse: true, error: (_l: number | null, m: string) => void errors.push(m) };
     async function* one() {
       yield Buffer.from(text);
     }
-    for await (const record of readQueryAnswer(one(), context, 1024)) out.push(record);
+    for await (const record of readQueryAnswer(one(), channel, 1024)) out.push(record);
     expect(out).to.have.length(1);
     expect(out[0].fields).to.equal(null);
     expect(out[0].problem).to.match(/^record larger than/);

@@ -147,8 +147,9 @@ describe('docs/report.schema.json', () => {
       good = jsonReport(join(FIXTURES, 'CommonSecurityLog'));
       expect(problems(report, good)).to.equal('');
     });
+    // biome-ignore lint/suspicious/noExplicitAny: a report broken on purpose has any shape
     const broken = (change: (r: any) => void): unknown => {
-      const copy = structuredClone(good) as any;
+      const copy = structuredClone(good);
       change(copy);
       return copy;
     };
@@ -169,6 +170,7 @@ describe('docs/report.schema.json', () => {
       expect(problems(report, broken((r) => (r.hits[0].time = '10/15/2020, 6:38:45.828 PM')))).to.match(/hits\/0\/time/);
     });
     it('a malformed hit marked as suppressed (a malformed hit is never suppressed)', () => {
+      // biome-ignore lint/suspicious/noExplicitAny: a report broken on purpose has any shape
       const malformed = (suppressedBy: string | null) => (r: any) => {
         const raw = r.hits[0].matches.map((m: { ip: string }) => ({ field: null, ip: m.ip, port: null, portMatch: null }));
         Object.assign(r.hits[0], { malformed: true, suppressedBy, fields: {}, time: null, matches: raw });
@@ -180,6 +182,7 @@ describe('docs/report.schema.json', () => {
       expect(problems(report, broken((r) => (r.hits[0].fields = { RemoteIP: '179.43.139.84' })))).to.match(/hits\/0\/fields/);
     });
     it('an IOC that names its kind but not where it was read, or a kind the tool has not', () => {
+      // biome-ignore lint/suspicious/noExplicitAny: a report broken on purpose has any shape
       const withKind = (extra: Record<string, unknown>) => (r: any) => Object.assign(r.iocs[0], extra);
       expect(problems(report, broken(withKind({ kind: 'domain', sourceFile: 'f.txt', line: 3, validFrom: null, validUntil: null, lastSeen: null })))).to.equal('');
       expect(problems(report, broken(withKind({ kind: 'domain' })))).to.match(/iocs\/0 must have properties sourceFile/);

@@ -14,7 +14,7 @@ import { hasScript, runInTerminal } from './pty.js';
 const ACTS_OR_HIDES = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
 
 /** The reverse of printable(): an unambiguous rule reads back exactly (`\xHH` from 0x80: a byte of a name that is not UTF-8, held as U+DC80..U+DCFF). */
-function unescape(shown: string): string {
+function readBack(shown: string): string {
   return shown.replace(/\\(?:x([0-9a-f]{2})|u\{([0-9a-f]+)\}|u([0-9a-f]{4})|([nrt\\]))/g, (_, x, braced, u, simple) => {
     if (simple !== undefined) return { n: '\n', r: '\r', t: '\t', '\\': '\\' }[simple as 'n']!;
     if (x !== undefined && parseInt(x, 16) >= 0x80) return String.fromCharCode(0xdc00 + parseInt(x, 16));
@@ -30,7 +30,7 @@ describe('the terminal rule', () => {
     for (let code = 0; code <= 0x10ffff; code++) {
       const ch = String.fromCodePoint(code);
       const shown = printable(ch);
-      if (ACTS_OR_HIDES.test(shown) || unescape(shown) !== ch) expect.fail(`U+${code.toString(16)} is shown as ${JSON.stringify(shown)}`);
+      if (ACTS_OR_HIDES.test(shown) || readBack(shown) !== ch) expect.fail(`U+${code.toString(16)} is shown as ${JSON.stringify(shown)}`);
     }
   });
 
@@ -41,7 +41,7 @@ describe('the terminal rule', () => {
         const text = pieces.join('');
         const shown = printable(text);
         expect(ACTS_OR_HIDES.test(shown)).to.equal(false);
-        expect(unescape(shown)).to.equal(text);
+        expect(readBack(shown)).to.equal(text);
       }),
       propertySettings(500),
     );

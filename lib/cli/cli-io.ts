@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { UsageError, type OutputFormat } from '../options/scan-options.js';
-import { deliver, DeliveryFailed, OutputRefused, type ReportOutput } from '../report/deliver.js';
+import { deliver, DeliveryFailed, OutputRefused, type ReportOutput } from '../output/deliver.js';
 import { errnoText } from '../errors/errno-text.js';
 import { printableJson, printableLines, printable } from '../terminal/terminal-text.js';
 
@@ -31,9 +31,9 @@ export function strictly<T>(parser: Argv<T>, version: string, argv: readonly str
       if (unknown) {
         // named as typed: yargs drops the dashes
         const names = unknown[1].split(', ').map((name) => argv.find((word) => word.replace(/^--?/, '').split('=')[0] === name) ?? name);
-        throw new UsageError(`unknown option ${names.join(', ')} (a file whose name starts with - goes after --)`);
+        throw new UsageError('USAGE_UNKNOWN_OPTION', `unknown option ${names.join(', ')} (a file whose name starts with - goes after --)`);
       }
-      throw new UsageError(message);
+      throw new UsageError('USAGE_ARGUMENTS', message);
     });
 }
 

@@ -1,5 +1,5 @@
 import { reason, say, sendReport } from './cli-io.js';
-import { openOutput, type ReportOutput } from '../report/deliver.js';
+import { openOutput, type ReportOutput } from '../output/deliver.js';
 import { emitKql, type KqlContext } from '../kql/emit-kql.js';
 import { EXIT } from './exit-status.js';
 

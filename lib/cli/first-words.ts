@@ -78,7 +78,7 @@ export function checkOptionWords(argv: readonly string[], cwd: string): { late: 
       continue;
     }
     if (existsSync(`${cwd}/${token}`)) {
-      throw new UsageError(`${token} is the name of a file here, not an option: did a glob (such as *.csv) expand to it? Quote the glob (the tool expands it itself) or put the paths after --`);
+      throw new UsageError('USAGE_FILE_AS_OPTION', `${token} is the name of a file here, not an option: did a glob (such as *.csv) expand to it? Quote the glob (the tool expands it itself) or put the paths after --`);
     }
     const takesNext = VALUE_OPTIONS.has(token) && i + 1 < argv.length;
     const name = token.split('=')[0];
@@ -113,5 +113,5 @@ export function checkStandardInput(paths: readonly string[]): void {
   } catch {
     // no standard input at all: the scan says so for that path
   }
-  if (socket) throw new UsageError('- reads standard input, but standard input is a socket here, which cannot be read as a file: pipe the export in (cat export.csv | perlbot-hunt -) or name the file');
+  if (socket) throw new UsageError('USAGE_STDIN_SOCKET', '- reads standard input, but standard input is a socket here, which cannot be read as a file: pipe the export in (cat export.csv | perlbot-hunt -) or name the file');
 }

@@ -6,7 +6,7 @@ import { readReport, ReportFileError } from '../merge/read-report.js';
 import { mergeReports, MergeRefused } from '../merge/merge-reports.js';
 import type { Report } from '../report/report.js';
 import { streamOf, type ReportStream } from '../report/report-stream.js';
-import { openOutput, type ReportOutput } from '../report/deliver.js';
+import { openOutput, type ReportOutput } from '../output/deliver.js';
 import { exitStatus, EXIT } from './exit-status.js';
 
 // `perlbot-hunt merge REPORT.json...`: JSON reports of one sweep, from many

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { type FeedFileCode, HuntError } from './hunt-error.js';
 
 // Bounds for the files read whole from outside (IOC feeds, exclusion files),
 // here at the bottom layer because both of their readers use them.
@@ -9,14 +10,14 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 // and JSON nesting is measured before it is parsed or walked.
 
 /** Why a feed file cannot be used, one line; the caller adds its own wording and exits 2. */
-export class FeedFileProblem extends Error {}
+export class FeedFileProblem extends HuntError<FeedFileCode> {}
 
 const MiB = 1024 * 1024;
 
 /** The whole file, refused past `maxBytes` without reading further. */
 export function readBounded(path: string, maxBytes: number): Buffer {
   const fd = openSync(path, 'r');
-  const tooLarge = () => new FeedFileProblem(`larger than ${maxBytes / MiB} MiB: too large to be a feed this tool reads whole (split it)`);
+  const tooLarge = () => new FeedFileProblem('FEED_FILE_TOO_LARGE', `larger than ${maxBytes / MiB} MiB: too large to be a feed this tool reads whole (split it)`);
   try {
     // a file says its size; a device or pipe is cut off as it is read
     if (fstatSync(fd).size > maxBytes) throw tooLarge();
@@ -56,5 +57,5 @@ export function jsonNesting(text: string): number {
 /** Refuses JSON nested deeper than `max` levels (reading it walks each level in turn). */
 export function checkNesting(text: string, max: number): void {
   const deepest = jsonNesting(text);
-  if (deepest > max) throw new FeedFileProblem(`JSON nested ${deepest} levels deep, more than the ${max} a feed of this kind can need: not read`);
+  if (deepest > max) throw new FeedFileProblem('FEED_FILE_TOO_DEEP', `JSON nested ${deepest} levels deep, more than the ${max} a feed of this kind can need: not read`);
 }

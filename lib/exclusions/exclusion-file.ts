@@ -6,12 +6,13 @@ import { COMPARE_KINDS, type CompareKind } from './compare.js';
 import { ExclusionSet, type ColumnSource, type Condition, type ExclusionRule, type FieldDefinition } from './exclusion-set.js';
 import type { SetProvenance, TableName } from '../report/report.js';
 import { tableByName } from '../tables/table-specs.js';
+import { type ExclusionsCode, HuntError } from '../errors/hunt-error.js';
 
 // Reading an exclusions file, and refusing a bad one before any scanning
 // starts: a rule that silently never applies would hide nothing but mislead.
 
 /** A bad exclusions file: the CLI prints the message and exits 2. */
-export class ExclusionFileError extends Error {}
+export class ExclusionFileError extends HuntError<ExclusionsCode> {}
 
 type Json = Record<string, unknown>;
 
@@ -38,7 +39,7 @@ function readFields(raw: unknown, into: Map<string, FieldDefinition>, fail: (wha
         if (isObject(entry) && typeof entry.column === 'string' && (entry.split === undefined || entry.split === 'command-line')) {
           return { column: entry.column.trim().toLowerCase(), name: entry.column.trim(), split: entry.split === 'command-line' ? 'command-line' : null };
         }
-        fail(`field "${name}": each column of ${table} must be a column name or {"column": …, "split": "command-line"}`);
+        return fail(`field "${name}": each column of ${table} must be a column name or {"column": …, "split": "command-line"}`);
       });
     }
     into.set(name, { compare, columns });
@@ -88,26 +89,29 @@ export function exclusionSetFromJson(text: string, origin: string, base?: Readon
   try {
     checkNesting(text, MAX_EXCLUSION_NESTING);
   } catch (error) {
-    throw new ExclusionFileError(`${origin}: ${(error as Error).message}`);
+    throw new ExclusionFileError('EXCLUSIONS_TOO_DEEP', `${origin}: ${(error as Error).message}`);
   }
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new ExclusionFileError(`${origin}: not valid JSON (${(error as Error).message})`);
+    throw new ExclusionFileError('EXCLUSIONS_NOT_JSON', `${origin}: not valid JSON (${(error as Error).message})`);
   }
   const failFile = (what: string): never => {
-    throw new ExclusionFileError(`${origin}: ${what}`);
+    throw new ExclusionFileError('EXCLUSIONS_SHAPE', `${origin}: ${what}`);
+  };
+  const failField = (what: string): never => {
+    throw new ExclusionFileError('EXCLUSIONS_FIELD', `${origin}: ${what}`);
   };
   if (!isObject(doc)) failFile('must hold one JSON object with "rules" (and optionally "fields")');
   const root = doc as Json;
   const fields = new Map(base ?? []);
-  readFields(root.fields, fields, failFile);
+  readFields(root.fields, fields, failField);
   if (!Array.isArray(root.rules)) failFile('"rules" must be a list of rules');
   const seen = new Set<string>();
   const rules = (root.rules as unknown[]).map((raw, i): ExclusionRule => {
     const label = isObject(raw) && typeof raw.id === 'string' ? `rule "${raw.id}"` : `rule ${i + 1}`;
     const fail = (what: string): never => {
-      throw new ExclusionFileError(`${origin}: ${label}: ${what}`);
+      throw new ExclusionFileError('EXCLUSIONS_RULE', `${origin}: ${label}: ${what}`);
     };
     if (!isObject(raw)) fail('must be an object with "id", "description" and "when"');
     const rule = raw as Json;
@@ -138,8 +142,8 @@ export function loadExclusionFile(path: string): ExclusionSet {
   try {
     bytes = readBounded(path, MAX_EXCLUSION_FILE_BYTES);
   } catch (error) {
-    if (error instanceof FeedFileProblem) throw new ExclusionFileError(`${path}: ${error.message}`);
-    throw new ExclusionFileError(`${path}: cannot read exclusions file: ${errnoText(error)}`);
+    if (error instanceof FeedFileProblem) throw new ExclusionFileError(error.code === 'FEED_FILE_TOO_LARGE' ? 'EXCLUSIONS_TOO_LARGE' : 'EXCLUSIONS_TOO_DEEP', `${path}: ${error.message}`);
+    throw new ExclusionFileError('EXCLUSIONS_UNREADABLE', `${path}: cannot read exclusions file: ${errnoText(error)}`);
   }
   return exclusionSetFromJson(bytes.toString('utf8'), path, builtinExclusions().fieldMap, { origin: path, sha256: sha256Of(bytes) });
 }

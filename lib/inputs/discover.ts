@@ -1,3 +1,4 @@
+import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { errnoText } from '../errors/errno-text.js';
@@ -117,7 +118,7 @@ class Walker {
       return;
     }
     this.seenDirs.add(real);
-    let entries;
+    let entries: Array<Dirent<Buffer> & { text: string }>;
     try {
       entries = (await readdir(fsPath(dir), { withFileTypes: true, encoding: 'buffer' })).map((entry) => Object.assign(entry, { text: pathFromBytes(entry.name) }));
     } catch (error) {
@@ -135,7 +136,7 @@ class Walker {
       if (entry.isDirectory()) {
         await this.walk(path, inside, root, join(real, entry.text));
       } else if (entry.isSymbolicLink()) {
-        let target;
+        let target: Stats;
         try {
           target = await stat(fsPath(path));
         } catch (error) {
@@ -173,7 +174,7 @@ export async function discoverInputs(paths: readonly string[], options: { allFil
   return { files: walker.files, missing, gaveNothing };
 
   async function take(path: string): Promise<void> {
-    let info;
+    let info: Stats;
     try {
       info = await stat(fsPath(path));
     } catch (error) {

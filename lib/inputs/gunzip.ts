@@ -160,7 +160,7 @@ export async function* gunzip(source: AsyncIterable<Buffer>, damage: GunzipDamag
 
   for (;;) {
     // the next member's header, or junk before it
-    let length = await headerLength(input);
+    const length = await headerLength(input);
     if (length === 0 && input.held === 0) break;
     if (length <= 0) {
       const junkFrom = input.offset;

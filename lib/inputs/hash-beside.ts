@@ -2,6 +2,7 @@ import { getSystemErrorName } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../assets/assets.js';
 import { Ring, RING } from './hash-ring.js';
+import { HuntError } from '../errors/hunt-error.js';
 
 // The scan's side of a large file hashed on another thread (hash-worker.ts):
 // the file is read into a ring of shared buffers (hash-ring.ts) by that
@@ -16,7 +17,7 @@ const HELD = 2;
 const NAP_MS = 50;
 
 /** The hashing thread died while a file was being read: the scan reads the rest itself, unhashed. */
-export class HashThreadFailed extends Error {}
+export class HashThreadFailed extends HuntError<'HASH_THREAD_FAILED'> {}
 
 /** One hashing thread and its ring. Should it die, the next large file gets a new one. */
 class HashThread {
@@ -130,7 +131,7 @@ export class BesideFile {
     for (;;) {
       const events = Atomics.load(ring.state, RING.EVENTS);
       if (ring.published(this.seq)) break;
-      if (this.thread.failed) return this.end(new HashThreadFailed('the hashing thread failed'));
+      if (this.thread.failed) return this.end(new HashThreadFailed('HASH_THREAD_FAILED', 'the hashing thread failed'));
       // rather than wait for a read, read here
       if (ring.tryRead()) continue;
       const waiting = Atomics.waitAsync(ring.state, RING.EVENTS, events, NAP_MS);

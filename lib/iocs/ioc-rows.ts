@@ -1,4 +1,5 @@
 import type { Expectation } from './indicator.js';
+import { HuntError, type IocFileCode } from '../errors/hunt-error.js';
 
 // What every IOC file reader hands on: the rows it found, each with the line
 // it came from, before anything decides which of them this tool can use.
@@ -88,7 +89,7 @@ export function threatFoxExpectation(type: string | null): Expectation | null {
 }
 
 /** A file that cannot be read as IOCs at all: the CLI names it and exits 2 before scanning. */
-export class IocFileFatal extends Error {}
+export class IocFileFatal extends HuntError<IocFileCode> {}
 
 /** ThreatFox writes `None` (or nothing) for an empty value. */
 export function emptyToNull(value: unknown): string | null {

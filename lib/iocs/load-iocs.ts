@@ -11,6 +11,7 @@ import { looksLikeMispCsv, parseMispCsv } from './misp-csv.js';
 import { looksLikeThreatFoxCsv, parseThreatFoxCsv } from './threatfox-csv.js';
 import { parseIocJson } from './threatfox-json.js';
 import { parsePlainList } from './plain-list.js';
+import type { IocFileCode } from '../errors/hunt-error.js';
 
 // The IOC set in force: the built-in one, or the IOCs of every --iocs file
 // (each file's format sniffed from its content), then --min-confidence.
@@ -53,12 +54,14 @@ function parseIocFile(text: string, options: IocFileOptions): ParsedIocFile {
   return looksLikeMispCsv(lines) ? parseMispCsv(lines, options) : parsePlainList(lines);
 }
 
+const feedBound = (problem: FeedFileProblem): IocFileCode => (problem.code === 'FEED_FILE_TOO_LARGE' ? 'IOC_FILE_TOO_LARGE' : 'IOC_FILE_TOO_DEEP');
+
 function readIocFile(path: string): Buffer {
   try {
     return readBounded(path, MAX_IOC_FILE_BYTES);
   } catch (error) {
-    if (error instanceof FeedFileProblem) throw new IocFileFatal(`${path}: ${error.message}`);
-    throw new IocFileFatal(`${path}: cannot read the IOC file: ${errnoText(error)}`);
+    if (error instanceof FeedFileProblem) throw new IocFileFatal(feedBound(error), `${path}: ${error.message}`);
+    throw new IocFileFatal('IOC_FILE_UNREADABLE', `${path}: cannot read the IOC file: ${errnoText(error)}`);
   }
 }
 
@@ -98,7 +101,8 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
     try {
       parsed = parseIocFile(bytes.toString('utf8'), options);
     } catch (error) {
-      if (error instanceof IocFileFatal || error instanceof FeedFileProblem) throw new IocFileFatal(`${path}: ${error.message}`);
+      if (error instanceof IocFileFatal) throw new IocFileFatal(error.code, `${path}: ${error.message}`);
+      if (error instanceof FeedFileProblem) throw new IocFileFatal(feedBound(error), `${path}: ${error.message}`);
       throw error;
     }
     const setAside = parsed.setAside ?? [];
@@ -147,7 +151,7 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
     if (record.used + record.duplicates === 0) {
       const firstError = record.errors[0];
       const why = firstError ? `; first unreadable line: ${path}:${firstError.line ?? '?'}: ${firstError.message}` : '';
-      throw new IocFileFatal(`${path}: no usable IOC (an address, range, domain, URL or hash) in this ${record.format}: ${tally(record)}${why}`);
+      throw new IocFileFatal('IOC_FILE_NO_USABLE_IOC', `${path}: no usable IOC (an address, range, domain, URL or hash) in this ${record.format}: ${tally(record)}${why}`);
     }
     records.push(record);
   }
@@ -187,7 +191,7 @@ export function loadIocs(choice: IocChoice, minConfidence: number | null, option
     const unknown = kept.filter((ioc) => ioc.confidence === null).length;
     provenance = { ...provenance, minConfidence, belowConfidence: iocs.length - kept.length };
     notices.push(`--min-confidence ${minConfidence}: ${iocs.length - kept.length} of ${iocs.length} IOCs dropped${unknown > 0 ? `; ${unknown} with no stated confidence kept` : ''}`);
-    if (kept.length === 0) throw new IocFileFatal(`no IOC left at or above --min-confidence ${minConfidence} (of ${iocs.length})`);
+    if (kept.length === 0) throw new IocFileFatal('IOC_FILE_BELOW_CONFIDENCE', `no IOC left at or above --min-confidence ${minConfidence} (of ${iocs.length})`);
     iocs = kept;
     indicators = indicators.filter((indicator) => indicator.confidence === null || indicator.confidence >= minConfidence);
   }

@@ -61,7 +61,7 @@ export function parseThreatFoxCsv(lines: readonly string[]): ParsedIocFile {
       return;
     }
     if (line.trim() === '' || line.trimStart().startsWith('#')) return;
-    if (!columns || !columns.has('ioc_value')) {
+    if (!columns?.has('ioc_value')) {
       errors.push({ line: lineNumber, message: 'an IOC line before the commented header (# "first_seen_utc","ioc_id","ioc_value",…)' });
       return;
     }

@@ -32,7 +32,7 @@ function parseJsonText(text: string): unknown {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
     const where = position ? ` at line ${lineLocator(text)(Number(position[1]))}` : '';
-    throw new IocFileFatal(`not valid JSON${where} (${message})`);
+    throw new IocFileFatal('IOC_FILE_NOT_JSON', `not valid JSON${where} (${message})`);
   }
 }
 
@@ -110,9 +110,9 @@ export function parseIocJson(text: string, options: IocFileOptions = {}): Parsed
   if (looksLikeMisp(doc)) return parseMispJson(doc, text, options);
   if (isObject(doc) && Array.isArray(doc.iocs)) return entryList(doc.iocs, text, 'perlbot-hunt-json');
   if (isObject(doc) && 'query_status' in doc) {
-    if (!Array.isArray(doc.data)) throw new IocFileFatal(`a ThreatFox API answer without IOCs (query_status "${String(doc.query_status)}")`);
+    if (!Array.isArray(doc.data)) throw new IocFileFatal('IOC_FILE_LAYOUT', `a ThreatFox API answer without IOCs (query_status "${String(doc.query_status)}")`);
     return entryList(doc.data, text, 'threatfox-api-json');
   }
   if (isObject(doc) && Object.values(doc).every((v) => Array.isArray(v) || isObject(v))) return threatFoxExport(doc, text);
-  throw new IocFileFatal('JSON of no known IOC layout (a STIX 2.1 bundle, a MISP event export, a ThreatFox export keyed by IOC id, a ThreatFox API answer, or {"iocs": […]})');
+  throw new IocFileFatal('IOC_FILE_LAYOUT', 'JSON of no known IOC layout (a STIX 2.1 bundle, a MISP event export, a ThreatFox export keyed by IOC id, a ThreatFox API answer, or {"iocs": […]})');
 }

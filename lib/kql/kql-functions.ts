@@ -10,7 +10,7 @@ import { kqlVerbatim } from './kql-text.js';
 // value are taken off two levels deep (the scan: any depth), and `\s` is
 // RE2's ASCII white space (the scan trims Unicode white space too).
 
-const MAPPED = String.raw`(?:::|(?:0{1,4}:){5})[fF]{4}:`;
+const MAPPED = '(?:::|(?:0{1,4}:){5})[fF]{4}:';
 const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
 
 /** One pair of surrounding quotes or brackets taken off, the inside trimmed: `\1\2\3`. */
@@ -20,12 +20,12 @@ export const HOST = String.raw`^\[\s*(?:${MAPPED})?(${IPV4})\s*\](?::\d{1,5})?$|
 /** A URL's authority: after an optional scheme or `//`, up to the first `/ ? # \` or white space. */
 export const AUTHORITY = String.raw`^(?:[A-Za-z][A-Za-z0-9+.\-]*://|//)?([^/?#\\\s]*)`;
 /** The user information before a host, up to the last `@`. */
-export const USERINFO = String.raw`^.*@`;
+export const USERINFO = '^.*@';
 /** A path's directories and a trailing `.exe`, for names compared by basename. */
 export const DIRECTORY_OR_EXE = String.raw`^.*[/\\]|\.[eE][xX][eE]$`;
 /** The account after the last `\` of `DOMAIN\name`, and the name before the first `@` of `name@domain`. */
 export const AFTER_BACKSLASH = String.raw`\\([^\\]*)$`;
-export const BEFORE_AT = String.raw`^([^@]+)@`;
+export const BEFORE_AT = '^([^@]+)@';
 /**
  * Runs of digits joined by single dots: an IPv4 address stands alone in free
  * text exactly when its run is the address itself (`179.43.139.840` and

@@ -1,9 +1,10 @@
 import type { FileEntry, Hit, MergedReportEntry, PerIocCount, Report, RunRecord } from '../report/report.js';
 import { compareHits, TOOL_NAME } from '../sink/report-builder.js';
 import { contextOf } from '../tables/table-context.js';
-import { searchCounts } from '../report/searched.js';
 import { iocsOfHit } from '../report/hit-iocs.js';
+import { countHits, summarize } from '../report/summary.js';
 import type { ReadReport } from './read-report.js';
+import { HuntError, type MergeCode } from '../errors/hunt-error.js';
 
 // `perlbot-hunt merge`: reports of one sweep, fanned out over many machines,
 // as one report. Counts only add up when every report looked for the same
@@ -12,7 +13,7 @@ import type { ReadReport } from './read-report.js';
 // perIoc must still mean "looked for and not found" everywhere.
 
 /** Reports that cannot be merged into one honest report: the CLI says why and exits 2. */
-export class MergeRefused extends Error {}
+export class MergeRefused extends HuntError<MergeCode> {}
 
 const iocKey = (ioc: { ip: string; port: number | null }) => `${ioc.ip}:${ioc.port ?? '*'}`;
 
@@ -50,7 +51,7 @@ function difference(first: ReadReport, other: ReadReport): string | null {
 function entries(read: ReadReport): MergedReportEntry[] {
   const { report } = read;
   if (report.merge) return report.merge.reports;
-  const active = report.hits.filter((h) => h.suppressedBy === null).length;
+  const { perIoc: _perIoc, ...sums } = summarize(report.files, countHits(report.hits), []);
   return [
     {
       path: read.path,
@@ -58,11 +59,7 @@ function entries(read: ReadReport): MergedReportEntry[] {
       toolVersion: report.tool.version,
       startedAt: report.startedAt,
       finishedAt: report.finishedAt,
-      files: report.files.length,
-      records: report.files.reduce((n, f) => n + f.records, 0),
-      hits: active,
-      suppressed: report.hits.length - active,
-      errors: report.files.reduce((n, f) => n + f.errors.length, 0),
+      ...sums,
       run: report.run ?? null,
     },
   ];
@@ -143,24 +140,23 @@ function onceEach(reports: readonly ReadReport[]): { files: FileEntry[]; hits: H
 }
 
 export function mergeReports(reports: readonly ReadReport[], toolVersion: string, options: { allowOverlap?: boolean } = {}): Report {
-  if (reports.length === 0) throw new MergeRefused('no report to merge');
+  if (reports.length === 0) throw new MergeRefused('MERGE_REFUSED_NOTHING', 'no report to merge');
   const [first] = reports;
   for (const other of reports.slice(1)) {
     const why = difference(first, other);
-    if (why !== null) throw new MergeRefused(`${other.path} was made with ${why} than ${first.path}: its counts would not add up with the others'. Merge reports of one sweep only (same IOCs, exclusions, --kql-parity, --ioc-validity, --since and --until).`);
+    if (why !== null) throw new MergeRefused('MERGE_REFUSED_OTHER_SWEEP', `${other.path} was made with ${why} than ${first.path}: its counts would not add up with the others'. Merge reports of one sweep only (same IOCs, exclusions, --kql-parity, --ioc-validity, --since and --until).`);
   }
   const overlap = overlaps(reports);
   if (overlap.length > 0 && options.allowOverlap !== true) {
     const [o] = overlap;
     const more = overlap.length > 1 ? ` (and ${overlap.length - 1} more overlap${overlap.length > 2 ? 's' : ''})` : '';
-    throw new MergeRefused(`${o.again} holds ${o.what}, already in ${o.first}: its hits would be counted twice${more}. Leave one out, or give --allow-overlap to count each input once.`);
+    throw new MergeRefused('MERGE_REFUSED_OVERLAP', `${o.again} holds ${o.what}, already in ${o.first}: its hits would be counted twice${more}. Leave one out, or give --allow-overlap to count each input once.`);
   }
 
   const kept = onceEach(reports);
   const files = kept.files;
   // a stable sort: equal times keep file and report order
   const hits = kept.hits.sort(compareHits);
-  const active = hits.filter((h) => h.suppressedBy === null).length;
 
   const perIoc: PerIocCount[] = first.report.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, ...(ioc.kind === undefined ? {} : { kind: ioc.kind }), hits: 0, suppressed: 0 }));
   for (const { report } of reports) {
@@ -201,16 +197,8 @@ export function mergeReports(reports: readonly ReadReport[], toolVersion: string
     iocs: first.report.iocs,
     exclusions: first.report.exclusions,
     files,
-    summary: {
-      files: files.length,
-      records: files.reduce((n, f) => n + f.records, 0),
-      hits: active,
-      suppressed: hits.length - active,
-      errors: files.reduce((n, f) => n + f.errors.length, 0),
-      perIoc,
-      // from files[], each input once: older reports' files count as searchCounts() says
-      ...searchCounts(files),
-    },
+    // searched/notSearched and the window counts from files[], each input once (older reports' files: see report/searched.ts)
+    summary: summarize(files, countHits(hits), perIoc),
     hits,
     // each report once, as each input file
     merge: { reports: reports.flatMap(entries).filter((entry, at, all) => all.findIndex((e) => e.sha256 === entry.sha256) === at), perDevice },

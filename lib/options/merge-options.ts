@@ -14,10 +14,10 @@ export interface MergeOptions extends Pick<ScanOptions, 'format' | 'output' | 'f
 
 export function normalizeMergeOptions(raw: { reports?: unknown; format?: unknown; output?: unknown; force?: unknown; csvRaw?: unknown; allowOverlap?: unknown; color?: unknown; quiet?: unknown }): MergeOptions {
   const reports = Array.isArray(raw.reports) ? raw.reports.map(String).filter((p) => p !== '') : [];
-  if (reports.length === 0) throw new UsageError('merge needs the JSON reports to merge (written with --format json)');
+  if (reports.length === 0) throw new UsageError('USAGE_MERGE', 'merge needs the JSON reports to merge (written with --format json)');
   const format = formatChoice(raw.format);
   const output = outputChoice(raw.output);
-  if (output !== null && reports.includes(output)) throw new UsageError(`--output ${output} is one of the reports being merged: choose another file`);
+  if (output !== null && reports.includes(output)) throw new UsageError('USAGE_MERGE', `--output ${output} is one of the reports being merged: choose another file`);
   const color = flag(raw.color);
   return {
     reports,

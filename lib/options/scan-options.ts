@@ -3,6 +3,7 @@ import type { TableName } from '../report/report.js';
 import { tableByName } from '../tables/table-specs.js';
 import type { IocChoice } from '../iocs/load-iocs.js';
 import type { ExclusionChoice } from '../exclusions/exclusion-file.js';
+import { HuntError, type UsageCode } from '../errors/hunt-error.js';
 
 // The command line's options, each checked here, once, at the edge.
 // Everything after this trusts a ScanOptions and never sees argv; the scan
@@ -80,7 +81,7 @@ export interface RawOptions {
 }
 
 /** Bad usage: the CLI prints the message and exits 2 before scanning. */
-export class UsageError extends Error {}
+export class UsageError extends HuntError<UsageCode> {}
 
 /** The file that stands for standard input among the paths, and for standard output as --output. */
 export const STANDARD_STREAM = '-';
@@ -93,8 +94,8 @@ export const STANDARD_INPUT_FILE = '/dev/stdin';
  */
 export function scalar(name: string, value: unknown): string | number | boolean | undefined {
   if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) throw new UsageError(`--${name} is given ${value.length} times (${value.map(String).join(', ')}): give it once`);
-  if (typeof value === 'object') throw new UsageError(`--${name} needs one value, not ${JSON.stringify(value)}`);
+  if (Array.isArray(value)) throw new UsageError('USAGE_OPTION_REPEATED', `--${name} is given ${value.length} times (${value.map(String).join(', ')}): give it once`);
+  if (typeof value === 'object') throw new UsageError('USAGE_OPTION_VALUE', `--${name} needs one value, not ${JSON.stringify(value)}`);
   return value as string | number | boolean;
 }
 
@@ -108,13 +109,13 @@ export function outputChoice(value: unknown): string | null {
   const given = scalar('output', value);
   if (given === undefined) return null;
   const output = String(given);
-  if (output.trim() === '') throw new UsageError('--output needs a file name (leave it out, or give -, to write to standard output)');
+  if (output.trim() === '') throw new UsageError('USAGE_OUTPUT', '--output needs a file name (leave it out, or give -, to write to standard output)');
   return output === STANDARD_STREAM ? null : output;
 }
 
 export function formatChoice(value: unknown): OutputFormat {
   const format = String(scalar('format', value) ?? 'text').toLowerCase() as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not "${format}"`);
+  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError('USAGE_FORMAT', `--format must be one of ${OUTPUT_FORMATS.join(', ')}, not "${format}"`);
   return format;
 }
 
@@ -125,7 +126,7 @@ function instant(name: string, raw: unknown): number | null {
   // date-only and zone-less forms are read as UTC, as every time in the report is UTC
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`;
   const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(iso) : NaN;
-  if (Number.isNaN(ms)) throw new UsageError(`--${name} "${text}" is not an ISO 8601 date or time (for example 2026-05-21 or 2026-05-21T14:00:00Z)`);
+  if (Number.isNaN(ms)) throw new UsageError('USAGE_TIME', `--${name} "${text}" is not an ISO 8601 date or time (for example 2026-05-21 or 2026-05-21T14:00:00Z)`);
   return ms;
 }
 
@@ -138,26 +139,26 @@ function jobCount(raw: unknown): number {
   if (value === undefined) return Math.min(MAX_JOBS, Math.max(1, availableParallelism()));
   const text = String(value).trim();
   const jobs = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(jobs >= 1 && jobs <= MAX_JOBS)) throw new UsageError(`--jobs must be a whole number from 1 to ${MAX_JOBS}, not "${String(value)}"`);
+  if (!(jobs >= 1 && jobs <= MAX_JOBS)) throw new UsageError('USAGE_JOBS', `--jobs must be a whole number from 1 to ${MAX_JOBS}, not "${String(value)}"`);
   return jobs;
 }
 
 function exclusionChoice(value: unknown): ScanOptions['exclusions'] {
   if (Array.isArray(value) && value.includes(false) && value.some((v) => typeof v === 'string')) {
-    throw new UsageError(`--no-exclusions and --exclusions ${value.find((v) => typeof v === 'string')} contradict each other: give one of them`);
+    throw new UsageError('USAGE_EXCLUSIONS', `--no-exclusions and --exclusions ${value.find((v) => typeof v === 'string')} contradict each other: give one of them`);
   }
   value = scalar('exclusions', value);
   if (value === undefined || value === null || value === true) return { kind: 'builtin' };
   if (value === false) return { kind: 'none' };
   const path = String(value).trim();
-  if (path === '') throw new UsageError('--exclusions needs a file (or use --no-exclusions)');
+  if (path === '') throw new UsageError('USAGE_EXCLUSIONS', '--exclusions needs a file (or use --no-exclusions)');
   return { kind: 'file', path };
 }
 
 function iocChoice(value: unknown): ScanOptions['iocs'] {
   if (value === undefined || value === null) return { kind: 'builtin' };
   const paths = (Array.isArray(value) ? value : [value]).map((v) => String(scalar('iocs', v)).trim());
-  if (paths.length === 0 || paths.some((p) => p === '' || p === 'true' || p === 'false')) throw new UsageError('--iocs needs a file (a ThreatFox CSV or JSON export, or a list of IOCs, one a line)');
+  if (paths.length === 0 || paths.some((p) => p === '' || p === 'true' || p === 'false')) throw new UsageError('USAGE_IOCS', '--iocs needs a file (a ThreatFox CSV or JSON export, or a list of IOCs, one a line)');
   return { kind: 'files', paths };
 }
 
@@ -165,7 +166,7 @@ function minConfidence(raw: unknown): number | null {
   const value = scalar('min-confidence', raw);
   if (value === undefined) return null;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 100 || String(value).trim() === '') throw new UsageError(`--min-confidence must be a whole percentage from 0 to 100, not "${String(value)}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 100 || String(value).trim() === '') throw new UsageError('USAGE_MIN_CONFIDENCE', `--min-confidence must be a whole percentage from 0 to 100, not "${String(value)}"`);
   return n;
 }
 
@@ -173,17 +174,17 @@ function emitChoice(raw: unknown): ScanOptions['emit'] {
   const value = scalar('emit', raw);
   if (value === undefined) return null;
   if (String(value).toLowerCase() === 'kql') return 'kql';
-  throw new UsageError(`--emit must be kql, not "${String(value)}"`);
+  throw new UsageError('USAGE_EMIT', `--emit must be kql, not "${String(value)}"`);
 }
 
 export function normalizeOptions(raw: RawOptions): ScanOptions {
   const emit = emitChoice(raw.emit);
   // `-` is standard input (read through the file that names it, so it is read like any file)
   const paths = Array.isArray(raw.paths) ? raw.paths.map(String).filter((p) => p !== '').map((p) => (p === STANDARD_STREAM ? STANDARD_INPUT_FILE : p)) : [];
-  if (emit !== null && paths.length > 0) throw new UsageError(`--emit ${emit} prints queries and scans nothing: leave out the paths (${paths.join(', ')})`);
-  if (emit === null && paths.length === 0) throw new UsageError('no input given: name at least one file, directory or glob');
+  if (emit !== null && paths.length > 0) throw new UsageError('USAGE_EMIT', `--emit ${emit} prints queries and scans nothing: leave out the paths (${paths.join(', ')})`);
+  if (emit === null && paths.length === 0) throw new UsageError('USAGE_NO_INPUT', 'no input given: name at least one file, directory or glob');
   // a format asked for and silently dropped would leave a pipeline reading KQL as JSON
-  if (emit !== null && raw.format !== undefined && raw.format !== null) throw new UsageError(`--emit ${emit} prints queries, not a report: leave out --format (${String(raw.format)})`);
+  if (emit !== null && raw.format !== undefined && raw.format !== null) throw new UsageError('USAGE_EMIT', `--emit ${emit} prints queries, not a report: leave out --format (${String(raw.format)})`);
 
   const format = formatChoice(raw.format);
 
@@ -191,12 +192,12 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
   const tableName = scalar('table', raw.table);
   if (tableName !== undefined) {
     table = tableByName(String(tableName));
-    if (!table) throw new UsageError(`--table must name a catalogued table (such as CommonSecurityLog, DeviceNetworkEvents, Syslog; see lib/data/tables.md), not "${String(tableName)}"`);
+    if (!table) throw new UsageError('USAGE_TABLE', `--table must name a catalogued table (such as CommonSecurityLog, DeviceNetworkEvents, Syslog; see lib/data/tables.md), not "${String(tableName)}"`);
   }
 
   const since = instant('since', raw.since);
   const until = instant('until', raw.until);
-  if (since !== null && until !== null && since >= until) throw new UsageError('--since must be earlier than --until');
+  if (since !== null && until !== null && since >= until) throw new UsageError('USAGE_WINDOW', '--since must be earlier than --until');
 
   const output = outputChoice(raw.output);
   const color = flag(raw.color);

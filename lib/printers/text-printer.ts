@@ -8,6 +8,7 @@ import { iocIndexOf, iocLabel, iocValidity, reportTitle } from '../report/hit-io
 import { byteSize, count, elidePath, PAGE_WIDTH, printable, wrap } from './text-layout.js';
 import { notSearchedWords, searchedLines, skippedWords, windowLine } from './searched-words.js';
 import { searchedAll } from '../report/searched.js';
+import { inputBytes } from '../report/summary.js';
 
 // The default report, for a responder to read and paste into a case file.
 // Every line fits 80 columns. Nothing is carried by color alone: each colored
@@ -204,7 +205,7 @@ function addHeader(page: Page, report: ReportHead, c: ChalkInstance): void {
   }
 
   page.blank();
-  const bytes = report.files.reduce((n, f) => n + f.bytes, 0);
+  const bytes = inputBytes(report.files);
   page.add(`INPUTS (${report.files.length}): ${byteSize(bytes)}`, { hang: 4, style: c.bold });
   for (const file of report.files) page.add(printable(fileLine(file)), { indent: 2, hang: 6 });
 }
@@ -253,7 +254,7 @@ function addSeen(page: Page, label: string, seen: SeenTimes): void {
 
 function addSummary(page: Page, report: ReportStream, figures: HitFigures, c: ChalkInstance): void {
   const { summary } = report.head;
-  const bytes = report.head.files.reduce((n, f) => n + f.bytes, 0);
+  const bytes = inputBytes(report.head.files);
   const hits = report.counts.active + report.counts.suppressed;
   page.add('SUMMARY', { style: c.bold });
   page.add(`${plural(summary.files, 'file')}, ${plural(summary.records, 'record')}, ${byteSize(bytes)}`, { indent: 2 });

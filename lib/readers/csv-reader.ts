@@ -4,7 +4,7 @@ import { parse as parseWhole } from 'csv-parse/sync';
 import { CsvFramer, type FramedRecord } from './csv-framer.js';
 import { CsvLayout, NOT_UTF8 } from './record-fields.js';
 import type { SourceRecord } from '../record/source-record.js';
-import type { ReaderContext } from './reader-context.js';
+import type { ReaderChannel } from './reader-channel.js';
 
 const HAS_NUL = 'NUL bytes inside the record (damaged data)';
 
@@ -55,7 +55,7 @@ function parseAlone(bytes: Buffer, delimiter: string): Read {
  *
  * Ragged rows (the framer counted their fields) are never shown to the
  * parser either: it builds an error object for every such row, deep-copying
- * its context, and a file of ragged rows then crawls at ~1 MB/s.
+ * its channel, and a file of ragged rows then crawls at ~1 MB/s.
  */
 class FieldSplitter {
   private parser: ReturnType<typeof parse>;
@@ -160,7 +160,7 @@ function strayQuote(bytes: Buffer, delimiter: number): boolean {
   return false;
 }
 
-export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderContext): AsyncGenerator<SourceRecord> {
+export async function* readCsv(content: AsyncIterable<Buffer>, channel: ReaderChannel): AsyncGenerator<SourceRecord> {
   let framer: CsvFramer | null = null;
   let splitter: FieldSplitter | null = null;
   let layout: CsvLayout | null = null;
@@ -175,7 +175,7 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
         if (layout !== null && result.ragged !== layout.names.length) {
           const problem = `row has ${result.ragged} fields, the header has ${layout.names.length}`;
           // searched only where the framer's candidate search saw IOC text
-          const rawIps = framed.iocText ? context.search.find(framed.bytes!) : new Set<string>();
+          const rawIps = framed.iocText ? channel.search.find(framed.bytes!) : new Set<string>();
           yield { line: framed.line, offset: framed.offset, index: framed.ordinal - 1, declaredTable: null, fields: null, problem, rawIps };
           continue;
         }
@@ -188,9 +188,9 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
         if ('cells' in parsed) {
           layout = new CsvLayout(parsed.cells);
           typed = layout.has('type');
-          context.header?.(parsed.cells);
+          channel.header?.(parsed.cells);
         } else {
-          context.error(framed.line, `the header line cannot be read (${'error' in parsed ? parsed.error.message : framed.broken}): no record of this file can be read`);
+          channel.error(framed.line, `the header line cannot be read (${'error' in parsed ? parsed.error.message : framed.broken}): no record of this file can be read`);
           // with no header nothing can be matched: report every record
           framer!.fullParse = true;
         }
@@ -200,16 +200,16 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
       if ('broken' in parsed) {
         yield { ...at, fields: null, problem: framed.broken, rawIps: framed.rawIps };
       } else if ('error' in parsed) {
-        yield { ...at, fields: null, problem: `unreadable CSV record (${parsed.error.message})`, rawIps: context.search.find(framed.bytes!) };
+        yield { ...at, fields: null, problem: `unreadable CSV record (${parsed.error.message})`, rawIps: channel.search.find(framed.bytes!) };
       } else if (layout === null) {
-        yield { ...at, fields: null, problem: 'no readable header line', rawIps: context.search.find(framed.bytes!) };
+        yield { ...at, fields: null, problem: 'no readable header line', rawIps: channel.search.find(framed.bytes!) };
       } else if (parsed.cells.length !== layout.names.length) {
         const problem = `row has ${parsed.cells.length} fields, the header has ${layout.names.length}`;
-        yield { ...at, fields: null, problem, rawIps: context.search.find(framed.bytes!) };
+        yield { ...at, fields: null, problem, rawIps: channel.search.find(framed.bytes!) };
       } else {
         const fields = layout.fields(parsed.cells);
         // only where the framer's candidate search saw IOC text: no second search of every record
-        const rawIps = framed.iocText && strayQuote(framed.bytes!, delimiterCode) ? context.search.find(framed.bytes!) : null;
+        const rawIps = framed.iocText && strayQuote(framed.bytes!, delimiterCode) ? channel.search.find(framed.bytes!) : null;
         const suspect = rawIps && rawIps.size > 0 ? { problem: STRAY_QUOTE, rawIps } : undefined;
         yield { ...at, fields, declaredTable: typed ? fields.get('type') : null, ...(suspect && { suspect }) };
       }
@@ -219,7 +219,7 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
   function* frame(records: FramedRecord[]): Generator<SourceRecord> {
     for (const record of records) {
       const damage = record.bytes === null || record.clean ? null : !isUtf8(record.bytes) ? NOT_UTF8 : record.bytes.includes(0) ? HAS_NUL : null;
-      const framed = damage ? { ...record, bytes: null, broken: damage, rawIps: context.search.find(record.bytes!) } : record;
+      const framed = damage ? { ...record, bytes: null, broken: damage, rawIps: channel.search.find(record.bytes!) } : record;
       yield* deliver(splitter!.write(framed));
     }
   }
@@ -229,14 +229,14 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
       if (!framer) {
         delimiter = detectDelimiter(chunk);
         delimiterCode = delimiter.charCodeAt(0);
-        framer = new CsvFramer(delimiter.charCodeAt(0), context.search, { fullParse: context.fullParse });
+        framer = new CsvFramer(delimiter.charCodeAt(0), channel.search, { fullParse: channel.fullParse });
         splitter = new FieldSplitter(delimiter);
       }
       // framed a slice at a time: the records of one slice are held together,
       // and a 1 MiB chunk of tiny ragged rows is 200,000 of them
       for (let at = 0; at < chunk.length; at += FRAME_SLICE) {
         const framed = framer.push(chunk.subarray(at, at + FRAME_SLICE));
-        if (context.progress) context.progress.lineFeeds = framer.lineFeeds;
+        if (channel.progress) channel.progress.lineFeeds = framer.lineFeeds;
         yield* frame(framed);
       }
     }
@@ -244,15 +244,15 @@ export async function* readCsv(content: AsyncIterable<Buffer>, context: ReaderCo
     // the content itself failed (corrupt or cut gzip): the records read so far
     // stand, and the cut-off tail is one broken record
     if (framer) {
-      yield* frame(framer.end().map((r) => ({ ...r, bytes: null, broken: r.broken ?? 'record cut off where the data ends', rawIps: r.rawIps ?? context.search.find(r.bytes ?? Buffer.alloc(0)) })));
+      yield* frame(framer.end().map((r) => ({ ...r, bytes: null, broken: r.broken ?? 'record cut off where the data ends', rawIps: r.rawIps ?? channel.search.find(r.bytes ?? Buffer.alloc(0)) })));
       yield* deliver(splitter!.end());
-      context.counted?.(framer.records);
+      channel.counted?.(framer.records);
     }
     throw error;
   }
   if (framer) {
     yield* frame(framer.end());
     yield* deliver(splitter!.end());
-    context.counted?.(framer.records);
+    channel.counted?.(framer.records);
   }
 }

@@ -2,7 +2,7 @@ import { JsonKeyCache } from './record-fields.js';
 import type { SourceRecord } from '../record/source-record.js';
 import { malformed, recordFromJson } from './json-record.js';
 import { MAX_RECORD_BYTES } from './csv-framer.js';
-import type { ReaderContext } from './reader-context.js';
+import type { ReaderChannel } from './reader-channel.js';
 import { BoundedBytes, tooLargeProblem } from './bounded-bytes.js';
 
 // A JSON array of records, pretty-printed or on one line, or the array held
@@ -27,7 +27,7 @@ function isSpace(byte: number): boolean {
 
 type Phase = 'before' | 'between' | 'element' | 'after';
 
-export async function* readJsonArray(content: AsyncIterable<Buffer>, context: ReaderContext, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<SourceRecord> {
+export async function* readJsonArray(content: AsyncIterable<Buffer>, channel: ReaderChannel, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<SourceRecord> {
   const keys = new JsonKeyCache();
   /** before: looking for the array's `[`; between: inside it, between elements; element: inside one; after: done. */
   let phase = 'before' as Phase;
@@ -37,7 +37,7 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, context: Re
   let line = 1;
   let offset = 0;
   let index = 0;
-  const held = new BoundedBytes(context.search, maxRecordBytes);
+  const held = new BoundedBytes(channel.search, maxRecordBytes);
   let elementStart = { line: 0, offset: 0 };
   let readOnAfterEnd = false;
 
@@ -45,7 +45,7 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, context: Re
     index++;
     const at = { line: elementStart.line, offset: elementStart.offset, index };
     const taken = held.take();
-    return 'tooLarge' in taken ? malformed(at, tooLargeProblem(maxRecordBytes), taken.tooLarge) : recordFromJson(taken.bytes, keys, at, context.search);
+    return 'tooLarge' in taken ? malformed(at, tooLargeProblem(maxRecordBytes), taken.tooLarge) : recordFromJson(taken.bytes, keys, at, channel.search);
   }
 
   try {
@@ -84,7 +84,7 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, context: Re
         // a closed array (or the Event Hub object around it) should end the
         // text; anything more is damage, and records after it are still read
         if (isSpace(byte) || byte === CLOSE_BRACE) continue;
-        if (!readOnAfterEnd) context.error(line, 'text after the end of the JSON array; read on as more records');
+        if (!readOnAfterEnd) channel.error(line, 'text after the end of the JSON array; read on as more records');
         readOnAfterEnd = true;
         phase = 'between';
       }
@@ -100,12 +100,11 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, context: Re
         depth = byte === OPEN_BRACE || byte === OPEN_BRACKET ? 1 : 0;
         inString = byte === QUOTE;
         escaped = false;
-        continue;
       }
     }
     if (phase === 'element') held.add(chunk.subarray(elementFrom));
     offset += chunk.length;
-    if (context.progress) context.progress.lineFeeds = line - 1;
+    if (channel.progress) channel.progress.lineFeeds = line - 1;
   }
   } catch (error) {
     // the content itself failed (corrupt or cut gzip): the element being read is cut off
@@ -120,8 +119,8 @@ export async function* readJsonArray(content: AsyncIterable<Buffer>, context: Re
     index++;
     yield malformed({ line: elementStart.line, offset: elementStart.offset, index }, 'the JSON array ends inside this record (file cut short?)', held.takeFound());
   } else if (phase === 'between') {
-    context.error(line, 'the JSON array is never closed (file cut short?)');
+    channel.error(line, 'the JSON array is never closed (file cut short?)');
   } else if (phase === 'before') {
-    context.error(1, 'no JSON array found');
+    channel.error(1, 'no JSON array found');
   }
 }

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { JsonFields, JsonKeyCache, NOT_UTF8 } from './record-fields.js';
+import { JsonFields, type JsonKeyCache, NOT_UTF8 } from './record-fields.js';
 import type { SourceRecord } from '../record/source-record.js';
 import type { RawIocSearch } from '../matcher/raw-text.js';
 

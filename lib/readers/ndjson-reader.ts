@@ -2,7 +2,7 @@ import { JsonKeyCache } from './record-fields.js';
 import type { SourceRecord } from '../record/source-record.js';
 import { malformed, recordFromJson } from './json-record.js';
 import { MAX_RECORD_BYTES } from './csv-framer.js';
-import type { ReaderContext } from './reader-context.js';
+import type { ReaderChannel } from './reader-channel.js';
 import { BoundedBytes, tooLargeProblem } from './bounded-bytes.js';
 import { CleanChunks } from './clean-chunk.js';
 
@@ -55,10 +55,10 @@ function isBlank(bytes: Buffer, from = 0, to = bytes.length): boolean {
  * record and the next line is read as usual. A line longer than the record
  * bound is searched for IOC text as it streams past, never held.
  */
-export async function* readNdjson(content: AsyncIterable<Buffer>, context: ReaderContext, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<SourceRecord> {
+export async function* readNdjson(content: AsyncIterable<Buffer>, channel: ReaderChannel, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<SourceRecord> {
   const keys = new JsonKeyCache();
   /** The line still open at the end of a chunk. */
-  const held = new BoundedBytes(context.search, maxRecordBytes);
+  const held = new BoundedBytes(channel.search, maxRecordBytes);
   const cleanChunks = new CleanChunks();
   let lineStart = 0;
   let offset = 0;
@@ -78,7 +78,7 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
     if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     if (isBlank(bytes)) return;
     index++;
-    yield recordFromJson(bytes, keys, { line, offset: lineStart, index }, context.search);
+    yield recordFromJson(bytes, keys, { line, offset: lineStart, index }, channel.search);
   }
 
   try {
@@ -87,8 +87,8 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
     // The fast path: a whole line in a clean chunk with no IOC text in it is
     // counted, not parsed (the first record is always parsed: it names the table).
     // (fullParse holds for the whole file, so the check follows every chunk or none)
-    const skim = !context.fullParse && cleanChunks.clean(chunk);
-    const candidates = skim ? withEscapes(chunk, context.search.candidates(chunk, Buffer.alloc(0))) : [];
+    const skim = !channel.fullParse && cleanChunks.clean(chunk);
+    const candidates = skim ? withEscapes(chunk, channel.search.candidates(chunk, Buffer.alloc(0))) : [];
     let next = 0;
     for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, from)) {
       if (held.empty) {
@@ -111,7 +111,7 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
       held.add(chunk.subarray(from));
     }
     offset += chunk.length;
-    if (context.progress) context.progress.lineFeeds = line;
+    if (channel.progress) channel.progress.lineFeeds = line;
   }
   } catch (error) {
     // the content itself failed (corrupt or cut gzip): a partial last line is cut off
@@ -119,9 +119,9 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, context: Reade
       index++;
       yield malformed({ line: line + 1, offset: lineStart, index }, 'record cut off where the data ends', held.takeFound());
     }
-    context.counted?.(index);
+    channel.counted?.(index);
     throw error;
   }
   if (!held.empty) yield* finishLine(Buffer.alloc(0));
-  context.counted?.(index);
+  channel.counted?.(index);
 }

@@ -3,7 +3,7 @@ import { CsvLayout, NOT_UTF8 } from './record-fields.js';
 import type { SourceRecord } from '../record/source-record.js';
 import { malformed, type Provenance } from './json-record.js';
 import { MAX_RECORD_BYTES } from './csv-framer.js';
-import type { ReaderContext } from './reader-context.js';
+import type { ReaderChannel } from './reader-channel.js';
 import { BoundedBytes, tooLargeProblem } from './bounded-bytes.js';
 
 // A Log Analytics query answer, as the REST API (`az rest`, Invoke-RestMethod)
@@ -98,7 +98,7 @@ function answerError(bytes: Buffer): string {
   return `the query answer reports an error (${said.length > 200 ? `${said.slice(0, 200)}…` : said}); its rows may be only part of the query's result`;
 }
 
-export async function* readQueryAnswer(content: AsyncIterable<Buffer>, context: ReaderContext, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<SourceRecord> {
+export async function* readQueryAnswer(content: AsyncIterable<Buffer>, channel: ReaderChannel, maxRecordBytes = MAX_RECORD_BYTES): AsyncGenerator<SourceRecord> {
   const stack: Frame[] = [];
   let started = false;
   let finished = false;
@@ -115,7 +115,7 @@ export async function* readQueryAnswer(content: AsyncIterable<Buffer>, context: 
   let escaped = false;
   let scalar = false;
   let keyBytes: number[] = [];
-  const held = new BoundedBytes(context.search, maxRecordBytes);
+  const held = new BoundedBytes(channel.search, maxRecordBytes);
   let valueStart: Provenance = { line: 0, offset: 0, index: 0 };
 
   let line = 1;
@@ -127,19 +127,19 @@ export async function* readQueryAnswer(content: AsyncIterable<Buffer>, context: 
   function row(taken: ReturnType<BoundedBytes['take']>, at: Provenance): SourceRecord | null {
     if ('tooLarge' in taken) return malformed(at, tooLargeProblem(maxRecordBytes), taken.tooLarge);
     const bytes = taken.bytes;
-    if (layout === null) return malformed(at, 'a row before the answer\'s column list: its columns are unknown', context.search.find(bytes));
+    if (layout === null) return malformed(at, 'a row before the answer\'s column list: its columns are unknown', channel.search.find(bytes));
     // The fast path counts a row it can prove holds no IOC: clean UTF-8, no
     // `\u` escape (the one JSON escape that can spell a digit or a dot), no IOC text.
-    if (!context.fullParse && !bytes.includes(UNICODE_ESCAPE) && !bytes.includes(0) && isUtf8(bytes) && context.search.find(bytes).size === 0) return null;
-    if (!isUtf8(bytes)) return malformed(at, NOT_UTF8, context.search.find(bytes));
+    if (!channel.fullParse && !bytes.includes(UNICODE_ESCAPE) && !bytes.includes(0) && isUtf8(bytes) && channel.search.find(bytes).size === 0) return null;
+    if (!isUtf8(bytes)) return malformed(at, NOT_UTF8, channel.search.find(bytes));
     let cells: unknown;
     try {
       cells = JSON.parse(bytes.toString('utf8'));
     } catch (error) {
-      return malformed(at, `invalid JSON (${(error as Error).message})`, context.search.find(bytes));
+      return malformed(at, `invalid JSON (${(error as Error).message})`, channel.search.find(bytes));
     }
-    if (!Array.isArray(cells)) return malformed(at, 'a row is not a JSON array', context.search.find(bytes));
-    if (cells.length !== layout.names.length) return malformed(at, `row has ${cells.length} values, the column list has ${layout.names.length}`, context.search.find(bytes));
+    if (!Array.isArray(cells)) return malformed(at, 'a row is not a JSON array', channel.search.find(bytes));
+    if (cells.length !== layout.names.length) return malformed(at, `row has ${cells.length} values, the column list has ${layout.names.length}`, channel.search.find(bytes));
     const fields = layout.fields(cells.map(cellText));
     return { ...at, fields, declaredTable: typed ? fields.get('type') : null };
   }
@@ -163,16 +163,16 @@ export async function* readQueryAnswer(content: AsyncIterable<Buffer>, context: 
       const taken = held.take();
       const names = 'tooLarge' in taken ? 'the column list is too large to read' : columnNames(taken.bytes);
       if (typeof names === 'string') {
-        context.error(valueStart.line, `${names}: the rows after it cannot be matched to columns`);
+        channel.error(valueStart.line, `${names}: the rows after it cannot be matched to columns`);
         layout = null;
       } else {
         layout = new CsvLayout(names);
         typed = layout.has('type');
-        context.header?.(names);
+        channel.header?.(names);
       }
     } else if (done === 'error') {
       const taken = held.take();
-      context.error(valueStart.line, answerError('tooLarge' in taken ? Buffer.from('{}') : taken.bytes));
+      channel.error(valueStart.line, answerError('tooLarge' in taken ? Buffer.from('{}') : taken.bytes));
     }
     return null;
   }
@@ -210,7 +210,7 @@ export async function* readQueryAnswer(content: AsyncIterable<Buffer>, context: 
   /** Not an answer from here on: said once, and the rest is searched as raw text so no IOC hides in it. */
   function damage(why: string, at: Provenance): void {
     damaged = true;
-    context.error(at.line, `${why}: the rest of the file is not read as rows, only searched for IOC addresses`);
+    channel.error(at.line, `${why}: the rest of the file is not read as rows, only searched for IOC addresses`);
     valueStart = at;
   }
 
@@ -311,7 +311,7 @@ export async function* readQueryAnswer(content: AsyncIterable<Buffer>, context: 
       }
       if (!damaged && purpose !== null && purpose !== 'skip' && purpose !== 'key') held.add(chunk.subarray(from));
       offset += chunk.length;
-      if (context.progress) context.progress.lineFeeds = line - 1;
+      if (channel.progress) channel.progress.lineFeeds = line - 1;
     }
   } catch (error) {
     // the content itself failed (corrupt or cut gzip): a row being read is cut off
@@ -319,7 +319,7 @@ export async function* readQueryAnswer(content: AsyncIterable<Buffer>, context: 
       index++;
       yield malformed({ ...valueStart, index }, 'record cut off where the data ends', held.takeFound());
     }
-    context.counted?.(index);
+    channel.counted?.(index);
     throw error;
   }
 
@@ -333,10 +333,10 @@ export async function* readQueryAnswer(content: AsyncIterable<Buffer>, context: 
     index++;
     yield malformed({ ...valueStart, index }, 'the query answer ends inside this row (file cut short?)', held.takeFound());
   } else if (!started) {
-    context.error(1, 'no query answer found (the file is empty)');
+    channel.error(1, 'no query answer found (the file is empty)');
   } else if (!finished) {
-    context.error(line, 'the query answer is never closed (file cut short?)');
+    channel.error(line, 'the query answer is never closed (file cut short?)');
   }
-  if (started && !sawTables && !damaged) context.error(1, 'no "tables" list in this query answer: nothing to read');
-  context.counted?.(index);
+  if (started && !sawTables && !damaged) channel.error(1, 'no "tables" list in this query answer: nothing to read');
+  channel.counted?.(index);
 }

@@ -141,7 +141,7 @@ export class JsonKeyCache {
 
   resolve(object: Record<string, unknown>, column: string): string | null {
     const known = this.spelled.get(column);
-    if (known !== undefined && Object.prototype.hasOwnProperty.call(object, known)) return known;
+    if (known !== undefined && Object.hasOwn(object, known)) return known;
     for (const key of Object.keys(object)) {
       if (canonicalColumn(key) === column) {
         this.spelled.set(column, key);

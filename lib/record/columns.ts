@@ -2,7 +2,7 @@
 // canonical name (lower case, suffix dropped) records are read by.
 
 /** `name [label]` at the very end; the suffix needs white space before `[` (as the portal writes it). */
-const HEADER_SUFFIX_RE = /^(.*?\S)\s+\[([^\[\]]*)\]$/s;
+const HEADER_SUFFIX_RE = /^(.*?\S)\s+\[([^[\]]*)\]$/s;
 
 /** Split a column header like `TimeGenerated [Eastern Time (US and Canada)]` into base name and zone label.
  *  `TimeGenerated` -> {name:'TimeGenerated', zoneLabel:null}. Only a trailing ` [...]` suffix counts; trim whitespace. */

@@ -1,4 +1,5 @@
 import type { Hit, Report } from './report.js';
+import { countHits } from './summary.js';
 
 // What a printer renders: everything of the report but its hits, and the hits
 // as a stream in the report's order. A scan can find millions of hits, more
@@ -30,10 +31,9 @@ export function selected(hit: Hit, selection: HitSelection): boolean {
 /** A report held whole in memory (a merged report, a test's) as a stream. */
 export function streamOf(report: Report): ReportStream {
   const { hits, ...head } = report;
-  const active = hits.filter((h) => h.suppressedBy === null).length;
   return {
     head,
-    counts: { active, suppressed: hits.length - active },
+    counts: countHits(hits),
     async *hits(selection: HitSelection = 'all') {
       for (const hit of hits) if (selected(hit, selection)) yield hit;
     },

@@ -1,5 +1,5 @@
-// The report: its shape (this file), and what a hit says beyond the contract
-// (hit-context.ts, hit-iocs.ts), and writing a file in one step (atomic-output.ts).
+// The report: its shape (this file), what a hit says beyond its matches
+// (hit-context.ts, hit-iocs.ts), and its sums (summary.ts).
 //
 // The JSON report (docs/output.md). Every printer renders this one shape, so a
 // new output format never has to reach back into the search.

@@ -1,13 +1,16 @@
 import { errnoText } from '../errors/errno-text.js';
 import type { FileEntry, FileTable, TableName } from '../report/report.js';
 import { noneSearched } from '../report/searched.js';
-import { finishTally, formatOfShape, openInput, ReadTally, type ContentShape } from '../inputs/open-input.js';
+import { openInput } from '../inputs/open-input.js';
+import { finishTally } from '../inputs/file-chunks.js';
+import { ReadTally } from '../inputs/read-tally.js';
+import { formatOfShape, type ContentShape } from '../inputs/sniff-shape.js';
 import { NOT_TEXT_PROBLEM } from '../inputs/text-or-binary.js';
 import { readCsv } from '../readers/csv-reader.js';
 import { readJsonArray } from '../readers/json-array-reader.js';
 import { readNdjson } from '../readers/ndjson-reader.js';
 import { readQueryAnswer } from '../readers/query-answer-reader.js';
-import type { ReaderContext } from '../readers/reader-context.js';
+import type { ReaderChannel } from '../readers/reader-channel.js';
 import type { SourceRecord } from '../record/source-record.js';
 import type { ScanPlan } from '../plan/scan-plan.js';
 import { judgeRecord, tableOfHeader, type RecordVerdict } from '../verdict/record-verdict.js';
@@ -17,17 +20,17 @@ import type { ScanSink } from '../sink/scan-sink.js';
 // about each, hand hits to the sink, and tally the file's entry (format,
 // table, records, bytes, SHA-256, errors).
 
-function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, context: ReaderContext): AsyncIterable<SourceRecord> {
+function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, channel: ReaderChannel): AsyncIterable<SourceRecord> {
   switch (shape) {
     case 'csv':
-      return readCsv(content, context);
+      return readCsv(content, channel);
     case 'ndjson':
-      return readNdjson(content, context);
+      return readNdjson(content, channel);
     case 'json-array':
     case 'json-records':
-      return readJsonArray(content, context);
+      return readJsonArray(content, channel);
     case 'json-tables':
-      return readQueryAnswer(content, context);
+      return readQueryAnswer(content, channel);
   }
 }
 
@@ -77,7 +80,7 @@ export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, has
   };
 
   const progress = { lineFeeds: 0 };
-  const readerContext: ReaderContext = {
+  const readerChannel: ReaderChannel = {
     search: rule.rawSearch,
     progress,
     fullParse: plan.fullParse,
@@ -114,7 +117,7 @@ export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, has
       await opened.close();
     } else {
       entry.format = formatOfShape(opened.shape);
-      for await (const record of readerFor(opened.shape, opened.content, readerContext)) {
+      for await (const record of readerFor(opened.shape, opened.content, readerChannel)) {
         entry.records++;
         lastLine = record.line;
         tallied(record, judgeRecord(rule, record, headerTable));

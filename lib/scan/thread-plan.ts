@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { HASH_ON_OWN_THREAD_BYTES } from '../inputs/open-input.js';
+import { HASH_ON_OWN_THREAD_BYTES } from '../inputs/read-tally.js';
 import { fsPath } from '../record/file-path.js';
 
 // How a run spends its `--jobs` threads. `--jobs N` bounds the threads at

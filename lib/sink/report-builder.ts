@@ -1,9 +1,9 @@
 import { tmpdir } from 'node:os';
 import type { ExclusionEntry, FileEntry, Hit, Report } from '../report/report.js';
 import type { ReportHead, ReportStream } from '../report/report-stream.js';
+import { summarize } from '../report/summary.js';
 import type { Ioc, IocSet } from '../matcher/ioc-set.js';
 import type { ScanSink } from './scan-sink.js';
-import { searchCounts } from '../report/searched.js';
 import { HitStore, spillLimit } from './hit-store.js';
 
 export const TOOL_NAME = 'perlbot-hunt';
@@ -88,15 +88,11 @@ export class ReportBuilder implements ScanSink {
           : { ip, port, threatType, malware, confidence, firstSeen, kind, sourceFile, line, validFrom: validFrom ?? null, validUntil: validUntil ?? null, lastSeen: lastSeen ?? null }),
       exclusions: [...this.exclusions],
       files: this.files,
-      summary: {
-        files: this.files.length,
-        records: this.files.reduce((n, f) => n + f.records, 0),
-        hits: this.active,
-        suppressed: this.suppressed,
-        errors: this.files.reduce((n, f) => n + f.errors.length, 0),
-        perIoc: this.iocs.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, ...(ioc.kind === undefined ? {} : { kind: ioc.kind }), ...this.counts.get(ioc)! })),
-        ...searchCounts(this.files),
-      },
+      summary: summarize(
+        this.files,
+        { active: this.active, suppressed: this.suppressed },
+        this.iocs.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, ...(ioc.kind === undefined ? {} : { kind: ioc.kind }), ...this.counts.get(ioc)! })),
+      ),
       ...extra,
     };
     return { head, counts: { active: this.active, suppressed: this.suppressed }, hits: (selection) => this.store.read(selection) };

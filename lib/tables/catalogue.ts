@@ -1,6 +1,7 @@
 import { dataFile } from '../assets/assets.js';
 import type { HitContext } from '../report/report.js';
 import type { RecordFields } from '../record/source-record.js';
+import { type CatalogueCode, HuntError } from '../errors/hunt-error.js';
 
 // The table catalogue (lib/data/tables.json): every table the tool knows, as
 // data. For each: the names a record or a file may give it, the columns that
@@ -85,7 +86,7 @@ function valueColumns(list: readonly string[]): ValueColumn[] {
   return list.map((name) => ({ name, column: name.toLowerCase() }));
 }
 
-export class CatalogueError extends Error {}
+export class CatalogueError extends HuntError<CatalogueCode> {}
 
 const ENTRY_KEYS = ['name', 'aliases', 'signature', 'addresses', 'hosts', 'urls', 'hashes', 'time', 'projection', 'context'];
 /** A column name as exports write it; control characters or markup never name a column here. */
@@ -210,14 +211,14 @@ export function parseCatalogue(text: string, origin: string): TableCatalogue {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new CatalogueError(`${origin}: not valid JSON (${(error as Error).message})`);
+    throw new CatalogueError('CATALOGUE_NOT_JSON', `${origin}: not valid JSON (${(error as Error).message})`);
   }
-  if (!isObject(data) || !Array.isArray(data.tables) || data.tables.length === 0) throw new CatalogueError(`${origin}: expected {"tables": [...]} with at least one table`);
+  if (!isObject(data) || !Array.isArray(data.tables) || data.tables.length === 0) throw new CatalogueError('CATALOGUE_INVALID', `${origin}: expected {"tables": [...]} with at least one table`);
   const seen = new Map<string, string>();
   const tables = data.tables.map((entry, i) => {
     const label = isObject(entry) && typeof entry.name === 'string' ? entry.name : `#${i + 1}`;
     const fail: Fail = (message) => {
-      throw new CatalogueError(`${origin}: table ${label}: ${message}`);
+      throw new CatalogueError('CATALOGUE_INVALID', `${origin}: table ${label}: ${message}`);
     };
     const table = readTable(entry, fail);
     for (const name of [table.name, ...table.aliases]) {

@@ -83,7 +83,10 @@ export type RecordVerdict =
 const nothingAs = new Map<TableName | null, RecordVerdict>();
 function nothing(table: TableName | null): RecordVerdict {
   let verdict = nothingAs.get(table);
-  if (verdict === undefined) nothingAs.set(table, (verdict = Object.freeze({ kind: 'nothing', table } as const)));
+  if (verdict === undefined) {
+    verdict = Object.freeze({ kind: 'nothing', table } as const);
+    nothingAs.set(table, verdict);
+  }
   return verdict;
 }
 const unsearchedAs = new Map<TableName | null, RecordVerdict>();

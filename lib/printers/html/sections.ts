@@ -7,6 +7,7 @@ import type { HitData, Tally } from './hit-data.js';
 import { iocLabel } from '../../report/hit-iocs.js';
 import { searchedAll } from '../../report/searched.js';
 import { notSearchedWords, searchedLines, skippedWords, windowLine } from '../searched-words.js';
+import { inputBytes } from '../../report/summary.js';
 
 // The parts of the page written as plain HTML, readable with the script
 // blocked: the text report's header and summary, hits per device, errors and
@@ -70,7 +71,7 @@ function seen(label: string, times: SeenTimes): string {
 
 export function summaryHtml(report: ReportHead, seenActive: SeenTimes, seenSuppressed: SeenTimes): string {
   const { summary } = report;
-  const bytes = report.files.reduce((n, f) => n + f.bytes, 0);
+  const bytes = inputBytes(report.files);
   // green only when nothing was left unread: never a clean verdict on data not looked at
   const all = searchedAll(summary);
   const outside = windowLine(summary, report.run?.options);
@@ -152,7 +153,7 @@ function fileRow(file: FileEntry): string {
 
 /** Inputs with their SHA-256, and what a second responder needs to repeat the run. */
 export function evidenceHtml(report: ReportHead): string {
-  const bytes = report.files.reduce((n, f) => n + f.bytes, 0);
+  const bytes = inputBytes(report.files);
   const parts = [
     `<h2>Evidence manifest: ${plural(report.files.length, 'input')}, ${byteSize(bytes)}</h2>`,
     '<p class="note">SHA-256 of each file as stored (gzip: of the compressed bytes), computed in the pass that scanned it.</p>',

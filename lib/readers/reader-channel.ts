@@ -5,8 +5,8 @@ import type { RawIocSearch } from '../matcher/raw-text.js';
 // its problem and the IOC IPs its raw bytes hold. This file is what every
 // reader is given and tells back.
 
-/** What a reader is given besides bytes, and tells back besides records. */
-export interface ReaderContext {
+/** What a reader is given besides bytes, and tells back besides records (its channel to the scan; a hit's `context` is another thing: report/hit-context.ts). */
+export interface ReaderChannel {
   /** IOC text search, for records that cannot be parsed (their raw bytes are searched instead). */
   search: RawIocSearch;
   /**

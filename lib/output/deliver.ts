@@ -1,6 +1,7 @@
 import { fstatSync, type Stats } from 'node:fs';
 import { lstat, open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { AtomicOutput } from './atomic-output.js';
+import { HuntError, type OutputCode } from '../errors/hunt-error.js';
 
 // Where a report (a scan's, a merge's, or --emit kql's queries) goes, and
 // how it gets there without destroying anything:
@@ -15,15 +16,12 @@ import { AtomicOutput } from './atomic-output.js';
 //   tool's own standard output is standard output.
 
 /** A destination the tool will not write to; the message names it and why. The CLI exits 2. */
-export class OutputRefused extends Error {}
+export class OutputRefused extends HuntError<OutputCode> {}
 
 /** The report could not be written all the way (a full disk, an I/O error); `closed`: the reader went away. */
-export class DeliveryFailed extends Error {
-  constructor(
-    message: string,
-    readonly closed: boolean,
-  ) {
-    super(message);
+export class DeliveryFailed extends HuntError<'OUTPUT_PIPE_CLOSED' | 'OUTPUT_WRITE_FAILED'> {
+  get closed(): boolean {
+    return this.code === 'OUTPUT_PIPE_CLOSED';
   }
 }
 
@@ -145,15 +143,15 @@ export async function openOutput(path: string | null, options: { force: boolean 
   });
   if (link === null) return new FileOutput(path, await AtomicOutput.open(path));
   const target = await stat(path).catch(() => null);
-  if (target === null) throw new OutputRefused('it is a symbolic link to nothing: name the file to write instead');
+  if (target === null) throw new OutputRefused('OUTPUT_DANGLING_LINK', 'it is a symbolic link to nothing: name the file to write instead');
   if (sameFile(target, 1)) return new StandardOutput();
   if (target.isCharacterDevice() || target.isFIFO() || target.isSocket()) {
     const real = await realpath(path).catch(() => path);
     return DirectOutput.open(path, sameFile(target, 2) ? process.stderr.isTTY === true : isTerminalDevice(real));
   }
-  if (target.isDirectory()) throw new OutputRefused('it is a directory: name a file inside it');
-  if (!target.isFile()) throw new OutputRefused('it is a block device, not a file');
-  if (!options.force) throw new OutputRefused('it already exists (--force replaces it)');
+  if (target.isDirectory()) throw new OutputRefused('OUTPUT_DIRECTORY', 'it is a directory: name a file inside it');
+  if (!target.isFile()) throw new OutputRefused('OUTPUT_NOT_A_FILE', 'it is a block device, not a file');
+  if (!options.force) throw new OutputRefused('OUTPUT_EXISTS', 'it already exists (--force replaces it)');
   return new FileOutput(path, await AtomicOutput.open(await realpath(path)));
 }
 
@@ -180,7 +178,7 @@ export async function deliver(output: ReportOutput, chunks: string | Iterable<st
   } catch (error) {
     await output.abort();
     const code = (error as NodeJS.ErrnoException)?.code ?? '';
-    if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') throw new DeliveryFailed('the reader closed the pipe', true);
-    throw new DeliveryFailed(WRITE_FAILURES[code] ?? (error instanceof Error ? error.message : String(error)), false);
+    if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') throw new DeliveryFailed('OUTPUT_PIPE_CLOSED', 'the reader closed the pipe');
+    throw new DeliveryFailed('OUTPUT_WRITE_FAILED', WRITE_FAILURES[code] ?? (error instanceof Error ? error.message : String(error)));
   }
 }
