@@ -92,7 +92,10 @@ function nothing(table: TableName | null): RecordVerdict {
 const unsearchedAs = new Map<TableName | null, RecordVerdict>();
 function unsearched(table: TableName | null): RecordVerdict {
   let verdict = unsearchedAs.get(table);
-  if (verdict === undefined) unsearchedAs.set(table, (verdict = Object.freeze({ kind: 'unsearched', table } as const)));
+  if (verdict === undefined) {
+    verdict = Object.freeze({ kind: 'unsearched', table } as const);
+    unsearchedAs.set(table, verdict);
+  }
   return verdict;
 }
 
