@@ -38,10 +38,15 @@ describe('the perlbot-hunt command', () => {
     expect(report.files).to.deep.equal([{
       path: file, format: 'csv', compressed: false, table: 'CommonSecurityLog', records: 1,
       bytes: statSync(file).size, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), errors: [],
+      // its one record holds no IOC text: counted on the fast path, its raw text searched
+      searched: { knownTable: 0, unknownTable: 0, rawText: 1 }, beforeWindow: 0, afterWindow: 0,
     }]);
     expect(report.summary).to.deep.equal({
       files: 1, records: 1, hits: 0, suppressed: 0, errors: 0,
       perIoc: [{ ip: '179.43.139.84', port: 443, hits: 0, suppressed: 0 }, { ip: '179.43.139.86', port: 443, hits: 0, suppressed: 0 }],
+      outsideWindow: 0, beforeWindow: 0, afterWindow: 0,
+      searched: { files: { knownTable: 1, unknownTable: 0, rawText: 0 }, records: { knownTable: 0, unknownTable: 0, rawText: 1 } },
+      notSearched: { files: 0, skipped: 0, unreadable: 0, records: 0 },
     });
   });
 
@@ -107,7 +112,8 @@ describe('the perlbot-hunt command', () => {
     const run = runCli(['--format', 'json', dir]);
     const report = JSON.parse(run.stdout) as Report;
     const names = report.files.map((f) => f.path.slice(dir.length + 1));
-    expect(names).to.have.members(['.hidden/deep/a.csv', '.hidden/loop', 'again/c.tsv', 'b.csv.gz']);
+    expect(names).to.have.members(['.hidden/deep/a.csv', '.hidden/loop', 'again/c.tsv', 'b.csv.gz', 'notes.txt']);
+    expect(report.files.find((f) => f.path.endsWith('notes.txt'))!.skipped).to.equal('extension');
     const loop = report.files.find((f) => f.path.endsWith('loop'))!;
     expect(loop.errors[0].message).to.match(/symbolic link loop/);
     expect(report.summary.hits).to.equal(2);
@@ -117,7 +123,9 @@ describe('the perlbot-hunt command', () => {
   it('honours no ignore file: a sweep must not skip evidence', () => {
     const dir = writeFiles({ '.gitignore': '*.csv\n', '.ignore': '*\n', '.rgignore': '*\n', 'logs/a.csv': hitCsv });
     const report = JSON.parse(runCli(['--format', 'json', dir]).stdout) as Report;
-    expect(report.files.map((f) => f.path.slice(dir.length + 1))).to.deep.equal(['logs/a.csv']);
+    expect(report.files.filter((f) => f.skipped === undefined).map((f) => f.path.slice(dir.length + 1))).to.deep.equal(['logs/a.csv']);
+    // the ignore files themselves are named as skipped, not honoured
+    expect(report.files.filter((f) => f.skipped !== undefined).map((f) => f.path.slice(dir.length + 1))).to.deep.equal(['.gitignore', '.ignore', '.rgignore']);
     expect(report.summary.hits).to.equal(1);
   });
 

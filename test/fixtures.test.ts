@@ -31,6 +31,9 @@ interface Manifest {
 
 const manifest = JSON.parse(readFileSync(join(FIXTURES, 'EXPECTED.manifest'), 'utf8')) as Manifest;
 
+/** The files beside the exports, which a walk does not take. */
+const NOT_EXPORTS = ['EXPECTED.manifest', 'README.md', 'generate.mjs', 'real/SOURCES.md'];
+
 function relative(path: string): string {
   return path.slice(FIXTURES.length + 1);
 }
@@ -42,12 +45,18 @@ describe('the shipped fixtures', () => {
   });
 
   it('are all found by the directory walk, hidden ones included, and nothing else', () => {
-    expect(report.files.map((f) => relative(f.path)).sort()).to.deep.equal(Object.keys(manifest.files).sort());
+    expect(report.files.filter((f) => f.skipped === undefined).map((f) => relative(f.path)).sort()).to.deep.equal(Object.keys(manifest.files).sort());
+  });
+
+  it('are told apart from the files beside them, which the walk names as skipped', () => {
+    expect(report.files.filter((f) => f.skipped !== undefined).map((f) => [relative(f.path), f.skipped])).to.deep.equal(NOT_EXPORTS.map((name) => [name, 'extension']));
   });
 
   for (const [name, expected] of Object.entries(manifest.files)) {
     it(`${name}: format, table, records, bytes, sha256 and every hit where the manifest puts it`, () => {
-      const file = report.files.find((f) => relative(f.path) === name)!;
+      const { searched, beforeWindow, afterWindow, ...file } = report.files.find((f) => relative(f.path) === name)!;
+      expect(searched.knownTable + searched.unknownTable + searched.rawText).to.be.at.most(file.records);
+      expect([beforeWindow, afterWindow]).to.deep.equal([0, 0]);
       expect(file).to.deep.equal({
         path: join(FIXTURES, name), format: expected.format, compressed: expected.compressed, table: expected.table,
         records: expected.records, bytes: expected.bytes, sha256: expected.sha256, errors: [],
@@ -60,7 +69,11 @@ describe('the shipped fixtures', () => {
 
   it('give the manifest summary, per IOC included', () => {
     const { files, records, hits, suppressed, errors, perIoc } = manifest.summary;
-    expect(report.summary).to.deep.equal({ files, records, hits, suppressed, errors, perIoc });
+    const { outsideWindow, beforeWindow, afterWindow, searched, notSearched, ...summary } = report.summary;
+    expect(summary).to.deep.equal({ files: files + NOT_EXPORTS.length, records, hits, suppressed, errors, perIoc });
+    expect([outsideWindow, beforeWindow, afterWindow]).to.deep.equal([0, 0, 0]);
+    expect(searched.files.knownTable + searched.files.unknownTable + searched.files.rawText + notSearched.files).to.equal(files + NOT_EXPORTS.length);
+    expect(notSearched.skipped).to.equal(NOT_EXPORTS.length);
   });
 
   it('list hits newest first, unresolved times last', () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { searchCounts } from '../lib/report/searched.js';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -269,9 +270,9 @@ function largeReport(n: number): Report {
     finishedAt: '2026-06-22T00:01:00.000Z',
     iocs,
     exclusions: [{ id: 'cron-log-parser', description: 'cron running log_parser.pl' }],
-    files: Array.from({ length: 12 }, (_, f) => ({ path: `/evidence/export-${f}.csv`, format: 'csv' as const, compressed: false, table: 'DeviceNetworkEvents' as const, records: 1_000_000, bytes: 123_456_789, sha256: 'ab'.repeat(32), errors: [] })),
+    files: Array.from({ length: 12 }, (_, f) => ({ path: `/evidence/export-${f}.csv`, format: 'csv' as const, compressed: false, table: 'DeviceNetworkEvents' as const, records: 1_000_000, bytes: 123_456_789, sha256: 'ab'.repeat(32), errors: [], searched: { knownTable: 1_000_000, unknownTable: 0, rawText: 0 }, beforeWindow: 0, afterWindow: 0 })),
     summary: {
-      files: 12, records: 12_000_000, hits: active, suppressed: hits.length - active, errors: 0,
+      files: 12, records: 12_000_000, hits: active, suppressed: hits.length - active, errors: 0, ...searchCounts([]),
       perIoc: iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, hits: per(ioc.ip, true), suppressed: per(ioc.ip, false) })),
     },
     hits,

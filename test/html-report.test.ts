@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { searchCounts } from '../lib/report/searched.js';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,8 +62,8 @@ function hostileReport(): Report {
     finishedAt: '2026-06-10T12:00:01.000Z',
     iocs,
     exclusions: [{ id: HOSTILE[4], description: HOSTILE[0] }],
-    files: HOSTILE.map((value) => ({ path: `/evidence/${value}.csv`, format: 'csv' as const, compressed: false, table: 'DeviceNetworkEvents' as const, records: 1, bytes: 10, sha256: value, errors: [{ line: 3, message: value }] })),
-    summary: { files: HOSTILE.length, records: HOSTILE.length, hits: 7, suppressed: 4, errors: HOSTILE.length, perIoc: [{ ip: '179.43.139.84', port: 443, hits: 7, suppressed: 4 }] },
+    files: HOSTILE.map((value) => ({ path: `/evidence/${value}.csv`, format: 'csv' as const, compressed: false, table: 'DeviceNetworkEvents' as const, records: 1, bytes: 10, sha256: value, errors: [{ line: 3, message: value }], searched: { knownTable: 1, unknownTable: 0, rawText: 0 }, beforeWindow: 0, afterWindow: 0 })),
+    summary: { files: HOSTILE.length, records: HOSTILE.length, hits: 7, suppressed: 4, errors: HOSTILE.length, ...searchCounts([]), perIoc: [{ ip: '179.43.139.84', port: 443, hits: 7, suppressed: 4 }] },
     hits,
     run: {
       options: { paths: HOSTILE, cwd: HOSTILE[1], format: 'html', output: null, kqlParity: false, fullParse: false, jobs: 1, table: null, since: null, until: null, exclusions: HOSTILE[2], color: null, quiet: false },
@@ -208,7 +209,7 @@ describe('the HTML timeline', () => {
   const report = (iocs: number, hits: Hit[]): Report => ({
     tool: { name: 'perlbot-hunt', version: 't' }, startedAt: '', finishedAt: '', exclusions: [], files: [],
     iocs: Array.from({ length: iocs }, (_, k) => ioc(k)),
-    summary: { files: 0, records: 0, hits: 0, suppressed: 0, errors: 0, perIoc: [] },
+    summary: { files: 0, records: 0, hits: 0, suppressed: 0, errors: 0, perIoc: [], ...searchCounts([]) },
     hits,
   });
 
@@ -270,7 +271,7 @@ describe('the HTML report of more hits than a browser can take', () => {
     }));
     return {
       tool: { name: 'perlbot-hunt', version: 't' }, startedAt: '2026-06-01T00:00:00.000Z', finishedAt: '2026-06-01T00:01:00.000Z', iocs, exclusions: [], files: [],
-      summary: { files: 1, records: 35, hits: 35, suppressed: 0, errors: 0, perIoc: [{ ip: iocs[0].ip, port: 443, hits: 30, suppressed: 0 }, { ip: iocs[1].ip, port: 443, hits: 5, suppressed: 0 }] },
+      summary: { files: 1, records: 35, hits: 35, suppressed: 0, errors: 0, ...searchCounts([]), perIoc: [{ ip: iocs[0].ip, port: 443, hits: 30, suppressed: 0 }, { ip: iocs[1].ip, port: 443, hits: 5, suppressed: 0 }] },
       hits,
     };
   };

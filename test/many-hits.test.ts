@@ -133,7 +133,8 @@ describe('many hits: spilled to disk, merged back in order', () => {
     await spillAppears(out, run);
     const { code, stderr } = await run.exited;
     expect(code).to.equal(1);
-    expect(stderr).to.equal('');
+    // no warning of a failed spill: only the evidence's own errors and the closing verdict
+    expect(stderr.split('\n').filter((line) => line !== '' && !/: row has 15 fields|^perlbot-hunt: HIT: /.test(line))).to.deep.equal([]);
     expect(readdirSync(out)).to.deep.equal(['report.ndjson']);
     expect(readFileSync(join(out, 'report.ndjson'), 'utf8').trimEnd().split('\n')).to.have.length(1500 + 1200 + 2 + 600);
   });

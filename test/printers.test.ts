@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { searchCounts } from '../lib/report/searched.js';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { printText } from '../lib/printers/text-printer.js';
 import { printToString, streamOf } from '../lib/report/report-stream.js';
 import { CSV_COLUMNS, PROJECTION_COLUMNS, matchText } from '../lib/printers/csv-printer.js';
 import { CONTEXT_COLUMNS } from '../lib/report/hit-context.js';
-import type { Hit, Report } from '../lib/report/report.js';
+import type { FileEntry, Hit, Report } from '../lib/report/report.js';
 
 // docs/output.md and issue 4: the text report a responder reads, the machine
 // formats their tooling ingests, and `--output` that never leaves half a report.
@@ -252,7 +253,7 @@ describe('provenance in the json report', () => {
     const dir = writeFiles(EVIDENCE);
     const json = JSON.parse(runCli(['--format', 'json', '--kql-parity', '--jobs', '3', '--since', '2026-06-01', dir], {}, dir).stdout) as Report;
     expect(json.run!.options).to.deep.equal({
-      paths: [dir], cwd: dir, format: 'json', output: null, kqlParity: true, fullParse: false, jobs: 3, table: null,
+      paths: [dir], cwd: dir, format: 'json', output: null, kqlParity: true, fullParse: false, allFiles: false, jobs: 3, table: null,
       since: '2026-06-01T00:00:00.000Z', until: null, exclusions: 'built-in', color: null, quiet: false,
     });
     expect(json.run!.iocSet).to.deep.equal({ origin: 'built-in', sha256: sha256(join(ROOT, 'lib', 'data', 'iocs.json')) });
@@ -371,6 +372,12 @@ const PATHS = [LONG_PATH, IOC_PATH];
 function richReport(): Report {
   const longPath = LONG_PATH;
   const base = { record: 1, suppressedBy: null, malformed: false, fields: {} };
+  const files: FileEntry[] = [
+    { path: longPath, format: 'csv', compressed: false, table: 'CommonSecurityLog', records: 1234567, bytes: 987654321, sha256: 'ab', errors: [], searched: { knownTable: 17, unknownTable: 0, rawText: 1234550 }, beforeWindow: 40, afterWindow: 8 },
+    { path: 'notes.txt', format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [], searched: { knownTable: 0, unknownTable: 0, rawText: 0 }, beforeWindow: 0, afterWindow: 0, skipped: 'extension' },
+    { path: 'a.csv', format: 'ndjson', compressed: true, table: 'mixed', records: 9, bytes: 2048, sha256: 'cd', errors: [{ line: 5, message: 'invalid JSON: Unexpected token } in JSON at position 17, and a message long enough to wrap' }], searched: { knownTable: 9, unknownTable: 0, rawText: 0 }, beforeWindow: 0, afterWindow: 0 },
+    { path: 'gone.csv', format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message: 'no such file or directory' }], searched: { knownTable: 0, unknownTable: 0, rawText: 0 }, beforeWindow: 0, afterWindow: 0 },
+  ];
   return {
     tool: { name: 'perlbot-hunt', version: '9.9.9' },
     startedAt: '2026-06-10T12:00:00.000Z',
@@ -384,13 +391,9 @@ function richReport(): Report {
       { id: 'cron-log-parser', description: 'Scheduled job using cron or systemd that runs a legitimate Perl script for log parsing or data processing' },
       { id: 'no-words', description: '' },
     ],
-    files: [
-      { path: longPath, format: 'csv', compressed: false, table: 'CommonSecurityLog', records: 1234567, bytes: 987654321, sha256: 'ab', errors: [] },
-      { path: 'a.csv', format: 'ndjson', compressed: true, table: 'mixed', records: 9, bytes: 2048, sha256: 'cd', errors: [{ line: 5, message: 'invalid JSON: Unexpected token } in JSON at position 17, and a message long enough to wrap' }] },
-      { path: 'gone.csv', format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message: 'no such file or directory' }] },
-    ],
+    files,
     summary: {
-      files: 3, records: 1234576, hits: 5, suppressed: 1, errors: 2,
+      files: 4, records: 1234576, hits: 5, suppressed: 1, errors: 2, ...searchCounts(files),
       perIoc: [
         // the malformed hit holds both: counted for each
         { ip: '179.43.139.84', port: 443, hits: 4, suppressed: 1 },

@@ -45,7 +45,7 @@ class FakeTerminal {
   }
 }
 
-const entry = (path: string): FileEntry => ({ path, format: 'csv', compressed: false, table: 'CommonSecurityLog', records: 1, bytes: 10, sha256: 'x', errors: [] });
+const entry = (path: string): FileEntry => ({ path, format: 'csv', compressed: false, table: 'CommonSecurityLog', records: 1, bytes: 10, sha256: 'x', errors: [], searched: { knownTable: 1, unknownTable: 0, rawText: 0 }, beforeWindow: 0, afterWindow: 0 });
 const hit = { file: 'a.csv' } as Hit;
 
 describe('the progress sink', () => {
@@ -196,10 +196,13 @@ describe('progress on the command line', () => {
     expect(run.status).to.equal(1);
     expect(run.screen).to.match(/files \d\/2  hits \d+ .*ETA/);
     // the report starts after the last carriage return that erased the line, and is whole
-    const report = run.screen.slice(run.screen.lastIndexOf('{\r\n  "tool"'));
-    const beforeReport = run.screen.slice(0, run.screen.length - report.length);
+    const rest = run.screen.slice(run.screen.lastIndexOf('{\r\n  "tool"'));
+    const beforeReport = run.screen.slice(0, run.screen.length - rest.length);
     expect(beforeReport.split('\r').pop()!.trim()).to.equal('');
-    expect(JSON.parse(report.replace(/\r\n/g, '\n')).summary.hits).to.equal(1);
+    // the run's verdict comes last, on a line of its own after the report
+    const verdictAt = rest.lastIndexOf('perlbot-hunt: HIT: 1 active hit');
+    expect(verdictAt).to.be.above(0);
+    expect(JSON.parse(rest.slice(0, verdictAt).replace(/\r\n/g, '\n')).summary.hits).to.equal(1);
   });
 
   it('names the file being read and counts hits live from every thread: two files on two threads', function () {
@@ -240,7 +243,8 @@ describe('progress on the command line', () => {
   it('never appears when piped', () => {
     const run = runCli(['--format', 'json', evidence()]);
     expect(run.status).to.equal(1);
-    expect(run.stderr).to.equal('');
+    // the closing verdict only: no progress line, no carriage return
+    expect(run.stderr).to.equal('perlbot-hunt: HIT: 1 active hit, 0 suppressed, 0 errors\n');
     expect(run.stdout).not.to.include('\r');
   });
 });

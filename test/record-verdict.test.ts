@@ -69,15 +69,15 @@ describe('record verdict', () => {
       }
       expect(judgeRecord(rule(), record({ Message: 'x', Peer: ` "[::ffff:${IOC}]:8443" ` }, { declaredTable: 'SecurityEvent' }), null).kind).to.equal('hit');
       // --kql-parity: only the seed's two tables count
-      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC), { declaredTable: 'SecurityEvent' }), null)).to.deep.equal({ kind: 'nothing', table: null });
+      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC), { declaredTable: 'SecurityEvent' }), null)).to.deep.equal({ kind: 'unsearched', table: null });
     });
 
     it('under --kql-parity counts only records whose own table is one of the seed\'s two, as a union export\'s DeviceLogonEvents row is not', () => {
       const logon = dne(IOC, { LogonType: 'Network', ActionType: 'LogonSuccess', InitiatingProcessFileName: '' });
       expect(judgeRecord(rule(), record(logon), 'DeviceNetworkEvents').kind).to.equal('hit');
-      expect(judgeRecord(rule({ kqlParity: true }), record(logon), 'DeviceNetworkEvents').kind).to.equal('nothing');
+      expect(judgeRecord(rule({ kqlParity: true }), record(logon), 'DeviceNetworkEvents').kind).to.equal('unsearched');
       expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC, { LogonType: '' })), 'DeviceNetworkEvents').kind).to.equal('hit');
-      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC), { declaredTable: 'DeviceLogonEvents' }), null).kind).to.equal('nothing');
+      expect(judgeRecord(rule({ kqlParity: true }), record(dne(IOC), { declaredTable: 'DeviceLogonEvents' }), null).kind).to.equal('unsearched');
       expect(judgeRecord(rule(), record(dne(IOC), { declaredTable: 'DeviceLogonEvents' }), null).table).to.equal('DeviceLogonEvents');
     });
 
@@ -144,10 +144,19 @@ describe('record verdict', () => {
 
   describe('the time window', () => {
     const june = Date.parse('2026-06-01T00:00:00Z');
-    it('drops a hit before --since or at --until, keeps one inside', () => {
-      expect(judgeRecord(rule({ since: june }), record(dne(IOC)), null).kind).to.equal('nothing');
-      expect(judgeRecord(rule({ until: Date.parse('2026-05-21T10:00:00Z') }), record(dne(IOC)), null).kind).to.equal('nothing');
+    it('leaves out a hit before --since or at --until as an outcome of its own, for the scan to count; keeps one inside', () => {
+      expect(judgeRecord(rule({ since: june }), record(dne(IOC)), null)).to.deep.equal({ kind: 'outside', table: 'DeviceNetworkEvents', side: 'before' });
+      expect(judgeRecord(rule({ until: Date.parse('2026-05-21T10:00:00Z') }), record(dne(IOC)), null)).to.deep.equal({ kind: 'outside', table: 'DeviceNetworkEvents', side: 'after' });
       expect(judgeRecord(rule({ until: june }), record(dne(IOC)), null).kind).to.equal('hit');
+    });
+
+    it('counts only active hits as outside: a suppressed one outside the window is no hit', () => {
+      const exclusions = exclusionSetFromJson(
+        JSON.stringify({ fields: { process: { compare: 'exact', columns: { DeviceNetworkEvents: ['InitiatingProcessFileName'] } } }, rules: [{ id: 'backup-rsync', when: { field: 'process', equals: 'rsync' } }] }),
+        'test exclusions',
+      );
+      expect(judgeRecord(rule({ since: june, exclusions }), record(dne(IOC, { InitiatingProcessFileName: 'rsync' })), null).kind).to.equal('nothing');
+      expect(judgeRecord(rule({ since: june, exclusions }), record(dne(IOC)), null).kind).to.equal('outside');
     });
 
     it('never drops a hit whose time is unknown', () => {

@@ -9,7 +9,8 @@ import { fsPath } from '../record/file-path.js';
 // What a newcomer reads first: the help's closing part, why nothing was
 // scanned, and a word when a file name may have been taken for an option.
 
-export const WALKED_EXTENSIONS = '*.csv *.tsv *.json *.jsonl *.ndjson, each also .gz';
+export { WALKED_EXTENSIONS } from '../inputs/discover.js';
+import { WALKED_EXTENSIONS } from '../inputs/discover.js';
 
 /** The part of --help after the options: what paths are, the built-in IOCs, exit codes, examples. */
 export function helpEpilog(program: string): string {
@@ -18,6 +19,7 @@ export function helpEpilog(program: string): string {
     'Paths:',
     `  a file (any extension: CSV, TSV, JSON, JSON lines, gzipped or not, told by its content);`,
     `  a folder, walked for ${WALKED_EXTENSIONS}, hidden ones included;`,
+    '    other files it meets are listed as skipped (--all-files reads them too);',
     "  a glob in quotes ('exports/**/*.csv'), which the tool expands itself;",
     '  - for standard input. Paths after -- are never options (a file may be named --iocs=x.csv).',
     '',
@@ -37,7 +39,8 @@ export function helpEpilog(program: string): string {
     '  1  at least one active hit, whatever else happened',
     '  2  nothing scanned: bad usage, an unreadable IOC or exclusion file, no input,',
     '     or the report could not be written',
-    '  3  no active hit, but some input could not be read or parsed',
+    '  3  no active hit, but some input could not be read or parsed, or a named',
+    '     path (a glob, a folder) gave nothing to read',
     '',
     'Examples:',
     `  ${program} /mnt/evidence/logs`,

@@ -21,6 +21,7 @@ import { openOutput, type ReportOutput } from '../output/deliver.js';
 import { ProgressSink } from '../progress/progress-sink.js';
 import { pageWidth, PAGE_WIDTH } from '../printers/text-layout.js';
 import { exitStatus, EXIT } from './exit-status.js';
+import { echoInputErrors, verdictLine } from './run-words.js';
 import { argvWithBytes } from './argv-bytes.js';
 
 // The command line, the tool's edge: argv checked into options, the IOC and
@@ -44,6 +45,7 @@ function scanParser(argv: string[], program: string, version: string) {
     .option('kql-parity', { type: 'boolean', default: false, describe: "watch only the KQL's own fields, exact string equality, in records of CommonSecurityLog or DeviceNetworkEvents only" })
     .option('ioc-validity', { type: 'boolean', default: false, describe: 'suppress (ioc-outside-validity, listed, never hidden) a hit whose IOCs were all outside their validity at the record\'s time: STIX valid_from/valid_until, else ThreatFox last_seen_utc' })
     .option('full-parse', { type: 'boolean', default: false, describe: 'parse every record, not only those holding IOC text (slower; also lists malformed records without IOC text)' })
+    .option('all-files', { type: 'boolean', default: false, describe: 'a folder walk reads every file it meets, whatever its extension, its format told by its content (default: only exports; the others are listed as skipped)' })
     .option('jobs', { alias: 'j', type: 'string', describe: 'threads at work at once, hashing included: files scanned side by side, or one file beside its hash (default: all cores; 1: one core)' })
     .option('table', { type: 'string', describe: 'read every file as this catalogued table (CommonSecurityLog, DeviceNetworkEvents, Syslog, …; any case)' })
     .option('since', { type: 'string', describe: 'keep hits at or after this ISO 8601 time' })
@@ -119,7 +121,7 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
     late = checkOptionWords(argv, process.cwd()).late;
     const args = scanParser(argv, program, version).parseSync();
     if (args.help || args.version) return EXIT.clean;
-    options = normalizeOptions({ ...args, paths: args._, csvRaw: args['csv-raw'], activeOnly: args['active-only'], kqlParity: args['kql-parity'], iocValidity: args['ioc-validity'], fullParse: args['full-parse'], minConfidence: args['min-confidence'], allAttributes: args['all-attributes'] });
+    options = normalizeOptions({ ...args, paths: args._, csvRaw: args['csv-raw'], activeOnly: args['active-only'], kqlParity: args['kql-parity'], iocValidity: args['ioc-validity'], fullParse: args['full-parse'], allFiles: args['all-files'], minConfidence: args['min-confidence'], allAttributes: args['all-attributes'] });
     checkStandardInput(options.paths);
   } catch (error) {
     say(error instanceof Error ? error.message : String(error));
@@ -177,11 +179,18 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
   const builder = new ReportBuilder(version, iocs, suppressions, { spillParent: output.file === null ? tmpdir() : dirname(output.file) });
   try {
     progress = wantsProgress(options) ? new ProgressSink(builder, process.stderr) : null;
-    const outcome = await scan(planFromOptions(options, iocs, exclusions), counted.before(progress ?? builder));
+    const inner = progress ?? builder;
+    // each input error on standard error as its file is done (as ripgrep does), on a row of its own
+    const sink = options.quiet ? inner : echoInputErrors(inner, (line) => {
+      progress?.clearLine();
+      say(line);
+    });
+    const outcome = await scan(planFromOptions(options, iocs, exclusions), counted.before(sink));
     // the progress line is gone before anything else reaches the terminal
     progress?.finish();
-    if (outcome.files === 0 || outcome.missing === options.paths.length) {
-      for (const path of options.paths) say(await whyNothing(path));
+    if (outcome.gaveNothing === options.paths.length) {
+      // said already as each path was met, unless -q silenced it
+      if (options.quiet) for (const path of options.paths) say(await whyNothing(path));
       say('nothing to scan');
       return EXIT.nothingScanned;
     }
@@ -199,7 +208,10 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
       say(`not writing the report over ${output.name}: it is one of the inputs, and inputs are never modified; choose another --output`);
       return undelivered;
     }
-    return (await sendReport(output, text, options.format)) ? exitStatus(report) : undelivered;
+    if (!(await sendReport(output, text, options.format))) return undelivered;
+    // last, after the report: what a responder watching only the terminal must not miss
+    if (!options.quiet) say(verdictLine(report.summary, output.file === null ? null : output.name));
+    return exitStatus(report);
   } catch (error) {
     // Reaching here is a bug, never bad evidence: say so plainly.
     say(error instanceof Error ? error.message : String(error));

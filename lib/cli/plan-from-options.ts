@@ -7,6 +7,7 @@ import { scanPlan, type ScanPlan } from '../plan/scan-plan.js';
 export function planFromOptions(options: ScanOptions, iocs: IocSet, exclusions: ExclusionSet): ScanPlan {
   return scanPlan({
     paths: options.paths,
+    allFiles: options.allFiles,
     iocs,
     exclusions,
     kqlParity: options.kqlParity,

@@ -33,6 +33,7 @@ export function runRecord(options: ScanOptions, iocs: IocSet, exclusions: Exclus
       kqlParity: options.kqlParity,
       ...(options.iocValidity ? { iocValidity: true as const } : {}),
       fullParse: options.fullParse,
+      allFiles: options.allFiles,
       jobs: options.jobs,
       table: options.table,
       since: iso(options.since),

@@ -14,15 +14,22 @@ import { globFs } from './glob-fs.js';
 
 export interface InputFile {
   path: string;
-  /** Set when the path cannot be scanned at all (missing, unreadable, a link loop). */
+  /** Set when the path cannot be scanned at all (missing, unreadable, a link loop, a glob or folder that gave nothing). */
   error?: string;
+  /** Set when a walk met the file and did not take it: its extension is not an export's (--all-files takes it). */
+  skipped?: 'extension';
 }
 
 export interface Discovery {
   files: InputFile[];
   /** How many named paths did not exist and matched nothing. */
   missing: number;
+  /** How many named paths gave no file to read (missing, a glob matching nothing, a folder holding no export). */
+  gaveNothing: number;
 }
+
+/** What a folder walk takes, in words (for --help and messages). */
+export const WALKED_EXTENSIONS = '*.csv *.tsv *.json *.jsonl *.ndjson, each also .gz';
 
 /** Linux's PATH_MAX: a longer path cannot be opened or listed. */
 const PATH_MAX = 4096;
@@ -45,10 +52,32 @@ async function realPath(path: string): Promise<string> {
 
 class Walker {
   readonly files: InputFile[] = [];
+  /** Files and errors met so far, each file counted even when met again: did a named path give anything? */
+  met = 0;
+  skipped = 0;
+
+  /** `allFiles`: take every file a walk meets, not only exports (--all-files). */
+  constructor(private readonly allFiles: boolean) {}
+
+  private takes(name: string): boolean {
+    return this.allFiles || isExportName(name);
+  }
+
+  private error(path: string, error: string): void {
+    this.met++;
+    this.files.push({ path, error });
+  }
+
+  /** A file the walk does not take: named in the report, never dropped in silence. */
+  private skip(path: string): void {
+    this.skipped++;
+    this.files.push({ path, skipped: 'extension' });
+  }
   private readonly seenFiles = new Set<string>();
   private readonly seenDirs = new Set<string>();
 
   async addFile(path: string): Promise<void> {
+    this.met++;
     let real: string;
     try {
       real = await realPath(path);
@@ -66,7 +95,7 @@ class Walker {
    */
   async addEntry(path: string, regular: boolean): Promise<void> {
     if (regular) await this.addFile(path);
-    else this.files.push({ path, error: 'not a regular file (a FIFO, socket or device): not read in a directory walk or a glob; name it on its own to read it' });
+    else this.error(path, 'not a regular file (a FIFO, socket or device): not read in a directory walk or a glob; name it on its own to read it');
   }
 
   /** `known`: the real path, when the folder is a plain subfolder of one whose real path is known (resolving it again costs a call per level: quadratic in a deep tree). */
@@ -76,29 +105,32 @@ class Walker {
       real = known ?? (await realPath(dir));
     } catch (error) {
       const long = (error as NodeJS.ErrnoException).code === 'ENAMETOOLONG';
-      this.files.push({ path: dir, error: long ? tooDeep(dir, ancestors.length, root) : errnoText(error) });
+      this.error(dir, long ? tooDeep(dir, ancestors.length, root) : errnoText(error));
       return;
     }
     if (ancestors.includes(real)) {
-      this.files.push({ path: dir, error: `symbolic link loop: leads back to ${real}, not entered again` });
+      this.error(dir, `symbolic link loop: leads back to ${real}, not entered again`);
       return;
     }
     // reached a second time through another link: already scanned once
-    if (this.seenDirs.has(real)) return;
+    if (this.seenDirs.has(real)) {
+      this.met++;
+      return;
+    }
     this.seenDirs.add(real);
     let entries: Array<Dirent<Buffer> & { text: string }>;
     try {
       entries = (await readdir(fsPath(dir), { withFileTypes: true, encoding: 'buffer' })).map((entry) => Object.assign(entry, { text: pathFromBytes(entry.name) }));
     } catch (error) {
-      this.files.push({ path: dir, error: `cannot list directory: ${errnoText(error)}` });
+      this.error(dir, `cannot list directory: ${errnoText(error)}`);
       return;
     }
     entries.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
     const inside = [...ancestors, real];
     for (const entry of entries) {
       const path = join(dir, entry.text);
-      if (bytesOfPath(resolve(path)).length >= PATH_MAX && (entry.isDirectory() || entry.isSymbolicLink() || isExportName(entry.text))) {
-        this.files.push({ path, error: tooDeep(path, inside.length, root) });
+      if (bytesOfPath(resolve(path)).length >= PATH_MAX && (entry.isDirectory() || entry.isSymbolicLink() || this.takes(entry.text))) {
+        this.error(path, tooDeep(path, inside.length, root));
         continue;
       }
       if (entry.isDirectory()) {
@@ -108,22 +140,40 @@ class Walker {
         try {
           target = await stat(fsPath(path));
         } catch (error) {
-          if (isExportName(entry.text)) this.files.push({ path, error: `broken symbolic link: ${errnoText(error)}` });
+          if (this.takes(entry.text)) this.error(path, `broken symbolic link: ${errnoText(error)}`);
+          else this.skip(path);
           continue;
         }
         if (target.isDirectory()) await this.walk(path, inside, root);
-        else if (isExportName(entry.text)) await this.addEntry(path, target.isFile());
-      } else if (isExportName(entry.text)) {
+        else if (this.takes(entry.text)) await this.addEntry(path, target.isFile());
+        else this.skip(path);
+      } else if (this.takes(entry.text)) {
         await this.addEntry(path, entry.isFile());
+      } else {
+        this.skip(path);
       }
     }
   }
 }
 
-export async function discoverInputs(paths: readonly string[]): Promise<Discovery> {
-  const walker = new Walker();
+/** `allFiles`: a walk takes every file, not only exports (--all-files). */
+export async function discoverInputs(paths: readonly string[], options: { allFiles?: boolean } = {}): Promise<Discovery> {
+  const walker = new Walker(options.allFiles === true);
   let missing = 0;
+  let gaveNothing = 0;
   for (const path of paths) {
+    const before = walker.met;
+    const skippedBefore = walker.skipped;
+    await take(path);
+    if (walker.met > before) continue;
+    // each named path gives something to read or an error of its own: an empty glob or folder is said, not ignored
+    gaveNothing++;
+    const skipped = walker.skipped - skippedBefore;
+    walker.files.push({ path, error: skipped > 0 ? `holds no export (walked for ${WALKED_EXTENSIONS}): ${skipped === 1 ? '1 other file' : `${skipped} other files`} skipped; --all-files reads them` : `folder holds no export (walked for ${WALKED_EXTENSIONS})` });
+  }
+  return { files: walker.files, missing, gaveNothing };
+
+  async function take(path: string): Promise<void> {
     let info: Stats;
     try {
       info = await stat(fsPath(path));
@@ -132,7 +182,12 @@ export async function discoverInputs(paths: readonly string[]): Promise<Discover
       const fg = (await import('fast-glob')).default;
       if (fg.isDynamicPattern(path)) {
         const matches = await fg(path, { fs: globFs, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, suppressErrors: true, unique: true });
-        if (matches.length === 0) missing++;
+        if (matches.length === 0) {
+          missing++;
+          walker.files.push({ path, error: 'glob matched nothing' });
+          walker.met++;
+          gaveNothing++;
+        }
         for (const match of matches.sort()) {
           if (match.endsWith('/')) {
             await walker.walk(match.slice(0, -1), []);
@@ -143,16 +198,19 @@ export async function discoverInputs(paths: readonly string[]): Promise<Discover
           if (target?.isDirectory()) await walker.walk(match, []);
           else await walker.addEntry(match, target === null || target.isFile());
         }
-        continue;
+        return;
       }
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') missing++;
+      if (code === 'ENOENT') {
+        missing++;
+        gaveNothing++;
+      }
       const linkInfo = await lstat(fsPath(path)).catch(() => null);
       walker.files.push({ path, error: linkInfo?.isSymbolicLink() ? `broken symbolic link: ${errnoText(error)}` : errnoText(error) });
-      continue;
+      walker.met++;
+      return;
     }
     if (info.isDirectory()) await walker.walk(path, []);
     else await walker.addFile(path);
   }
-  return { files: walker.files, missing };
 }

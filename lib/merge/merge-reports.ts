@@ -51,7 +51,9 @@ function difference(first: ReadReport, other: ReadReport): string | null {
 function entries(read: ReadReport): MergedReportEntry[] {
   const { report } = read;
   if (report.merge) return report.merge.reports;
-  const { perIoc: _perIoc, ...sums } = summarize(report.files, countHits(report.hits), []);
+  // each report's line keeps its five figures; how much it searched is in the merged summary and its files
+  const { files, records, hits, suppressed, errors } = summarize(report.files, countHits(report.hits), []);
+  const sums = { files, records, hits, suppressed, errors };
   return [
     {
       path: read.path,
@@ -197,6 +199,7 @@ export function mergeReports(reports: readonly ReadReport[], toolVersion: string
     iocs: first.report.iocs,
     exclusions: first.report.exclusions,
     files,
+    // searched/notSearched and the window counts from files[], each input once (older reports' files: see report/searched.ts)
     summary: summarize(files, countHits(hits), perIoc),
     hits,
     // each report once, as each input file

@@ -37,6 +37,8 @@ export interface ScanOptions {
    * hold IOC text: slower, and also lists malformed records that hold none.
    */
   fullParse: boolean;
+  /** --all-files: a folder walk reads every file it meets, not only exports' extensions. */
+  allFiles: boolean;
   /** Forces every file to be read as this table. */
   table: TableName | null;
   /** Epoch milliseconds; since inclusive, until exclusive. */
@@ -70,6 +72,7 @@ export interface RawOptions {
   kqlParity?: unknown;
   iocValidity?: unknown;
   fullParse?: unknown;
+  allFiles?: unknown;
   table?: unknown;
   since?: unknown;
   until?: unknown;
@@ -229,6 +232,7 @@ export function normalizeOptions(raw: RawOptions): ScanOptions {
     kqlParity: flag(raw.kqlParity) === true,
     iocValidity: flag(raw.iocValidity) === true,
     fullParse: flag(raw.fullParse) === true,
+    allFiles: flag(raw.allFiles) === true,
     table,
     since,
     until,

@@ -16,6 +16,8 @@ import type { RecordRule } from '../verdict/record-verdict.js';
 export interface ScanPlan {
   /** Files, directories and globs, as named. */
   readonly paths: readonly string[];
+  /** --all-files: a folder walk takes every file, not only exports' extensions (content tells the format). */
+  readonly allFiles: boolean;
   /** The IOCs in force (the matchers are built from them; hits name them). */
   readonly iocs: IocSet;
   readonly rule: RecordRule;
@@ -31,6 +33,8 @@ export interface ScanPlan {
 /** What a plan is made from: plain values, so a worker thread can make the same plan. */
 export interface PlanChoices {
   paths: readonly string[];
+  /** Default false; a worker, which never walks, is given none. */
+  allFiles?: boolean;
   iocs: IocSet;
   exclusions: ExclusionSet;
   kqlParity: boolean;
@@ -68,11 +72,11 @@ export function scanPlan(choices: PlanChoices): ScanPlan {
     kqlParity,
     iocValidity: choices.iocValidity,
   });
-  return Object.freeze({ paths: Object.freeze([...choices.paths]), iocs, rule, fullParse: choices.fullParse, threads: choices.threads });
+  return Object.freeze({ paths: Object.freeze([...choices.paths]), allFiles: choices.allFiles === true, iocs, rule, fullParse: choices.fullParse, threads: choices.threads });
 }
 
 /** The choices a plan was made from (for a worker thread to make it again). */
 export function choicesOf(plan: ScanPlan): PlanChoices {
   const { rule } = plan;
-  return { paths: plan.paths, iocs: plan.iocs, exclusions: rule.exclusions, kqlParity: rule.kqlParity, iocValidity: rule.iocValidity, table: rule.table, window: rule.window, fullParse: plan.fullParse, threads: plan.threads };
+  return { paths: plan.paths, allFiles: plan.allFiles, iocs: plan.iocs, exclusions: rule.exclusions, kqlParity: rule.kqlParity, iocValidity: rule.iocValidity, table: rule.table, window: rule.window, fullParse: plan.fullParse, threads: plan.threads };
 }

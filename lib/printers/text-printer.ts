@@ -6,6 +6,8 @@ import { contextOf } from '../tables/table-context.js';
 import { SeenTimes } from './seen-times.js';
 import { iocIndexOf, iocLabel, iocValidity, reportTitle } from '../report/hit-iocs.js';
 import { byteSize, count, cutLong, length, PAGE_WIDTH, printable, wrap } from './text-layout.js';
+import { notSearchedWords, searchedLines, skippedWords, windowLine } from './searched-words.js';
+import { searchedAll } from '../report/searched.js';
 import { inputBytes } from '../report/summary.js';
 
 // The default report, for a responder to read and paste into a case file.
@@ -173,7 +175,8 @@ function addHit(page: Page, hit: Hit, report: ReportHead, style: HitStyle): void
 
 function fileLine(file: FileEntry): PathLine {
   const what: string[] = [];
-  if (file.format === null) what.push('not read');
+  if (file.skipped !== undefined) what.push(skippedWords(file.skipped));
+  else if (file.format === null) what.push('not read');
   else {
     what.push(file.compressed ? `${file.format}, gzip` : file.format);
     what.push(file.table, plural(file.records, 'record'), byteSize(file.bytes));
@@ -322,7 +325,14 @@ function addSummary(page: Page, report: ReportStream, figures: HitFigures, c: Ch
   }
   addSeen(page, 'active hits', figures.active);
   addSeen(page, 'suppressed hits', figures.suppressed);
-  if (hits === 0) page.add('no hit: no record touched an IOC in force', { indent: 2 });
+  for (const line of searchedLines(summary)) page.add(line, { indent: 2, hang: 4 });
+  const outside = windowLine(summary, report.head.run?.options);
+  if (outside !== null) page.add(outside, { indent: 2, hang: 4, style: summary.outsideWindow > 0 ? c.bold : undefined });
+  if (hits > 0) return;
+  // "no hit" plainly only when nothing was left unread
+  if (searchedAll(summary) && summary.outsideWindow === 0) page.add('no hit: no record touched an IOC in force', { indent: 2 });
+  else if (searchedAll(summary)) page.add('no hit in the window (hits outside it: see above)', { indent: 2, style: (t) => c.bold(c.yellow(t)) });
+  else page.add(`no hit in what was searched; ${notSearchedWords(summary)}`, { indent: 2, hang: 4, style: (t) => c.bold(c.yellow(t)) });
 }
 
 function addErrors(page: Page, report: ReportHead, c: ChalkInstance): void {

@@ -81,6 +81,14 @@ export class ProgressSink implements ScanSink {
     this.inner.warning(path, message);
   }
 
+  /** Erase the line until the next redraw, so that a line of standard error can be written on a clean row. */
+  clearLine(): void {
+    if (this.shown > 0) this.stream.write(`\r${' '.repeat(this.shown)}\r`);
+    this.shown = 0;
+    // the next tick redraws it, below the line written
+    this.lastDraw = -Infinity;
+  }
+
   /** Erase the line, for good: called before anything else is written to the terminal. */
   finish(): void {
     if (this.finished) return;

@@ -88,6 +88,13 @@ export interface FileEntry {
   bytes: number;
   sha256: string | null;
   errors: FileError[];
+  /** Records by the way they were searched; records in none of the three were not searched. */
+  searched: RecordsSearched;
+  /** Active hits left out by --since (before) and --until (after). */
+  beforeWindow: number;
+  afterWindow: number;
+  /** Present only on a file the walk met but did not read: why (`extension`: not an export's; --all-files reads it). */
+  skipped?: 'extension';
   /** In a merged report only: the report (as named to `merge`) the file was scanned for. */
   report?: string;
 }
@@ -133,6 +140,13 @@ export interface PerIocCount {
   suppressed: number;
 }
 
+/** Counts by the way records were searched: their table's address columns, every column (a table not catalogued), or their raw text alone (malformed, or no IOC text so never parsed). */
+export interface RecordsSearched {
+  knownTable: number;
+  unknownTable: number;
+  rawText: number;
+}
+
 export interface Summary {
   files: number;
   records: number;
@@ -140,6 +154,14 @@ export interface Summary {
   suppressed: number;
   errors: number;
   perIoc: PerIocCount[];
+  /** Active hits left out by --since/--until: before + after. */
+  outsideWindow: number;
+  beforeWindow: number;
+  afterWindow: number;
+  /** Files (each by the least thorough way one of its records was read) and records, by the way they were searched. */
+  searched: { files: RecordsSearched; records: RecordsSearched };
+  /** Files not searched at all or not in full, and records counted but not searched. */
+  notSearched: { files: number; skipped: number; unreadable: number; records: number };
 }
 
 /** Where an IOC or exclusion set came from, and the SHA-256 of its data file's bytes. */
@@ -196,6 +218,8 @@ export interface RunRecord {
     iocValidity?: true;
     /** false: records with no IOC text were counted, not parsed (their syntax errors are not listed). */
     fullParse: boolean;
+    /** --all-files; absent in reports made before it. */
+    allFiles?: boolean;
     jobs: number;
     table: string | null;
     since: string | null;

@@ -1,4 +1,5 @@
 import type { FileEntry, Hit, PerIocCount, Summary } from './report.js';
+import { searchCounts } from './searched.js';
 
 // The report's sums, made in one place: a scan's report builder, a merge
 // (for the merged report and for each report it lists) and the printers all
@@ -21,7 +22,7 @@ export function countHits(hits: Iterable<Pick<Hit, 'suppressedBy'>>): HitCounts 
   return counts;
 }
 
-/** The report's `summary`: its files and their records and errors, its hits, and the hits of each IOC. */
+/** The report's `summary`: its files and their records and errors, its hits, the hits of each IOC, and how much was searched. */
 export function summarize(files: readonly FileEntry[], hits: HitCounts, perIoc: PerIocCount[]): Summary {
   let records = 0;
   let errors = 0;
@@ -29,7 +30,8 @@ export function summarize(files: readonly FileEntry[], hits: HitCounts, perIoc: 
     records += file.records;
     errors += file.errors.length;
   }
-  return { files: files.length, records, hits: hits.active, suppressed: hits.suppressed, errors, perIoc };
+  // how much was searched, and the active hits the window left out: from files[] too
+  return { files: files.length, records, hits: hits.active, suppressed: hits.suppressed, errors, perIoc, ...searchCounts(files) };
 }
 
 /** The bytes of every input, as stored (a gzip: compressed). */

@@ -1,5 +1,6 @@
 import { errnoText } from '../errors/errno-text.js';
 import type { FileEntry, FileTable, TableName } from '../report/report.js';
+import { noneSearched } from '../report/searched.js';
 import { openInput } from '../inputs/open-input.js';
 import { finishTally } from '../inputs/file-chunks.js';
 import { ReadTally } from '../inputs/read-tally.js';
@@ -43,7 +44,16 @@ function describeFailure(error: unknown): string {
 
 /** The entry of a file that could not be read: its error, and nothing else known. */
 export function unreadable(path: string, message: string): FileEntry {
-  return { path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [{ line: null, message }] };
+  return { ...emptyEntry(path), errors: [{ line: null, message }] };
+}
+
+/** The entry of a file the walk met and did not read, and why (it is counted and named, never dropped in silence). */
+export function skippedFile(path: string, why: 'extension'): FileEntry {
+  return { ...emptyEntry(path), skipped: why };
+}
+
+function emptyEntry(path: string): FileEntry {
+  return { path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [], searched: noneSearched(), beforeWindow: 0, afterWindow: 0 };
 }
 
 /** Past this many errors in one file, the rest are counted in one closing entry, so a garbage file cannot fill memory. */
@@ -55,7 +65,7 @@ export const MAX_ERRORS_LISTED = 1000;
  */
 export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, hashOnOwnThread: boolean): Promise<void> {
   const { rule } = plan;
-  const entry: FileEntry = { path, format: null, compressed: false, table: 'unknown', records: 0, bytes: 0, sha256: null, errors: [] };
+  const entry = emptyEntry(path);
   const tally = new ReadTally(sink.bytesRead?.bind(sink), hashOnOwnThread);
   const tables = new Set<FileTable>();
   let headerTable: TableName | null = null;
@@ -88,7 +98,15 @@ export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, has
     if (record.fields !== null) tables.add(verdict.table ?? 'unknown');
     if (verdict.kind === 'malformed') addError(record.line, verdict.problem);
     else if (verdict.kind === 'hit' && verdict.problem !== undefined) addError(record.line, verdict.problem);
-    if (verdict.kind !== 'nothing' && verdict.found) sink.hit({ file: path, ...verdict.found.hit }, verdict.found.iocs);
+    // how it was searched: raw text alone, the unknown-table rule (no table, or `unknown`), or its table; `unsearched` in none
+    if (verdict.kind === 'malformed') entry.searched.rawText++;
+    else if (verdict.kind === 'unsearched') { /* counted, not searched (--kql-parity reads the seed's two tables only) */ }
+    else if (verdict.table === null || verdict.table === 'unknown') entry.searched.unknownTable++;
+    else entry.searched.knownTable++;
+    if (verdict.kind === 'outside') {
+      if (verdict.side === 'before') entry.beforeWindow++;
+      else entry.afterWindow++;
+    } else if ((verdict.kind === 'hit' || verdict.kind === 'malformed') && verdict.found) sink.hit({ file: path, ...verdict.found.hit }, verdict.found.iocs);
   };
 
   try {
@@ -112,6 +130,8 @@ export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, has
     await finishTally(path, tally);
   }
 
+  // counted, never handed over: their raw text held no IOC text, so no column of them can hold one
+  if (counted > entry.records) entry.searched.rawText += counted - entry.records;
   entry.records = Math.max(entry.records, counted);
   if (unlisted > 0) entry.errors.push({ line: null, message: `${unlisted} more errors in this file, not listed` });
   entry.bytes = tally.bytes;

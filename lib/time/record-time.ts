@@ -360,6 +360,15 @@ export interface TimeWindow {
 }
 
 /** A record whose time is unknown (null) is always inside: a window never hides a hit it cannot place. */
+/** Where a time falls against the window: inside (or unknown: it cannot be shown to be outside), before --since, or at or after --until. */
+export function windowSide(window: TimeWindow, time: string | null): 'inside' | 'before' | 'after' {
+  if (time === null) return 'inside';
+  const ms = Date.parse(time);
+  if (window.since !== null && ms < window.since) return 'before';
+  if (window.until !== null && ms >= window.until) return 'after';
+  return 'inside';
+}
+
 export function inWindow(window: TimeWindow, time: string | null): boolean {
   if (time === null) return true;
   const ms = Date.parse(time);

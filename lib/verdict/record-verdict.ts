@@ -7,7 +7,7 @@ import type { Ioc } from '../matcher/ioc-set.js';
 import type { IocMatcher, MatchedIoc } from '../matcher/match-record.js';
 import type { RawIocSearch } from '../matcher/raw-text.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
-import { inWindow, normalizeTime, resolveZone, type TimeWindow } from '../time/record-time.js';
+import { normalizeTime, windowSide, resolveZone, type TimeWindow } from '../time/record-time.js';
 
 // The rule for one record, on its own: which table it is read as, whether a
 // watched field holds an IOC inside the time window (a hit, perhaps
@@ -64,10 +64,14 @@ export interface RecordHit {
 }
 
 export type RecordVerdict =
-  /** Parsed, and no hit: no IOC in its watched fields (or, of no table known, `table` null, in any column), or outside the window. */
+  /** Parsed, and no hit: no IOC in its watched fields (or, of no table known, `table` null, in any column), or a suppressed hit outside the window. */
   | { kind: 'nothing'; table: TableName | null }
+  /** Parsed and counted, not searched: --kql-parity reads only the seed's two tables. */
+  | { kind: 'unsearched'; table: TableName | null }
   /** `problem`: part of the record was not searched (nesting or width past the caps), said as an error for its line. */
   | { kind: 'hit'; table: TableName | 'unknown'; found: RecordHit; problem?: string }
+  /** An active hit outside --since/--until: left out of the report, counted by the scan (a suppressed one is `nothing`). */
+  | { kind: 'outside'; table: TableName | 'unknown'; side: 'before' | 'after' }
   /**
    * An error for the record's line; `found` when its raw text holds an IOC IP.
    * `table` is the one a parsed record in doubt was read as (null when the
@@ -82,6 +86,15 @@ function nothing(table: TableName | null): RecordVerdict {
   if (verdict === undefined) {
     verdict = Object.freeze({ kind: 'nothing', table } as const);
     nothingAs.set(table, verdict);
+  }
+  return verdict;
+}
+const unsearchedAs = new Map<TableName | null, RecordVerdict>();
+function unsearched(table: TableName | null): RecordVerdict {
+  let verdict = unsearchedAs.get(table);
+  if (verdict === undefined) {
+    verdict = Object.freeze({ kind: 'unsearched', table } as const);
+    unsearchedAs.set(table, verdict);
   }
   return verdict;
 }
@@ -147,8 +160,8 @@ export function judgeRecord(rule: RecordRule, record: SourceRecord, headerTable:
   const fields = record.fields;
   if (fields === null) return malformed(rule, record, record.problem ?? 'unreadable record', record.rawIps, null, headerTable);
   const table = tableOfRecord(rule, record, fields, headerTable);
-  if (table === null) return rule.kqlParity ? nothing(null) : unknownTable(rule, record, fields, headerTable);
-  if (rule.kqlParity && !countsForParity(rule, record, fields, table)) return nothing(table);
+  if (table === null) return rule.kqlParity ? unsearched(null) : unknownTable(rule, record, fields, headerTable);
+  if (rule.kqlParity && !countsForParity(rule, record, fields, table)) return unsearched(table);
   const spec = rule.tables.spec(table);
   const matches = matchesOf(rule, fields, spec);
   if (matches.length === 0) {
@@ -157,9 +170,11 @@ export function judgeRecord(rule: RecordRule, record: SourceRecord, headerTable:
     return nothing(table);
   }
   const when = recordTime(fields, spec);
-  if (!inWindow(rule.window, when.time)) return nothing(table);
   const iocs = [...new Set(matches.map((m) => m.ioc))];
   const suppressedBy = rule.exclusions.firstMatch(fields, table) ?? (outsideValidity(rule, iocs, when.time) ? OUTSIDE_VALIDITY : null);
+  const side = windowSide(rule.window, when.time);
+  // contact before the assumed window is what a responder must hear of: counted, not dropped in silence
+  if (side !== 'inside') return suppressedBy === null ? { kind: 'outside', table, side } : nothing(table);
   const hit: Omit<Hit, 'file'> = {
     line: record.line, record: record.index, table, ...when,
     matches: matches.map(({ ioc: _ioc, ...match }) => match),
@@ -198,7 +213,9 @@ function unknownTable(rule: RecordRule, record: SourceRecord, fields: RecordFiel
     return problem === undefined ? nothing(null) : { kind: 'malformed', table: null, problem, found: null };
   }
   const when = recordTime(fields, UNKNOWN_TIME);
-  if (!inWindow(rule.window, when.time)) return nothing(null);
+  // no exclusion applies here: every hit outside the window is an active one left out
+  const side = windowSide(rule.window, when.time);
+  if (side !== 'inside') return { kind: 'outside', table: 'unknown', side };
   const shown: Record<string, string | null> = {};
   for (const { field } of matches) shown[field!] = listing.columns.find((c) => c.name === field)?.value ?? null;
   const hit: Omit<Hit, 'file'> = {

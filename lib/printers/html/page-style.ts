@@ -30,6 +30,7 @@ td.n, .n { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict { font-size: 1.1rem; font-weight: 600; padding: .5rem .8rem; border-left: 4px solid; }
 .verdict.found { border-color: var(--active); color: var(--active); background: #fdecee; }
 .verdict.clear { border-color: #2e7d32; color: #1b5e20; background: #edf7ed; }
+.verdict.partial { border-color: #b26a00; color: #7a4a00; background: #fff4e0; }
 .figures { display: flex; gap: 2.5rem; margin: .8rem 0; }
 .figure .n { font-size: 2rem; font-weight: 700; display: block; text-align: left; }
 .figure.hits.alert .n { color: var(--active); }

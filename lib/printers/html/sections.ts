@@ -5,6 +5,8 @@ import { byteSize, count } from '../text-layout.js';
 import { escapeMarkup, htmlText } from './escape.js';
 import type { HitData, Tally } from './hit-data.js';
 import { iocLabel } from '../../report/hit-iocs.js';
+import { searchedAll } from '../../report/searched.js';
+import { notSearchedWords, searchedLines, skippedWords, windowLine } from '../searched-words.js';
 import { inputBytes } from '../../report/summary.js';
 
 // The parts of the page written as plain HTML, readable with the script
@@ -70,18 +72,27 @@ function seen(label: string, times: SeenTimes): string {
 export function summaryHtml(report: ReportHead, seenActive: SeenTimes, seenSuppressed: SeenTimes): string {
   const { summary } = report;
   const bytes = inputBytes(report.files);
+  // green only when nothing was left unread: never a clean verdict on data not looked at
+  const all = searchedAll(summary);
+  const outside = windowLine(summary, report.run?.options);
   const verdict =
     summary.hits > 0
       ? `<p class="verdict found">${plural(summary.hits, 'active hit')}: records touching PerlBot C2 addresses that no exclusion explains.</p>`
-      : '<p class="verdict clear">No active hit: no record touched an IOC in force, or every one that did is explained by an exclusion.</p>';
+      : all && summary.outsideWindow > 0
+        ? `<p class="verdict partial">No active hit in the window; ${outside}.</p>`
+        : all
+        ? '<p class="verdict clear">No active hit: no record touched an IOC in force, or every one that did is explained by an exclusion.</p>'
+        : `<p class="verdict partial">No active hit in what was searched; ${notSearchedWords(summary)} (see the evidence manifest).</p>`;
   // the active-hits figure is an alarm only when there is something to alarm about
   const figure = (id: string, label: string, n: number, tone = '') => `<div class="figure ${id}${tone}"><span class="n" id="summary-${id}">${count(n)}</span> ${label}</div>`;
   const perIoc = summary.perIoc.map((p) => `<tr data-ioc="${htmlText(iocLabel(p))}"><td>${htmlText(iocLabel(p))}</td><td class="n">${count(p.hits)}</td><td class="n">${count(p.suppressed)}</td></tr>`);
   return [
     '<h2>Summary</h2>',
     verdict,
-    `<div class="figures">${figure('hits', 'active hits', summary.hits, summary.hits > 0 ? ' alert' : ' clear')}${figure('suppressed', 'suppressed', summary.suppressed)}${figure('errors', 'errors', summary.errors)}</div>`,
+    `<div class="figures">${figure('hits', 'active hits', summary.hits, summary.hits > 0 ? ' alert' : all && summary.outsideWindow === 0 ? ' clear' : '')}${figure('suppressed', 'suppressed', summary.suppressed)}${figure('errors', 'errors', summary.errors)}</div>`,
     `<p><span id="summary-files">${count(summary.files)}</span> ${summary.files === 1 ? 'file' : 'files'}, <span id="summary-records">${count(summary.records)}</span> ${summary.records === 1 ? 'record' : 'records'}, ${byteSize(bytes)}</p>`,
+    `<ul class="searched">${searchedLines(summary).map((line) => `<li>${line}</li>`).join('')}</ul>`,
+    outside === null ? '' : `<p class="outside-window">${outside}</p>`,
     seen('active hits', seenActive),
     seen('suppressed hits', seenSuppressed),
     '<h3>Per IOC</h3>',
@@ -128,7 +139,7 @@ export function errorsHtml(report: ReportHead): string {
 }
 
 function fileRow(file: FileEntry): string {
-  const format = file.format === null ? 'not read' : file.compressed ? `${file.format}, gzip` : file.format;
+  const format = file.skipped !== undefined ? skippedWords(file.skipped) : file.format === null ? 'not read' : file.compressed ? `${file.format}, gzip` : file.format;
   return row([
     `<span class="path">${htmlText(file.path)}</span>`,
     format,
