@@ -4,6 +4,7 @@ import { malformed, recordFromJson } from './json-record.js';
 import { MAX_RECORD_BYTES } from './csv-framer.js';
 import type { ReaderChannel } from './reader-channel.js';
 import { BoundedBytes, tooLargeProblem } from './bounded-bytes.js';
+import { QUOTE, BACKSLASH, LF, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, COMMA, isSpace } from './json-bytes.js';
 
 // A JSON array of records, pretty-printed or on one line, or the array held
 // by an Event Hub `{"records": […]}` object. The array is never parsed whole:
@@ -12,18 +13,6 @@ import { BoundedBytes, tooLargeProblem } from './bounded-bytes.js';
 // and byte offset of its opening brace. An element that fails to parse is one
 // malformed record; its neighbours are unaffected.
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const LF = 0x0a;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const COMMA = 0x2c;
-
-function isSpace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
 
 type Phase = 'before' | 'between' | 'element' | 'after';
 

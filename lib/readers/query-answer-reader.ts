@@ -5,6 +5,7 @@ import { malformed, type Provenance } from './json-record.js';
 import { MAX_RECORD_BYTES } from './csv-framer.js';
 import type { ReaderChannel } from './reader-channel.js';
 import { BoundedBytes, tooLargeProblem } from './bounded-bytes.js';
+import { QUOTE, BACKSLASH, LF, OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE, COMMA, COLON, isSpace } from './json-bytes.js';
 
 // A Log Analytics query answer, as the REST API (`az rest`, Invoke-RestMethod)
 // returns it: {"tables":[{"name":"PrimaryResult","columns":[{"name","type"}…],
@@ -18,20 +19,7 @@ import { BoundedBytes, tooLargeProblem } from './bounded-bytes.js';
 // list) with a stack of four frames at most, and every other value is
 // skipped or held alone, so memory is one row, never the answer.
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const LF = 0x0a;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 const UNICODE_ESCAPE = Buffer.from('\\u');
-
-function isSpace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
 
 /** The outer levels the scanner walks; any other value is skipped whole. */
 type Level = 'answer' | 'tables' | 'table' | 'rows';
