@@ -10,6 +10,18 @@ const LF = 0x0a;
 const UNICODE_ESCAPE = Buffer.from('\\u');
 
 /**
+ * `\u` at `at` opens an escape unless its backslash is itself escaped (`C:\\\\Users`
+ * in a Windows path is a backslash, then `Users`). A run of backslashes
+ * reaching back to the chunk's start is taken as an escape: parsing a line
+ * too many costs time, one too few could cost a hit.
+ */
+function isUnicodeEscape(chunk: Buffer, at: number): boolean {
+  let before = 0;
+  while (at - before - 1 >= 0 && chunk[at - before - 1] === 0x5c) before++;
+  return before % 2 === 0 || at - before === 0;
+}
+
+/**
  * Where the raw-text search cannot see: a `\u` escape is the one JSON escape
  * that can spell a digit or a dot (`"\u0031\u0037\u0039.43.139.84"`), so a
  * line holding one is parsed whatever the search says. Positions are merged
@@ -19,7 +31,8 @@ function withEscapes(chunk: Buffer, candidates: number[]): number[] {
   let at = chunk.indexOf(UNICODE_ESCAPE);
   if (at < 0) return candidates;
   const escapes: number[] = [];
-  for (; at >= 0; at = chunk.indexOf(UNICODE_ESCAPE, at + 2)) escapes.push(at);
+  for (; at >= 0; at = chunk.indexOf(UNICODE_ESCAPE, at + 2)) if (isUnicodeEscape(chunk, at)) escapes.push(at);
+  if (escapes.length === 0) return candidates;
   const merged: number[] = [];
   let i = 0;
   let j = 0;
