@@ -29,10 +29,6 @@ export function length(text: string): number {
   return n;
 }
 
-function slice(text: string, start: number, end?: number): string {
-  return Array.from(text).slice(start, end).join('');
-}
-
 // the terminal rule, one for the whole tool; re-exported for the printers
 export { printable } from '../terminal/terminal-text.js';
 
@@ -95,24 +91,6 @@ export function wrap(text: string, firstWidth: number, restWidth: number): strin
   }
   if (line.trim() !== '' || lines.length === 0) lines.push(line.trimEnd());
   return lines;
-}
-
-/**
- * A path shortened to `max` by dropping the middle of its folders: the start
- * (where it lives) and the file name are what a reader needs to find it.
- * The inputs list of the report always shows every path in full.
- */
-export function elidePath(path: string, max: number): string {
-  if (length(path) <= max) return path;
-  const separator = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  const name = separator >= 0 ? path.slice(separator) : path;
-  const room = max - 1;
-  if (length(name) >= room) return `…${slice(name, length(name) - room)}`;
-  // keep as much of the end as half the room allows, starting at a separator
-  let tail = name;
-  const parts = path.slice(0, separator).split(/(?=[/\\])/);
-  while (parts.length > 0 && length(tail) + length(parts[parts.length - 1]) <= room / 2) tail = parts.pop()! + tail;
-  return `${slice(path, 0, room - length(tail))}…${tail}`;
 }
 
 /** `1,234,567` */
