@@ -1,26 +1,19 @@
-import type { FileEntry, Hit, TableName } from '../report/report.js';
+import type { FileEntry, Hit } from '../report/report.js';
 import type { ScanSink } from '../sink/scan-sink.js';
 import { IocSet, type Ioc, type IocSetData } from '../matcher/ioc-set.js';
 import { ExclusionSet, type ExclusionSetData } from '../exclusions/exclusion-set.js';
-import type { TimeWindow } from '../time/record-time.js';
-import { choicesOf, scanPlan, type ScanPlan } from '../plan/scan-plan.js';
+import { choicesOf, scanPlan, type PlanChoices, type ScanPlan } from '../plan/scan-plan.js';
 
 // Everything the main thread and a file worker say to each other: the plan a
 // worker starts with, the file jobs it is sent, the events it posts back.
 // Only plain data crosses (structured clone); classes are made again on the
 // far side.
 
-/** The plan as plain data (the worker's `workerData`). */
-export interface PlanData {
+/** The plan as plain data (the worker's `workerData`): its choices, the IOC and exclusion sets as data, no paths. */
+export type PlanData = Omit<PlanChoices, 'paths' | 'allFiles' | 'iocs' | 'exclusions'> & {
   iocs: IocSetData;
   exclusions: ExclusionSetData;
-  kqlParity: boolean;
-  iocValidity: boolean;
-  table: TableName | null;
-  window: TimeWindow;
-  fullParse: boolean;
-  threads: number;
-}
+};
 
 /** A worker scans files, never names inputs: the paths stay behind. */
 export function planToData(plan: ScanPlan): PlanData {
