@@ -33,14 +33,17 @@ export async function* printJson(report: ReportStream): AsyncGenerator<string> {
   // the only top-level line with `"hits": []` (deeper keys are indented more; strings never hold a raw line break)
   const at = text.indexOf('\n  "hits": []') + '\n  "hits": ['.length;
   const pieces = new Pieces();
-  pieces.add(text.slice(0, at));
+  // a head past a piece's size (hundreds of files, or a file's thousand errors) is a piece of its own, written like any other
+  const head = pieces.add(text.slice(0, at));
+  if (head !== null) yield head;
   let first = true;
   for await (const hit of report.hits()) {
     const piece = pieces.add(`${first ? '\n' : ',\n'}    ${JSON.stringify(contractHit(hit), null, 2).replaceAll('\n', '\n    ')}`);
     first = false;
     if (piece !== null) yield piece;
   }
-  pieces.add(first ? text.slice(at) : `\n  ${text.slice(at)}`);
+  const tail = pieces.add(first ? text.slice(at) : `\n  ${text.slice(at)}`);
+  if (tail !== null) yield tail;
   yield `${pieces.take()}\n`;
 }
 
