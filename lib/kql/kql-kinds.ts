@@ -75,6 +75,11 @@ export function iocLists(iocs: IocSet, parity: boolean): KqlIocLists {
   };
 }
 
+/** A host under one of these domains: it ends with a dot and the domain. */
+export function subdomainPattern(domains: readonly string[]): string {
+  return `\\.(?:${domains.map(regexLiteral).join('|')})$`;
+}
+
 /** The `let` statements of the lists a query text uses, in a fixed order. */
 export function listDeclarations(lists: KqlIocLists, text: string): string[] {
   const all: Array<[string, readonly string[], () => string]> = [
@@ -85,8 +90,7 @@ export function listDeclarations(lists: KqlIocLists, text: string): string[] {
     ['malicious_url_ipv6', lists.urlIpv6, () => kqlDynamicList(lists.urlIpv6)],
     ['malicious_ipv6_ranges', lists.ipv6Ranges, () => kqlDynamicList(lists.ipv6Ranges)],
     ['malicious_domains', lists.domains, () => kqlDynamicList(lists.domains)],
-    // a subdomain: the host ends with a dot and the domain
-    ['malicious_subdomains', lists.domains, () => kqlVerbatim(`\\.(?:${lists.domains.map(regexLiteral).join('|')})$`)],
+    ['malicious_subdomains', lists.domains, () => kqlVerbatim(subdomainPattern(lists.domains))],
     ['malicious_url_hosts', lists.urlHosts, () => kqlDynamicList(lists.urlHosts)],
     ['malicious_urls', lists.urls, () => kqlVerbatim(urlsPattern(lists.urls))],
     ['malicious_hashes', lists.hashes, () => kqlDynamicList(lists.hashes)],
@@ -136,7 +140,9 @@ function addressTests(w: WatchedField, lists: KqlIocLists, index: number, steps:
   const names = perItem.map((_, i) => `ioc_${index}_${i + 1}`);
   const items = v6 ? `ioc_list_items(${column})` : `ioc_text_items(${column})`;
   steps.push(`| mv-apply ioc_item = ${items} to typeof(string) on (summarize ${perItem.map(([, test], i) => `${names[i]} = countif(${test}) > 0`).join(', ')})`);
-  perItem.forEach(([how, , kind], i) => add(how, names[i], kind));
+  perItem.forEach(([how, , kind], i) => {
+    add(how, names[i], kind);
+  });
   return tests;
 }
 
