@@ -7,7 +7,8 @@ import { loadIocs } from '../lib/iocs/load-iocs.js';
 import { iocLists, subdomainPattern, type KqlIocLists } from '../lib/kql/kql-kinds.js';
 import { DIGIT_RUNS } from '../lib/kql/kql-functions.js';
 import { urlsPattern } from '../lib/kql/kql-url.js';
-import type { IocSet } from '../lib/matcher/ioc-set.js';
+import { IocSet } from '../lib/matcher/ioc-set.js';
+import { normaliseUrl } from '../lib/matcher/canonical.js';
 import { DomainMatcher, HashMatcher, UrlMatcher } from '../lib/matcher/kind-matchers.js';
 import { AddressMatcher, type IocMatcher } from '../lib/matcher/match-record.js';
 import type { RecordFields } from '../lib/record/source-record.js';
@@ -182,6 +183,11 @@ function fieldsOf(value: string): RecordFields {
   };
 }
 
+/** An RE2 pattern in JavaScript: RE2 writes a code point beyond 0xff `\\x{20ac}`, JavaScript (in unicode mode) `\\u{20ac}`. */
+function re2(pattern: string): RegExp {
+  return new RegExp(pattern.replace(/\\x\{([0-9a-f]+)\}/g, '\\u{$1}'), 'u');
+}
+
 const STRENGTH = ['exact', 'in-range', 'subdomain', 'url-host'] as const;
 type Strength = (typeof STRENGTH)[number] | null;
 
@@ -230,7 +236,7 @@ function kqlHow(lists: KqlIocLists, kind: ColumnKind, value: string): Strength {
       domain(kql.hostDomain(value));
       break;
     case 'url-column':
-      when(lists.urls.length > 0 && new RegExp(urlsPattern(lists.urls)).test(kql.urlText(value)), 'exact');
+      when(lists.urls.length > 0 && re2(urlsPattern(lists.urls)).test(kql.urlText(value)), 'exact');
       domain(kql.urlDomain(value));
       break;
     case 'hash':
@@ -328,6 +334,30 @@ describe('--emit kql for every kind of IOC means what the scan means (its tests 
       ['https://x.evil.example/pb.pl', 'subdomain'],
       ['https://drop.example/pb.pl?x', 'url-host'],
     ]);
+  });
+
+  it('matches a URL IOC\'s pattern exactly when the scan\'s normalisation makes the value that IOC, for any pair of URLs', () => {
+    const url = fc
+      .tuple(
+        fc.constantFrom('', 'http://', 'HTTP://', 'https://', 'ftp://', 'wss://', 'foo://', '//'),
+        fc.constantFrom('', 'a@', 'a%41@', 'A@', 'a:%3a@'),
+        fc.constantFrom('ex.example', 'EX.example.', 'x.ex.example', '10.0.0.1', '010.0.0.01', '[::ffff:10.0.0.1]', '[2001:db8::1]', '[2001:DB8:0:0::1]', '[0:0:0:0:0:0:0:1]', '[::1]'),
+        fc.constantFrom('', ':', ':80', ':080', ':443', ':21', ':8080', ':65535'),
+        fc.constantFrom('', '/', '/a', '/%61', '/%2f', '/%2F', '/a%7e', '/a~', '?x', '/?x', '/a/b/', '\\a', '/%zz', '/%', '/é', '/€x'),
+        fc.constantFrom('', '#x', '#'),
+      )
+      .map((p) => p.join(''));
+    const setOf = (canonical: string) => new IocSet([{ value: canonical, ip: canonical, port: null, kind: 'url', threatType: null, malware: null, confidence: null, firstSeen: null }]);
+    fc.assert(
+      // half the time the IOC is the value's own normal form: every spelling of it must match
+      fc.property(url, url, fc.boolean(), (value, other, own) => {
+        const ioc = normaliseUrl(own ? value : other)?.value;
+        // documented: a scheme-less IOC with port 80, 443 or 21 also matches that scheme's value with that port
+        fc.pre(ioc !== undefined && !/^[^:/]*:(?:80|443|21)\//.test(ioc));
+        return re2(urlsPattern([ioc!])).test(value) === (new UrlMatcher(setOf(ioc!)).find(value) !== null);
+      }),
+      { numRuns: 4000 },
+    );
   });
 
   it('finds hashes in any case in a hash column as HashMatcher does', () => {

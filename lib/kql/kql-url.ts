@@ -91,13 +91,13 @@ interface UrlParts {
   rest: string;
 }
 
-/** The parts of a canonical URL (normaliseUrl's value); null when it is not one. */
-function partsOf(canonical: string): UrlParts | null {
-  const m = /^(?:([a-z][a-z0-9+.-]*):\/\/)?([^/?\\]*)(.*)$/s.exec(canonical);
-  if (!m) return null;
+/** The parts of a canonical URL (normaliseUrl's value: every URL IOC's). */
+function partsOf(canonical: string): UrlParts {
+  const m = /^(?:([a-z][a-z0-9+.-]*):\/\/)?([^/?\\]*)(.*)$/s.exec(canonical)!;
   const at = m[2].lastIndexOf('@');
   const hostPort = /^(\[[^\]]*\]|[^:[\]]*)(?::(\d{1,5}))?$/.exec(m[2].slice(at + 1));
-  if (!hostPort) return null;
+  // never: normaliseUrl writes every URL IOC in this form; a URL left out here would be dropped in silence
+  if (!hostPort) throw new Error(`${JSON.stringify(canonical)} is not a canonical URL`);
   return { scheme: m[1] ?? null, userinfo: m[2].slice(0, at + 1), host: hostPort[1], port: hostPort[2] ?? null, rest: m[3] };
 }
 
@@ -113,9 +113,8 @@ function restPattern(rest: string, withScheme: boolean): string {
  * less their scheme equal it when it has none (the scan compares a
  * scheme-less URL IOC with the value less its scheme).
  */
-export function urlSpellings(canonical: string): string | null {
+export function urlSpellings(canonical: string): string {
   const url = partsOf(canonical);
-  if (url === null) return null;
   const authority = (port: string) => `${escapedText(url.userinfo)}${hostPattern(url.host)}${port}`;
   if (url.scheme !== null) {
     const defaultPort = DEFAULT_PORTS[url.scheme];
@@ -140,6 +139,5 @@ export function urlSpellings(canonical: string): string | null {
 
 /** One regular expression for a URL column's whole unwrapped value holding any of these URL IOCs (canonical texts). */
 export function urlsPattern(canonicals: readonly string[]): string {
-  const spellings = canonicals.map(urlSpellings).filter((s): s is string => s !== null);
-  return `^(?:${spellings.join('|')})(?:#\\S*)?$`;
+  return `^(?:${canonicals.map(urlSpellings).join('|')})(?:#\\S*)?$`;
 }
