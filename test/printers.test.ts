@@ -169,6 +169,19 @@ describe('the machine formats', () => {
     expect(json.hits.length).to.equal(8);
   });
 
+  it('json keeps its head and its end when the IOC set alone is larger than a written piece', () => {
+    const dir = files();
+    // 3,000 IOCs: the report's head (the IOCs in force) is several written pieces long
+    const feed = ['179.43.139.84:443', ...Array.from({ length: 3000 }, (_, i) => `10.${i >> 8}.${i & 255}.7`)].join('\n');
+    const iocs = join(writeFiles({ 'feed.txt': feed }), 'feed.txt');
+    const run = runCli(['--iocs', iocs, '--format', 'json', dir]);
+    expect(run.status, run.stderr).to.equal(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.iocs).to.have.length(3001);
+    expect(report.hits.length).to.be.above(0);
+    expect(report.summary.hits).to.equal(report.hits.length);
+  });
+
   it('json writes the whole report when its head is larger than a piece written at once (a file\'s thousand errors)', () => {
     // 3,000 ragged rows: the file's entry lists 1,000 errors, well over 64 KiB of head before the hits
     const ragged = Array.from({ length: 3000 }, (_, i) => `2026-05-2${i % 9}T10:00:00Z,x`);

@@ -32,19 +32,16 @@ export async function* printJson(report: ReportStream): AsyncGenerator<string> {
   const text = JSON.stringify(withEmptyHits(report), null, 2);
   // the only top-level line with `"hits": []` (deeper keys are indented more; strings never hold a raw line break)
   const at = text.indexOf('\n  "hits": []') + '\n  "hits": ['.length;
+  // the head is a piece of its own: with a large IOC set it is larger than a piece
+  yield text.slice(0, at);
   const pieces = new Pieces();
-  // a head past a piece's size (hundreds of files, or a file's thousand errors) is a piece of its own, written like any other
-  const head = pieces.add(text.slice(0, at));
-  if (head !== null) yield head;
   let first = true;
   for await (const hit of report.hits()) {
     const piece = pieces.add(`${first ? '\n' : ',\n'}    ${JSON.stringify(contractHit(hit), null, 2).replaceAll('\n', '\n    ')}`);
     first = false;
     if (piece !== null) yield piece;
   }
-  const tail = pieces.add(first ? text.slice(at) : `\n  ${text.slice(at)}`);
-  if (tail !== null) yield tail;
-  yield `${pieces.take()}\n`;
+  yield `${pieces.take()}${first ? text.slice(at) : `\n  ${text.slice(at)}`}\n`;
 }
 
 /** One hit per line, the JSON report's `hits` entries, for `--format ndjson`. */
