@@ -148,15 +148,18 @@ export class RawKindSearch {
         if (address === m[0]) for (const ioc of this.ranges.lookup('ipv4', address) ?? []) into.add(ioc.ip);
       }
     }
-    if (this.hexColons) {
-      for (const m of text.matchAll(IPV6_TOKEN)) {
-        const end = m.index + m[0].length;
-        if (!fits(end) || isHex(bytes[m.index - 1] | 0x20) || isHex(bytes[end] | 0x20)) continue;
-        const ip = canonicalIp(m[0].replace(/[.:]+$/, (tail) => (tail.startsWith('::') ? '::' : '')));
-        if (ip?.kind !== 'ipv6') continue;
-        if (this.ipv6.has(ip.value)) into.add(ip.value);
-        for (const ioc of this.ranges.lookup('ipv6', ip.value) ?? []) into.add(ioc.ip);
-      }
-    }
+    if (this.hexColons) findIpv6(bytes, this.ipv6, this.ranges, into, fits);
+  }
+}
+
+/** The IPv6 IOCs (addresses, ranges) `bytes` hold as whole runs of hex digits, colons and dots. */
+export function findIpv6(bytes: Buffer, ipv6: ReadonlySet<string>, ranges: AddressRanges, into: Set<string>, fits: (end: number) => boolean): void {
+  for (const m of bytes.toString('latin1').matchAll(IPV6_TOKEN)) {
+    const end = m.index + m[0].length;
+    if (!fits(end) || isHex(bytes[m.index - 1] | 0x20) || isHex(bytes[end] | 0x20)) continue;
+    const ip = canonicalIp(m[0].replace(/[.:]+$/, (tail) => (tail.startsWith('::') ? '::' : '')));
+    if (ip?.kind !== 'ipv6') continue;
+    if (ipv6.has(ip.value)) into.add(ip.value);
+    for (const ioc of ranges.lookup('ipv6', ip.value) ?? []) into.add(ioc.ip);
   }
 }
