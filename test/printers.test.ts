@@ -169,6 +169,19 @@ describe('the machine formats', () => {
     expect(json.hits.length).to.equal(8);
   });
 
+  it('json keeps its head and its end when the IOC set alone is larger than a written piece', () => {
+    const dir = files();
+    // 3,000 IOCs: the report's head (the IOCs in force) is several written pieces long
+    const feed = ['179.43.139.84:443', ...Array.from({ length: 3000 }, (_, i) => `10.${i >> 8}.${i & 255}.7`)].join('\n');
+    const iocs = join(writeFiles({ 'feed.txt': feed }), 'feed.txt');
+    const run = runCli(['--iocs', iocs, '--format', 'json', dir]);
+    expect(run.status, run.stderr).to.equal(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.iocs).to.have.length(3001);
+    expect(report.hits.length).to.be.above(0);
+    expect(report.summary.hits).to.equal(report.hits.length);
+  });
+
   it('csv has the documented columns and reads back (csv-parse) to the json report\'s hits', () => {
     const dir = files();
     const json = JSON.parse(runCli(['--format', 'json', dir]).stdout) as Report;

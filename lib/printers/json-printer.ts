@@ -32,16 +32,16 @@ export async function* printJson(report: ReportStream): AsyncGenerator<string> {
   const text = JSON.stringify(withEmptyHits(report), null, 2);
   // the only top-level line with `"hits": []` (deeper keys are indented more; strings never hold a raw line break)
   const at = text.indexOf('\n  "hits": []') + '\n  "hits": ['.length;
+  // the head is a piece of its own: with a large IOC set it is larger than a piece
+  yield text.slice(0, at);
   const pieces = new Pieces();
-  pieces.add(text.slice(0, at));
   let first = true;
   for await (const hit of report.hits()) {
     const piece = pieces.add(`${first ? '\n' : ',\n'}    ${JSON.stringify(contractHit(hit), null, 2).replaceAll('\n', '\n    ')}`);
     first = false;
     if (piece !== null) yield piece;
   }
-  pieces.add(first ? text.slice(at) : `\n  ${text.slice(at)}`);
-  yield `${pieces.take()}\n`;
+  yield `${pieces.take()}${first ? text.slice(at) : `\n  ${text.slice(at)}`}\n`;
 }
 
 /** One hit per line, the JSON report's `hits` entries, for `--format ndjson`. */

@@ -59,7 +59,7 @@ export class Pieces {
   private parts: string[] = [];
   private size = 0;
 
-  /** Adds `text`; returns a piece to write when one is full, else null. */
+  /** Adds `text`; returns a piece to write when one is full, else null: a piece not written is lost. */
   add(text: string): string | null {
     this.parts.push(text);
     this.size += text.length;
