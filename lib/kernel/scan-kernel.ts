@@ -57,7 +57,8 @@ export interface TokenKeys {
   count: number;
 }
 
-const TABLE_AT = 1024;
+/** Where the token table starts: after the byte classes, the prefix lengths and the filter. */
+const TABLE_AT = 132096;
 const CLASS_TOKEN = 1;
 const CLASS_HEX = 2;
 const CLASS_DIGIT = 4;

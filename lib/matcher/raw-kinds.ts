@@ -143,7 +143,9 @@ export class RawKindSearch {
     if (this.dottedQuads) {
       for (const m of text.matchAll(DOTTED_QUAD)) {
         const end = m.index + m[0].length;
-        if (isDigit(bytes[m.index - 1]) || isDigit(bytes[end]) || (bytes[end] === 0x2e && isDigit(bytes[end + 1])) || !fits(end)) continue;
+        // inside a longer run of digits and dots (`1.198.51.100.7`) is no address, as for an exact IOC
+        const inRun = isDigit(bytes[m.index - 1]) || (bytes[m.index - 1] === 0x2e && isDigit(bytes[m.index - 2]));
+        if (inRun || isDigit(bytes[end]) || (bytes[end] === 0x2e && isDigit(bytes[end + 1])) || !fits(end)) continue;
         const address = canonicalIpv4(m[0]);
         if (address === m[0]) for (const ioc of this.ranges.lookup('ipv4', address) ?? []) into.add(ioc.ip);
       }

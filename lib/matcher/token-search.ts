@@ -1,6 +1,7 @@
 import { scanKernel, TOKEN_WANT, type TokenKeys, type TokenTable } from '../kernel/scan-kernel.js';
-import { canonicalIp, canonicalIpv4, normaliseUrl } from './canonical.js';
-import { AddressRanges } from './address-ranges.js';
+import { canonicalIp, canonicalIpv4 } from './canonical.js';
+import { AddressRanges, ipv4Number } from './address-ranges.js';
+import { urlHosts } from './match-record.js';
 import { findIpv6 } from './raw-kinds.js';
 import { kindOf, type IocSet } from './ioc-set.js';
 
@@ -21,10 +22,6 @@ const HEX_RUN = /[0-9a-f]+/g;
 const HASH_LENGTHS = new Set([32, 40, 64]);
 /** Bytes that may continue a URL's path or query: a URL IOC is whole only when none follows. */
 const continuesUrl = (b: number | undefined) => b !== undefined && b > 0x20 && b < 0x7f && !'"\'<>,;)]}|`\\'.includes(String.fromCharCode(b));
-
-function ipv4Number(text: string): number {
-  return text.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
-}
 
 /** ASCII letters lower-cased, as latin1 text. */
 function folded(bytes: Buffer): string {
@@ -73,20 +70,20 @@ export class TokenSearch {
         this.hashes.add(ioc.ip.toLowerCase());
         texts.push(ioc.ip.toLowerCase());
       } else if (kind === 'url') {
-        const url = normaliseUrl(ioc.ip);
-        if (!url) continue;
-        const host = canonicalIp(url.host);
-        if (host?.kind === 'ipv4') addresses.push({ address: ipv4Number(host.value), tag: 0 });
-        else if (host?.kind === 'ipv6') hostIpv6 = true;
-        else {
-          texts.push(url.host);
-          hosts = true;
-        }
         const text = ioc.ip.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').toLowerCase();
         const first = /^[0-9a-z._-]*/.exec(text)![0];
         const list = this.urls.get(first);
         if (list) list.push({ value: ioc.ip, text });
         else this.urls.set(first, [{ value: ioc.ip, text }]);
+      }
+    }
+    for (const host of urlHosts(iocs).keys()) {
+      const ip = canonicalIp(host);
+      if (ip?.kind === 'ipv4') addresses.push({ address: ipv4Number(ip.value), tag: 0 });
+      else if (ip?.kind === 'ipv6') hostIpv6 = true;
+      else {
+        texts.push(host);
+        hosts = true;
       }
     }
     this.ranges = new AddressRanges(iocs.ofKinds('cidr'));
@@ -133,9 +130,7 @@ export class TokenSearch {
     }
     if (this.domains.size > 0 || this.urls.size > 0) {
       for (const m of text.matchAll(LABEL_RUN)) {
-        const end = m.index + m[0].length;
-        if (!fits(end)) continue;
-        if (this.domains.size > 0) this.findDomains(m[0], into);
+        if (this.domains.size > 0) this.findDomains(m[0], m.index, into, fits);
         for (const url of this.urls.get(m[0]) ?? []) {
           if (into.has(url.value) || !text.startsWith(url.text, m.index)) continue;
           const after = m.index + url.text.length;
@@ -152,13 +147,15 @@ export class TokenSearch {
   }
 
   /** Each part of a token between runs of dots, without its trailing dot: the suffixes that start a label. */
-  private findDomains(token: string, into: Set<string>): void {
-    for (const part of token.split(/\.{2,}/)) {
-      const name = part.replace(/\.$/, '');
-      for (let at = 0; at >= 0 && at < name.length; at = name.indexOf('.', at) + 1 || -1) {
-        const suffix = name.slice(at);
+  private findDomains(token: string, at: number, into: Set<string>, fits: (end: number) => boolean): void {
+    for (const part of token.matchAll(/[^.]+(?:\.[^.]+)*/g)) {
+      if (!fits(at + part.index + part[0].length)) continue;
+      const name = part[0];
+      for (let from = 0; from >= 0; from = name.indexOf('.', from) + 1 || -1) {
+        const suffix = name.slice(from);
         if (this.domains.has(suffix)) into.add(suffix);
       }
     }
   }
+
 }
