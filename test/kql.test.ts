@@ -1,17 +1,15 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
 import { refusalCode, ROOT, runCli, writeFiles } from './helpers.js';
+import { analyse, CATALOGUED, hunts, kql, SHARED, type Diagnostic } from './support/kql-check.js';
 import { normalizeOptions } from '../lib/options/scan-options.js';
 import { readAddress, readUrlHost } from '../lib/matcher/ip-text.js';
 import { commandLineTokens, ruleForm, valueForms } from '../lib/exclusions/compare.js';
 import { commandLinePattern } from '../lib/kql/emit-kql.js';
-import { AFTER_BACKSLASH, AUTHORITY, BEFORE_AT, DIGIT_RUNS, DIRECTORY_OR_EXE, HOST, KQL_FUNCTIONS, TRIM, UNWRAP, USERINFO } from '../lib/kql/kql-functions.js';
+import { DIGIT_RUNS, KQL_FUNCTIONS } from '../lib/kql/kql-functions.js';
 import { readTextAddresses } from '../lib/matcher/ip-text.js';
-import { tableCatalogue } from '../lib/tables/catalogue.js';
 
 // --emit kql: the two hunts for the IOCs and exclusions in force. Checked for
 // content (every IOC, every exclusion, the seed's projection and order), for
@@ -20,8 +18,6 @@ import { tableCatalogue } from '../lib/tables/catalogue.js';
 // and for meaning: its regular expressions, run in JavaScript, must agree
 // with the scan's own address reading and comparisons.
 
-// copies of ../shared (see test/data/shared/README.md): a clean clone tests without it
-const SHARED = join(ROOT, 'test', 'data', 'shared');
 const SEED = readFileSync(join(SHARED, 'seed', '000_43e30bc436e7448f.txt'), 'utf8');
 const THREATFOX_CSV = join(ROOT, 'test', 'data', 'threatfox', 'recent.csv');
 
@@ -30,98 +26,6 @@ function emit(...args: string[]): string {
   expect(run.status, run.stderr).to.equal(0);
   return run.stdout;
 }
-
-/** The queries of an --emit kql text, by table. */
-function hunts(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of text.split(/^\/\/ Hunt in /m).slice(1)) {
-    const table = part.slice(0, part.indexOf('\n'));
-    out[table] = part.slice(table.length + 1).trim();
-  }
-  return out;
-}
-
-const CATALOGUED = tableCatalogue().tables.map((t) => t.name);
-
-/**
- * `name type` lines of a table's schema file, as a Kusto schema text: the
- * seed's two tables from shared/corpus/schemas (documented types), the other
- * catalogued tables from test/data/tables/schemas (documented columns; types
- * other than the time column marked string, see each file's header).
- */
-function schema(table: string): string {
-  const seedSchema = join(SHARED, 'corpus', 'schemas', `${table}.txt`);
-  const path = table === 'CommonSecurityLog' || table === 'DeviceNetworkEvents' ? seedSchema : join(ROOT, 'test', 'data', 'tables', 'schemas', `${table}.txt`);
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const columns = lines.filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => l.trim().split(/\s+/));
-  return `(${columns.map(([name, type]) => `['${name}']:${type}`).join(', ')})`;
-}
-
-interface Diagnostic {
-  severity: string;
-  message: string;
-  at: number;
-}
-
-/**
- * Kusto.Language's parse-and-analyse of each query, run on a worker thread
- * (the library is a Bridge.NET build that installs globals), against a
- * database holding the two tables with their documented columns.
- */
-function analyse(queries: string[]): Promise<Diagnostic[][]> {
-  const require = createRequire(import.meta.url);
-  const dir = dirname(require.resolve('@kusto/language-service-next/package.json'));
-  const code = `
-    const { parentPort, workerData } = require('node:worker_threads');
-    require(workerData.dir + '/bridge.min.js');
-    require(workerData.dir + '/Kusto.Language.Bridge.min.js');
-    const K = globalThis.Kusto.Language;
-    const S = K.Symbols;
-    const tables = workerData.tables.map(([name, schema]) => new S.TableSymbol.$ctor7(name, schema, null));
-    const globals = K.GlobalState.Default.WithDatabase(new S.DatabaseSymbol.ctor('db', tables));
-    parentPort.postMessage(workerData.queries.map((query) => {
-      const diagnostics = K.KustoCode.ParseAndAnalyze(query, globals).GetDiagnostics();
-      const out = [];
-      for (let i = 0; i < diagnostics.Count; i++) {
-        const d = diagnostics.getItem(i);
-        out.push({ severity: String(d.Severity), message: d.Message, at: d.Start });
-      }
-      return out;
-    }));`;
-  const tables = CATALOGUED.map((t) => [t, schema(t)]);
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(code, { eval: true, workerData: { dir, tables, queries } });
-    worker.once('message', (result: Diagnostic[][]) => {
-      void worker.terminate();
-      resolve(result);
-    });
-    worker.once('error', reject);
-  });
-}
-
-// --- KQL's functions, run in JavaScript on the same regular expressions ---
-
-/** KQL replace_regex: every match replaced, `\N` in the rewrite for group N (empty when it did not take part). */
-function replaceRegex(source: string, pattern: string, rewrite: string): string {
-  return source.replace(new RegExp(pattern, 'g'), (...m: unknown[]) => rewrite.replace(/\\(\d)/g, (_, d: string) => (m[Number(d)] as string | undefined) ?? ''));
-}
-function extract(pattern: string, group: number, source: string): string {
-  return new RegExp(pattern).exec(source)?.[group] ?? '';
-}
-function trim(pattern: string, source: string): string {
-  return source.replace(new RegExp(`^(?:${pattern})`), '').replace(new RegExp(`(?:${pattern})$`), '');
-}
-const kql = {
-  unwrap: (v: string) => replaceRegex(trim(TRIM, v), UNWRAP, '\\1\\2\\3'),
-  host: (h: string) => replaceRegex(h, HOST, '\\1\\2'),
-  address: (v: string) => kql.host(kql.unwrap(kql.unwrap(v))),
-  urlHost: (u: string) => kql.host(replaceRegex(extract(AUTHORITY, 1, kql.unwrap(kql.unwrap(u))), USERINFO, '')),
-  baseName: (v: string) => replaceRegex(trim(TRIM, v), DIRECTORY_OR_EXE, ''),
-  accountNames: (value: string) => {
-    const v = trim(TRIM, value).toLowerCase();
-    return [v, extract(AFTER_BACKSLASH, 1, v), extract(BEFORE_AT, 1, v)];
-  },
-};
 
 const IOC = '179.43.139.84';
 const space = fc.constantFrom('', ' ', '  ', '\t');
@@ -148,6 +52,14 @@ describe('--emit kql', () => {
   let builtin: Record<string, string>;
   before(() => {
     builtin = hunts(emit());
+  });
+
+  it('writes, for the built-in set, the very queries it always wrote (test/golden/emit-kql*.kql, byte for byte)', () => {
+    // written by the build before other kinds of IOC were looked for: a set of IPv4 addresses gives the same text
+    const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    const golden = (name: string) => readFileSync(join(ROOT, 'test', 'golden', name), 'utf8').replace('perlbot-hunt 0.1.0 (--emit kql)', `perlbot-hunt ${version} (--emit kql)`);
+    expect(emit()).to.equal(golden('emit-kql.kql'));
+    expect(emit('--kql-parity')).to.equal(golden('emit-kql-parity.kql'));
   });
 
   it('writes one hunt per catalogued table, the seed\'s two first, each a query of its own with the IOC IPs in malicious_ips; --kql-parity the seed\'s two only', () => {
@@ -239,9 +151,13 @@ describe('--emit kql', () => {
     expect(q).to.match(/, "build-farm",\n {4}""\)\n/);
     expect(text).to.contain('// IOCs: 6 from ');
     expect(text).to.contain('--min-confidence 50');
-    // the IOCs the queries do not look for are named, not dropped in silence
-    expect(text).to.contain([
-      '// NOT COVERED: 3 IOCs of the set are not IPv4 addresses; these queries do not look for them (the scan does):',
+    // the set's other kinds are looked for too (test/kql-kinds.test.ts), and the header says so
+    expect(text).not.to.contain('NOT COVERED');
+    expect(text).to.contain('// Also looked for, as the scan does: domains and their subdomains');
+    expect(q).to.contain('ioc_host_domain(tostring(column_ifexists("DestinationHostName", ""))) in (malicious_domains)');
+    // under --kql-parity neither the query nor the scan looks for them: named, never dropped in silence
+    expect(emit('--iocs', THREATFOX_CSV, '--min-confidence', '50', '--kql-parity')).to.contain([
+      '// NOT COVERED: 3 IOCs of the set are no address; under --kql-parity neither these queries nor the scan look for them:',
       '//   domain update-check.example.net',
       '//   url http://198.51.100.223/bins/pb.pl',
       '//   sha256 8f3d0e6c1b2a4f5e9d7c6b5a49382716a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0',

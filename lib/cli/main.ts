@@ -54,7 +54,7 @@ function scanParser(argv: string[], program: string, version: string) {
     .option('iocs', { type: 'string', describe: 'IOCs from FILE (STIX 2.1 bundle, MISP JSON or CSV, ThreatFox CSV or JSON export, or one IOC a line), replacing the built-in set; repeatable' })
     .option('min-confidence', { type: 'string', describe: 'drop IOCs whose confidence is below N percent' })
     .option('all-attributes', { type: 'boolean', default: false, describe: 'MISP feeds: use attributes whose to_ids is false too (counted either way)' })
-    .option('emit', { choices: ['kql'], coerce: lowerCase, describe: 'print one hunting query per catalogued table (IOCs, watched fields, exclusions in force; --kql-parity: the seed\'s two) for Sentinel instead of scanning; no paths' })
+    .option('emit', { choices: ['kql'], coerce: lowerCase, describe: 'print one hunting query per catalogued table (IOCs of every kind in the columns of their kind, exclusions in force; --kql-parity: the seed\'s two, addresses only) for Sentinel instead of scanning; no paths' })
     .option('color', { type: 'boolean', describe: 'force color on (--no-color: off); default: on a terminal, unless NO_COLOR is set' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no warnings or progress on standard error' })
     .epilog(helpEpilog(program));

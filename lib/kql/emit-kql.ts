@@ -1,12 +1,17 @@
-import type { IocSet } from '../matcher/ioc-set.js';
+import { kindOf, type IocSet } from '../matcher/ioc-set.js';
+import type { IocKind } from '../report/report.js';
+import { printable } from '../terminal/terminal-text.js';
 import type { ExclusionSet, Condition, ColumnSource } from '../exclusions/exclusion-set.js';
 import type { TableName } from '../report/report.js';
 import { ruleForm, type CompareKind } from '../exclusions/compare.js';
-import { builtinTables, PARITY_TABLES, type TableSpec, type WatchedField } from '../tables/table-specs.js';
+import { builtinTables, PARITY_TABLES, type TableSpec } from '../tables/table-specs.js';
 import { tableCatalogue } from '../tables/catalogue.js';
 import type { TimeWindow } from '../time/record-time.js';
 import { declarationsFor } from './kql-functions.js';
+import { iocLists, kindsWithoutColumn, listDeclarations, matchedFieldParts, parityPlan, tablePlan, type KqlIocLists } from './kql-kinds.js';
 import { kqlColumnIfExists, kqlDatetime, kqlDynamicList, kqlList, kqlString, kqlVerbatim, regexLiteral } from './kql-text.js';
+
+const unique = <T>(values: Iterable<T>) => [...new Set(values)];
 
 // `--emit kql`: one hunt per catalogued table (lib/data/tables.json) the IOC
 // set applies to, the seed's two first; under --kql-parity the seed's two
@@ -28,24 +33,6 @@ export interface KqlContext {
   /** --table: only this table's hunt. */
   table: TableName | null;
   window: TimeWindow;
-}
-
-/** The test that a watched field holds an IOC IP. */
-function watchedTest(field: WatchedField, parity: boolean): string {
-  // --kql-parity: the KQL's own exact string comparison, as the seed writes it
-  if (parity) return `${field.name} in (malicious_ips)`;
-  switch (field.kind) {
-    case 'address':
-      return `ioc_address(${field.name}) in (malicious_ips)`;
-    case 'url':
-      return `ioc_url_host(${field.name}) in (malicious_ips)`;
-    case 'address-list':
-    case 'text-addresses':
-      // each address of the value, cut out as the raw-text search cuts it; a
-      // list's items glued to letters are read here and not by the scan
-      // column_ifexists: a table's free-text column has another name in some exports (AzureDiagnostics msg_s, msg)
-      return `array_length(set_intersect(ioc_addresses(${kqlColumnIfExists(field.name)}), malicious_ips)) > 0`;
-  }
 }
 
 /** The column a table's time is filtered and ordered on, as the schema spells it. */
@@ -113,22 +100,25 @@ function suppressedBy(table: TableName, exclusions: ExclusionSet): string {
   return ['| extend SuppressedBy = case(', ...branches, '    "")'].join('\n');
 }
 
-function hunt(spec: TableSpec, context: KqlContext): string {
-  const { iocs, exclusions, window } = context;
-  const parity = context.kqlParity;
-  const watched = parity ? spec.watched.filter((w) => w.parity) : spec.watched;
+/** A table's hunt, or null when none of the set's IOC kinds has a column in it. */
+function hunt(spec: TableSpec, context: KqlContext, lists: KqlIocLists): string | null {
+  const { exclusions, window } = context;
+  const plan = context.kqlParity ? parityPlan(spec) : tablePlan(spec, lists);
+  if (plan.tests.length === 0) return null;
   const timeColumn = timeColumnOf(spec);
-  const test = (w: WatchedField) => watchedTest(w, parity);
   const body: string[] = [spec.name];
   if (window.since !== null) body.push(`| where ${timeColumn} >= ${kqlDatetime(window.since)}`);
   if (window.until !== null) body.push(`| where ${timeColumn} < ${kqlDatetime(window.until)}`);
-  body.push(`| where ${watched.map(test).join(' or ')}`);
-  body.push(`| extend MatchedFields = strcat_array(array_concat(${watched.map((w) => `iff(${test(w)}, dynamic([${kqlString(w.name)}]), dynamic([]))`).join(', ')}), ", ")`);
+  body.push(...plan.steps);
+  body.push(`| where ${plan.tests.map((t) => t.test).join(' or ')}`);
+  body.push(`| extend MatchedFields = strcat_array(array_concat(${matchedFieldParts(plan.tests).join(', ')}), ", ")`);
   body.push(suppressedBy(spec.name, exclusions));
   body.push(`| project ${[...spec.projection, ...(APPLIANCE_COLUMNS[spec.name] ?? []), 'MatchedFields', 'SuppressedBy'].join(', ')}`);
   body.push(`| order by ${timeColumn} desc`);
   const text = body.join('\n');
-  return [...timeComment(spec, window), `let malicious_ips = ${kqlDynamicList(ipv4Values(iocs))};`, ...declarationsFor(text), text].join('\n');
+  const missing = context.kqlParity || !beyondIpv4(context.iocs) ? [] : kindsWithoutColumn(context.iocs, plan.tests);
+  const kinds = missing.length === 0 ? [] : [`// Not looked for in ${spec.name}, which has no column for them (nor does the scan): ${missing.join(', ')}.`];
+  return [...timeComment(spec, window), ...kinds, ...listDeclarations(lists, text), ...declarationsFor(text), text].join('\n');
 }
 
 /**
@@ -163,18 +153,40 @@ function timeComment(spec: TableSpec, window: TimeWindow): string[] {
   ];
 }
 
-/** The IPv4 address IOCs, the only kind these queries look for. */
-function ipv4Values(iocs: IocSet): string[] {
-  return [...new Set(iocs.ofKinds('ipv4').map((ioc) => ioc.ip))];
+/** Whether the set holds IOCs of other kinds than IPv4 addresses (the built-in set does not). */
+function beyondIpv4(iocs: IocSet): boolean {
+  return iocs.iocs.some((ioc) => ioc.kind !== undefined && ioc.kind !== 'ipv4');
 }
 
-/** Each IOC of the set these queries do not look for, by kind and value: said, never silently dropped. */
-function notCovered(iocs: IocSet): string[] {
-  const left = iocs.iocs.filter((ioc) => ioc.kind !== undefined && ioc.kind !== 'ipv4');
-  if (left.length === 0) return [];
+const KIND_TEXT: Partial<Record<IocKind, string>> = {
+  ipv6: 'IPv6 addresses (ipv6_is_in_any_range: any spelling)',
+  cidr: 'CIDR ranges (ipv4_is_in_any_range, ipv6_is_in_any_range)',
+  domain: 'domains and their subdomains (host columns and the host of URL columns)',
+  url: 'URLs (URL columns, normalised as the scan does; their host alone as url-host)',
+  md5: 'MD5, SHA-1 and SHA-256 hashes (hash columns, in~: any case)',
+  sha1: 'MD5, SHA-1 and SHA-256 hashes (hash columns, in~: any case)',
+  sha256: 'MD5, SHA-1 and SHA-256 hashes (hash columns, in~: any case)',
+};
+
+/**
+ * What the queries look for beyond IPv4 addresses; under --kql-parity,
+ * each IOC neither they nor the scan look for, by kind and value: said,
+ * never silently dropped.
+ */
+function coverage(iocs: IocSet, parity: boolean): string[] {
+  if (!beyondIpv4(iocs)) return [];
+  if (parity) {
+    const left = iocs.iocs.filter((ioc) => ioc.kind !== undefined && ioc.kind !== 'ipv4' && ioc.kind !== 'ipv6');
+    if (left.length === 0) return [];
+    return [
+      `// NOT COVERED: ${left.length} IOC${left.length === 1 ? '' : 's'} of the set ${left.length === 1 ? 'is' : 'are'} no address; under --kql-parity neither these queries nor the scan look for ${left.length === 1 ? 'it' : 'them'}:`,
+      ...left.map((ioc) => printable(`//   ${ioc.kind} ${ioc.ip}${ioc.port === null ? '' : ` port ${ioc.port}`}`)),
+    ];
+  }
+  const kinds = unique(iocs.iocs.map((ioc) => KIND_TEXT[kindOf(ioc)]).filter((text) => text !== undefined));
   return [
-    `// NOT COVERED: ${left.length} IOC${left.length === 1 ? '' : 's'} of the set ${left.length === 1 ? 'is' : 'are'} not IPv4 addresses; these queries do not look for ${left.length === 1 ? 'it' : 'them'} (the scan does):`,
-    ...left.map((ioc) => `//   ${ioc.kind} ${ioc.ip}${ioc.port === null ? '' : ` port ${ioc.port}`}`),
+    `// Also looked for, as the scan does: ${kinds.join('; ')}.`,
+    '// MatchedFields names each field that held an IOC; one that held none exactly says how, as the scan: (in-range), (subdomain) or (url-host).',
   ];
 }
 
@@ -202,7 +214,7 @@ export function emitKql(context: KqlContext): string {
   const header = [
     `// PerlBot C2 hunt, written by perlbot-hunt ${context.toolVersion} (--emit kql) for Microsoft Sentinel or Azure Data Explorer.`,
     `// IOCs: ${iocs.iocs.length} from ${describeSet(iocs.provenance)}${iocs.provenance.minConfidence !== undefined ? `, --min-confidence ${iocs.provenance.minConfidence}` : ''}.`,
-    ...notCovered(iocs),
+    ...coverage(iocs, context.kqlParity),
     `// Exclusions: ${exclusions.rules.length} from ${describeSet(exclusions.provenance)}.`,
     '// A suppressed row is kept: SuppressedBy names the first exclusion that matched; it is empty for an active hit.',
     context.kqlParity
@@ -210,7 +222,8 @@ export function emitKql(context: KqlContext): string {
       : '// Watched as the scan does: IPv4-mapped IPv6, ip:port, quotes and brackets reduced to the IPv4 address.',
     '// Each query below runs on its own.',
   ];
-  const hunts = tables.map((spec) => `// Hunt in ${spec.name}\n${hunt(spec, context)}`);
+  const lists = iocLists(iocs, context.kqlParity);
+  const hunts = tables.map((spec) => `// Hunt in ${spec.name}\n${hunt(spec, context, lists) ?? `// No query: ${spec.name} has no column for any kind of IOC in the set (nor does the scan look there).`}`);
   if (hunts.length === 0) hunts.push(`// No hunt: --kql-parity keeps to the seed's two tables, ${PARITY_TABLES.join(' and ')}.`);
   return `${[header.join('\n'), ...hunts].join('\n\n')}\n`;
 }

@@ -117,7 +117,8 @@ export function canonicalDomain(text: string): string | null {
   return /^\d+$/.test(labels[labels.length - 1]) ? null : ascii;
 }
 
-const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443, ftp: 21 };
+/** Each scheme's default port, dropped from a URL's canonical text. */
+export const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443, ftp: 21 };
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
 
 /** `%41` → `A` where the byte is an unreserved character; other escapes kept, their hex upper-cased. */
