@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,10 @@ let runDir: string | null = null;
 
 export function tempDir(): string {
   if (runDir === null) {
-    const dir = mkdtempSync(join(tmpdir(), 'perlbot-hunt-test-'));
+    // short (paths in reports stay the width they were), and open to the
+    // unprivileged user some tests run the tool as
+    const dir = mkdtempSync(join(tmpdir(), 'pbh-'));
+    chmodSync(dir, 0o755);
     runDir = dir;
     process.on('exit', () => {
       try {
@@ -32,7 +35,7 @@ export function tempDir(): string {
       }
     });
   }
-  return mkdtempSync(join(runDir, 't-'));
+  return mkdtempSync(join(runDir, 't'));
 }
 
 /** Write files (text or bytes) under a fresh temporary folder; `.gz` names are gzipped. */
