@@ -204,9 +204,6 @@
     (i32.and (i32.wrap_i64 (i64.shr_u (local.get $k) (i64.const 40))) (i32.const 0xfffff)))
   (func $bit2 (param $k i64) (result i32)
     (i32.and (i32.shr_u (i32.wrap_i64 (local.get $k)) (i32.const 8)) (i32.const 0xfffff)))
-  (func $bitSet (param $bit i32) (result i32)
-    (i32.and (i32.load8_u (i32.add (i32.const 1024) (i32.shr_u (local.get $bit) (i32.const 3))))
-             (i32.shl (i32.const 1) (i32.and (local.get $bit) (i32.const 7)))))
   (func $setBit (param $bit i32)
     (local $at i32)
     (local.set $at (i32.add (i32.const 1024) (i32.shr_u (local.get $bit) (i32.const 3))))
@@ -237,8 +234,16 @@
     (call $setBit (call $bit2 (local.get $k)))
     (drop (call $probe (local.get $k) (i32.const 1))))
   (func $has (export "hasKey") (param $k i64) (result i32)
-    (if (i32.eqz (call $bitSet (call $bit1 (local.get $k)))) (then (return (i32.const 0))))
-    (if (i32.eqz (call $bitSet (call $bit2 (local.get $k)))) (then (return (i32.const 0))))
+    (local $bit i32)
+    ;; the filter's two bits, written out: this runs for every token looked up
+    (local.set $bit (i32.and (i32.wrap_i64 (i64.shr_u (local.get $k) (i64.const 40))) (i32.const 0xfffff)))
+    (if (i32.eqz (i32.and (i32.load8_u offset=1024 (i32.shr_u (local.get $bit) (i32.const 3)))
+                          (i32.shl (i32.const 1) (i32.and (local.get $bit) (i32.const 7)))))
+      (then (return (i32.const 0))))
+    (local.set $bit (i32.and (i32.shr_u (i32.wrap_i64 (local.get $k)) (i32.const 8)) (i32.const 0xfffff)))
+    (if (i32.eqz (i32.and (i32.load8_u offset=1024 (i32.shr_u (local.get $bit) (i32.const 3)))
+                          (i32.shl (i32.const 1) (i32.and (local.get $bit) (i32.const 7)))))
+      (then (return (i32.const 0))))
     (call $probe (local.get $k) (i32.const 0)))
 
   ;; 1 when the IPv4 address $v or one of its networks is in the table
@@ -419,12 +424,6 @@
       (then (call $emit (local.get $s))))
     (local.get $e))
 
-  ;; 0xff where a byte is a hex digit
-  (func $hexBytes (param $v v128) (result v128)
-    (v128.or
-      (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 0x30))) (i8x16.splat (i32.const 10)))
-      (i8x16.lt_u (i8x16.sub (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))) (i8x16.splat (i32.const 0x61))) (i8x16.splat (i32.const 6)))))
-
   (func (export "tokenCandidates") (param $src i32) (param $len i32) (param $out i32) (result i32)
     (local $i i32) (local $v v128) (local $m i32) (local $p i32) (local $c i32)
     (local $tokDone i32) (local $hexDone i32) (local $v6Done i32)
@@ -464,17 +463,14 @@
             (br $bits)))
         (if (i32.and (local.get $hex) (i32.ge_u (local.get $i) (local.get $hexDone)))
           (then
-            (if (i8x16.all_true (call $hexBytes (local.get $v)))
+            (if (i8x16.all_true (v128.or
+      (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 0x30))) (i8x16.splat (i32.const 10)))
+      (i8x16.lt_u (i8x16.sub (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))) (i8x16.splat (i32.const 0x61))) (i8x16.splat (i32.const 6)))))
               (then (if (i32.le_u (i32.add (local.get $i) (i32.const 16)) (local.get $len))
                 (then (local.set $hexDone (call $hexRun (local.get $src) (local.get $len) (local.get $i)))))))))
         (if (local.get $v6)
           (then
-            ;; a colon between two hex digits, or one of `::`: JSON's `":"` never is
-            (local.set $m (i8x16.bitmask (v128.and (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x3a)))
-              (v128.or
-                (v128.and (call $hexBytes (v128.load offset=1 (i32.add (local.get $src) (local.get $i))))
-                          (call $hexBytes (v128.load (i32.sub (i32.add (local.get $src) (local.get $i)) (i32.const 1)))))
-                (i8x16.eq (v128.load offset=1 (i32.add (local.get $src) (local.get $i))) (i8x16.splat (i32.const 0x3a)))))))
+            (local.set $m (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x3a)))))
             (block $cd
               (loop $cl
                 (br_if $cd (i32.eqz (local.get $m)))
