@@ -5,7 +5,7 @@
 //                      [--contenders perlbot-hunt,rg,naive] [--hunt PATH] [--no-build]
 //                      [--scaling 256MiB,1GiB,4GiB] [--jobs-test] [--jobs-size 512MiB] [--jobs-files 2] [--skip-main]
 //                      [--many-hits N] [--many-hits-formats json,ndjson,csv,text,html,timesketch,ecs,splunk,stix]
-//                      [--slow-paths] [--slow-paths-size 100MiB]
+//                      [--slow-paths] [--slow-paths-size 100MiB] [--iocs-count 1000,10000,100000]
 //                      [--data-dir bench/data] [--markdown-out FILE] [--json-out FILE]
 //
 // Every contender runs on the same files in one run, round-robin (the order rotates each
@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { cslHeader, DEFAULT_DATA_DIR, ensureDataset, formatSize, parseSize } from './generate.mjs';
 import { MANY_HITS_FORMATS, manyHitsScenario } from './many-hits.mjs';
 import { slowPathsScenario } from './slow-paths.mjs';
+import { iocSetsScenario } from './ioc-sets.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH_DIR, '..');
@@ -51,6 +52,7 @@ function parseArgs(argv) {
     jobsSize: 512 * 1024 ** 2,
     jobsFiles: 2,
     manyHits: null,
+    iocsCount: null,
     manyHitsFormats: ['json', 'csv'],
     dataDir: DEFAULT_DATA_DIR,
     markdownOut: null,
@@ -91,6 +93,11 @@ function parseArgs(argv) {
       case '--jobs-size': o.jobsSize = parseSize(value()); break;
       case '--jobs-files': o.jobsFiles = Number(value()); if (!Number.isInteger(o.jobsFiles) || o.jobsFiles < 1) throw new BenchFailure('--jobs-files needs a whole number of files'); break;
       case '--many-hits': o.manyHits = Number(value()); if (!Number.isSafeInteger(o.manyHits) || o.manyHits < 1) throw new Error('--many-hits needs a whole number of hits'); o.skipMain = true; break;
+      case '--iocs-count':
+        o.iocsCount = list(value(), null, 'iocs-count').map(Number);
+        if (o.iocsCount.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error('--iocs-count needs whole numbers of IOCs, comma-separated');
+        o.skipMain = true;
+        break;
       case '--many-hits-formats': o.manyHitsFormats = list(value(), MANY_HITS_FORMATS, 'many-hits-formats'); break;
       case '--data-dir': o.dataDir = resolve(value()); break;
       case '--markdown-out': o.markdownOut = resolve(value()); break;
@@ -572,6 +579,7 @@ async function main() {
     if (o.jobsTest) await jobsScenario(ctx, o, md, results);
     if (o.manyHits) await manyHitsScenario(ctx, o, md, results, { measure, log, BenchFailure });
     if (o.slowPaths) await slowPathsScenario(ctx, o, md, results, { measure, median, log, BenchFailure });
+    if (o.iocsCount) await iocSetsScenario(ctx, o, md, results, { measure, median, log, warm, ensureDataset, fileNames: FILE_NAMES, BenchFailure });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +17,25 @@ import { HuntError, type HuntErrorCode } from '../lib/errors/hunt-error.js';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = join(ROOT, 'fixtures');
 
+/** One folder per test run for every temporary file, removed when the run ends (pass or fail). */
+let runDir: string | null = null;
+
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'perlbot-hunt-test-'));
+  if (runDir === null) {
+    // short (paths in reports stay the width they were), and open to the
+    // unprivileged user some tests run the tool as
+    const dir = mkdtempSync(join(tmpdir(), 'pbh-'));
+    chmodSync(dir, 0o755);
+    runDir = dir;
+    process.on('exit', () => {
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // a folder a test left unreadable: the system's temp cleaning will have it
+      }
+    });
+  }
+  return mkdtempSync(join(runDir, 't'));
 }
 
 /** Write files (text or bytes) under a fresh temporary folder; `.gz` names are gzipped. */

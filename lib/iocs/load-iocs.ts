@@ -125,13 +125,15 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
       seen.add(key);
       record.used++;
       const meta = metaOf(row);
-      indicators.push({ ...indicator, ...meta, sourceFile: path, line: row.line });
-      iocs.push({
+      indicators.push(Object.assign({}, indicator, meta, { sourceFile: path, line: row.line }));
+      const ioc: Ioc = {
         value: found.value, ip: indicator.value, port: indicator.port,
         threatType: meta.threatType, malware: meta.malware, confidence: meta.confidence, firstSeen: meta.firstSeen,
         kind: indicator.kind, sourceFile: path, line: row.line, validFrom: meta.validFrom, validUntil: meta.validUntil, lastSeen: meta.lastSeen,
-        ...(meta.sourceId ? { sourceId: meta.sourceId } : {}),
-      });
+      };
+      // set, not spread: a spread in each of 100,000 literals made loading a large feed slow
+      if (meta.sourceId) ioc.sourceId = meta.sourceId;
+      iocs.push(ioc);
     }
     if (record.used + record.duplicates === 0) {
       const firstError = record.errors[0];

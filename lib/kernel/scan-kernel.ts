@@ -3,7 +3,8 @@ import { SCAN_KERNEL_WASM } from './scan-kernel-wasm.js';
 // The scan's WebAssembly SIMD kernels (see scan-kernel.wat): for the CSV
 // framer, given a chunk and the quote state before it, the offsets of the
 // line feeds that end records and the quote state after it; for the IOC
-// candidate search, where a 4-byte anchor starts.
+// candidate search, where a 4-byte anchor starts; for a large IOC set, the
+// token search (candidates by hash-table lookups, see the .wat).
 
 export interface QuoteState {
   inQuotes: boolean;
@@ -25,6 +26,55 @@ interface Exports {
   before: WebAssembly.Global;
   lfs: WebAssembly.Global;
   fields: WebAssembly.Global;
+  tokenCandidates(src: number, len: number, out: number): number;
+  textKey(at: number, length: number): bigint;
+  ipKey(address: number, tag: number): bigint;
+  addKey(key: bigint): void;
+  hasKey(key: bigint): number;
+  tmask: WebAssembly.Global;
+  nprefix: WebAssembly.Global;
+  want: WebAssembly.Global;
+}
+
+/** What the token search looks for (the kernel's `want` bits). */
+export const TOKEN_WANT = { hashes: 1, hosts: 2, ipv4: 4, ipv6: 8, beyondAscii: 16 } as const;
+
+/** The keys a token search looks up, built once per IOC set: the kernel's memory below its chunks. */
+export interface TokenTable {
+  readonly memory: Uint8Array;
+  readonly tmask: number;
+  readonly nprefix: number;
+  readonly want: number;
+}
+
+/** What a token table is built from (texts lower-case ASCII). */
+export interface TokenKeys {
+  texts: Iterable<string>;
+  /** IPv4 addresses (tag 0) and networks (tag 1 + prefix length), as numbers. */
+  ipv4: Iterable<{ address: number; tag: number }>;
+  prefixes: readonly number[];
+  want: number;
+  count: number;
+}
+
+/** Where the token table starts: after the byte classes, the prefix lengths and the filter. */
+const TABLE_AT = 132096;
+const CLASS_TOKEN = 1;
+const CLASS_HEX = 2;
+const CLASS_DIGIT = 4;
+const CLASS_IPV6 = 8;
+
+/** Each byte's classes, as the token search reads them from memory[0, 256). */
+function byteClasses(): Uint8Array {
+  const classes = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) {
+    const c = String.fromCharCode(b);
+    if (/[0-9A-Za-z._-]/.test(c) || b >= 0x80) classes[b] |= CLASS_TOKEN;
+    if (/[0-9A-Fa-f]/.test(c)) classes[b] |= CLASS_HEX;
+    if (/[0-9]/.test(c)) classes[b] |= CLASS_DIGIT;
+    if (/[0-9A-Fa-f:.]/.test(c)) classes[b] |= CLASS_IPV6;
+  }
+  return classes;
 }
 
 const PAGE = 65536;
@@ -32,6 +82,9 @@ const PAGE = 65536;
 class ScanKernel {
   private readonly exports: Exports;
   private loaded: Buffer | null = null;
+  /** Where chunks go: above the token table in force (0 when none). */
+  private base = 0;
+  private installed: TokenTable | null = null;
 
   constructor() {
     const module = new WebAssembly.Module(Buffer.from(SCAN_KERNEL_WASM, 'base64'));
@@ -41,23 +94,22 @@ class ScanKernel {
   /** Copy `chunk` in (zero-padded) and make room for one i32 per byte after it; returns where that room starts. */
   private load(chunk: Buffer): number {
     const { memory } = this.exports;
-    const outAt = (chunk.length + 32 + 3) & ~3;
+    const outAt = this.base + ((chunk.length + 32 + 3) & ~3);
     // the framer asks for candidates and then record ends of the same chunk
     // object: one copy in serves both (every read makes a new chunk object)
     if (this.loaded === chunk) return outAt;
     this.loaded = chunk;
-    const needed = outAt + chunk.length * 8 + 16;
-    if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    this.grow(outAt + chunk.length * 8 + 16);
     const bytes = new Uint8Array(memory.buffer);
-    bytes.set(chunk, 0);
-    bytes.fill(0, chunk.length, chunk.length + 32);
+    bytes.set(chunk, this.base);
+    bytes.fill(0, this.base + chunk.length, this.base + chunk.length + 32);
     return outAt;
   }
 
   /** Where the 4-byte `anchor` starts in `chunk` (offsets within it, ascending). A copy: the memory is reused. */
   anchors(chunk: Buffer, anchor: Buffer): number[] {
     const outAt = this.load(chunk);
-    const count = this.exports.quadPositions(0, chunk.length, outAt, anchor.readInt32LE(0));
+    const count = this.exports.quadPositions(this.base, chunk.length, outAt, anchor.readInt32LE(0));
     return Array.from(new Int32Array(this.exports.memory.buffer, outAt, count));
   }
 
@@ -73,13 +125,64 @@ class ScanKernel {
     this.exports.before.value = state.before;
     this.exports.lfs.value = 0;
     this.exports.fields.value = state.fields;
-    const count = this.exports.recordEnds(0, chunk.length, outAt, delimiter);
+    const count = this.exports.recordEnds(this.base, chunk.length, outAt, delimiter);
     state.inQuotes = this.exports.inq.value === 1;
     state.quotePending = this.exports.pending.value === 1;
     state.before = this.exports.before.value as number;
     state.lineFeeds = this.exports.lfs.value as number;
     state.fields = this.exports.fields.value as number;
     return new Int32Array(memory.buffer, outAt, count * 2);
+  }
+
+  /** Builds a token table (the memory the chunks then go above). */
+  buildTokens(keys: TokenKeys): TokenTable {
+    const ex = this.exports;
+    let slots = 16;
+    while (slots < keys.count * 2) slots *= 2;
+    const end = TABLE_AT + slots * 8;
+    this.grow(end + 4096);
+    this.loaded = null;
+    this.installed = null;
+    this.base = 0;
+    const bytes = new Uint8Array(ex.memory.buffer);
+    bytes.set(byteClasses(), 0);
+    bytes.fill(0, 256, end);
+    bytes.set(keys.prefixes, 256);
+    ex.tmask.value = slots - 1;
+    ex.nprefix.value = keys.prefixes.length;
+    ex.want.value = keys.want;
+    const scratch = Buffer.from(ex.memory.buffer, end, 4096);
+    for (const text of keys.texts) {
+      const length = scratch.write(text.slice(0, 4096), 'latin1');
+      ex.addKey(ex.textKey(end, length));
+    }
+    for (const { address, tag } of keys.ipv4) ex.addKey(ex.ipKey(address, tag));
+    return { memory: new Uint8Array(ex.memory.buffer, 0, end).slice(), tmask: slots - 1, nprefix: keys.prefixes.length, want: keys.want };
+  }
+
+  private install(table: TokenTable): void {
+    if (this.installed === table) return;
+    this.grow(table.memory.length);
+    new Uint8Array(this.exports.memory.buffer).set(table.memory, 0);
+    this.exports.tmask.value = table.tmask;
+    this.exports.nprefix.value = table.nprefix;
+    this.exports.want.value = table.want;
+    this.installed = table;
+    this.base = (table.memory.length + 63) & ~63;
+    this.loaded = null;
+  }
+
+  private grow(needed: number): void {
+    const { memory } = this.exports;
+    if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+  }
+
+  /** Where a value of the table's kinds may start in `chunk` (offsets within it, ascending). A copy. */
+  tokenCandidates(table: TokenTable, chunk: Buffer): Int32Array {
+    this.install(table);
+    const outAt = this.load(chunk);
+    const count = this.exports.tokenCandidates(this.base, chunk.length, outAt);
+    return new Int32Array(this.exports.memory.buffer, outAt, count).slice().sort();
   }
 }
 

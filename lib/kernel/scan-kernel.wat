@@ -139,4 +139,347 @@
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $blocks)))
     (local.get $k))
+;; ------------------------------------------------------------------------
+;; The token search: candidates for a large IOC set, at a cost that does not
+;; follow the number of IOCs. Instead of searching for each IOC's text, it
+;; finds the places where an IOC's kind of value can stand and looks each one
+;; up in one hash table of 64-bit keys:
+;;   - a dot or a byte beyond ASCII: the token around it (letters, digits,
+;;     `.`, `-`, `_`, bytes beyond ASCII): each chain of digit groups joined
+;;     by single dots that is a dotted quad (leading zeros read) as an IPv4
+;;     address and, for every prefix length in use, its network; each suffix
+;;     of it that starts a label (`a.evil.example`, `evil.example`) as a host
+;;     name, a run of dots splitting the token; a token with bytes beyond ASCII and a dot, or a byte that starts
+;;     a three-byte UTF-8 character (where full-width dots live), is a
+;;     candidate as it is (an IDN's punycode is not in its text);
+;;   - a 16-byte block of hex digits: the hex run around it, when 32, 40 or
+;;     64 long, as a hash;
+;;   - a colon: the run of hex digits, colons and dots around it is an IPv6
+;;     candidate when it holds `::` or six colons (no IPv6 text has neither).
+;; A run touching either end of the chunk is a candidate as it is (it may
+;; continue in the chunk beside). Keys: text is FNV-1a 64 over its bytes
+;; read backwards (so each label suffix's key extends the last), ASCII
+;; letters lower-cased; an IPv4 address or network is murmur3's finaliser
+;; over tag << 32 | address (tag 0 an address, 1 + n a network of prefix n).
+;; Every key has its low bit set, so 0 marks an empty slot.
+;; memory[0, 256): each byte's class (1 token, 2 hex, 4 digit, 8 IPv6 run)
+;; memory[256, 256 + 33): the IPv4 prefix lengths in use ($nprefix of them)
+;; memory[1024, 132096): a filter of two bits per key (a Bloom filter)
+;; memory[132096, 132096 + 8 * ($tmask + 1)): the table
+;; candidates are written as i32 offsets from src to $out, unordered.
+  (global $tmask (export "tmask") (mut i32) (i32.const 15))
+  (global $nprefix (export "nprefix") (mut i32) (i32.const 0))
+  ;; what to look for: 1 hashes, 2 host names, 4 IPv4, 8 IPv6 shapes, 16 beyond ASCII
+  (global $want (export "want") (mut i32) (i32.const 0))
+  (global $tout (mut i32) (i32.const 0))
+  (global $tk (mut i32) (i32.const 0))
+
+  (func $emit (param $at i32)
+    (i32.store (i32.add (global.get $tout) (i32.shl (global.get $tk) (i32.const 2))) (local.get $at))
+    (global.set $tk (i32.add (global.get $tk) (i32.const 1))))
+
+  (func $textKey (export "textKey") (param $p i32) (param $n i32) (result i64)
+    (local $h i64) (local $c i32)
+    (local.set $h (i64.const 0xcbf29ce484222325))
+    (block $d (loop $l
+      (br_if $d (i32.eqz (local.get $n)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (local.set $c (i32.load8_u (i32.add (local.get $p) (local.get $n))))
+      (if (i32.lt_u (i32.sub (local.get $c) (i32.const 0x41)) (i32.const 26))
+        (then (local.set $c (i32.or (local.get $c) (i32.const 0x20)))))
+      (local.set $h (i64.mul (i64.xor (local.get $h) (i64.extend_i32_u (local.get $c))) (i64.const 0x100000001b3)))
+      (br $l)))
+    (i64.or (local.get $h) (i64.const 1)))
+
+  (func $ipKey (export "ipKey") (param $v i32) (param $tag i32) (result i64)
+    (local $x i64)
+    (local.set $x (i64.or (i64.shl (i64.extend_i32_u (local.get $tag)) (i64.const 32)) (i64.extend_i32_u (local.get $v))))
+    (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 33))) (i64.const 0xff51afd7ed558ccd)))
+    (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 33))) (i64.const 0xc4ceb9fe1a85ec53)))
+    (i64.or (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 33))) (i64.const 1)))
+
+  ;; a key's two bits in the filter (2^20 bits at 1024): most tokens are no
+  ;; IOC, and two bits in 128 KiB say so without a visit to the table
+  (func $bit1 (param $k i64) (result i32)
+    (i32.and (i32.wrap_i64 (i64.shr_u (local.get $k) (i64.const 40))) (i32.const 0xfffff)))
+  (func $bit2 (param $k i64) (result i32)
+    (i32.and (i32.shr_u (i32.wrap_i64 (local.get $k)) (i32.const 8)) (i32.const 0xfffff)))
+  (func $setBit (param $bit i32)
+    (local $at i32)
+    (local.set $at (i32.add (i32.const 1024) (i32.shr_u (local.get $bit) (i32.const 3))))
+    (i32.store8 (local.get $at) (i32.or (i32.load8_u (local.get $at))
+      (i32.shl (i32.const 1) (i32.and (local.get $bit) (i32.const 7))))))
+
+  (func $slot (param $k i64) (result i32)
+    (i32.and (i32.wrap_i64 (i64.xor (local.get $k) (i64.shr_u (local.get $k) (i64.const 32)))) (global.get $tmask)))
+
+  ;; 1 when the table holds $k; with $add, puts it there when it does not
+  (func $probe (param $k i64) (param $add i32) (result i32)
+    (local $i i32) (local $at i32) (local $s i64)
+    (local.set $i (call $slot (local.get $k)))
+    (loop $next
+      (local.set $at (i32.add (i32.const 132096) (i32.shl (local.get $i) (i32.const 3))))
+      (local.set $s (i64.load (local.get $at)))
+      (if (i64.eq (local.get $s) (local.get $k)) (then (return (i32.const 1))))
+      (if (i64.eqz (local.get $s))
+        (then
+          (if (local.get $add) (then (i64.store (local.get $at) (local.get $k))))
+          (return (i32.const 0))))
+      (local.set $i (i32.and (i32.add (local.get $i) (i32.const 1)) (global.get $tmask)))
+      (br $next))
+    (i32.const 0))
+
+  (func (export "addKey") (param $k i64)
+    (call $setBit (call $bit1 (local.get $k)))
+    (call $setBit (call $bit2 (local.get $k)))
+    (drop (call $probe (local.get $k) (i32.const 1))))
+  (func $has (export "hasKey") (param $k i64) (result i32)
+    (local $bit i32)
+    ;; the filter's two bits, written out: this runs for every token looked up
+    (local.set $bit (i32.and (i32.wrap_i64 (i64.shr_u (local.get $k) (i64.const 40))) (i32.const 0xfffff)))
+    (if (i32.eqz (i32.and (i32.load8_u offset=1024 (i32.shr_u (local.get $bit) (i32.const 3)))
+                          (i32.shl (i32.const 1) (i32.and (local.get $bit) (i32.const 7)))))
+      (then (return (i32.const 0))))
+    (local.set $bit (i32.and (i32.shr_u (i32.wrap_i64 (local.get $k)) (i32.const 8)) (i32.const 0xfffff)))
+    (if (i32.eqz (i32.and (i32.load8_u offset=1024 (i32.shr_u (local.get $bit) (i32.const 3)))
+                          (i32.shl (i32.const 1) (i32.and (local.get $bit) (i32.const 7)))))
+      (then (return (i32.const 0))))
+    (call $probe (local.get $k) (i32.const 0)))
+
+  ;; 1 when the IPv4 address $v or one of its networks is in the table
+  (func $ipv4Known (param $v i32) (result i32)
+    (local $j i32) (local $n i32)
+    (if (call $has (call $ipKey (local.get $v) (i32.const 0))) (then (return (i32.const 1))))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $j) (global.get $nprefix)))
+      (local.set $n (i32.load8_u (i32.add (i32.const 256) (local.get $j))))
+      (if (call $has (call $ipKey
+            (i32.wrap_i64 (i64.and (i64.extend_i32_u (local.get $v))
+              (i64.shl (i64.const 0xffffffff) (i64.extend_i32_u (i32.sub (i32.const 32) (local.get $n))))))
+            (i32.add (local.get $n) (i32.const 1))))
+        (then (return (i32.const 1))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $l)))
+    (i32.const 0))
+
+  ;; the token around $p (a dot or a byte beyond ASCII); returns where it ends
+  ;; whether a chain of digit groups (groups before its last, $digits and
+  ;; $cur of the last) is a dotted quad the table knows
+  (func $chainKnown (param $groups i32) (param $digits i32) (param $cur i32) (param $v i64) (param $bad i32) (result i32)
+    (if (local.get $digits)
+      (then
+        (local.set $bad (i32.or (local.get $bad) (i32.or (i32.gt_u (local.get $cur) (i32.const 255)) (i32.gt_u (local.get $digits) (i32.const 3)))))
+        (local.set $v (i64.or (i64.shl (local.get $v) (i64.const 8)) (i64.extend_i32_u (local.get $cur))))
+        (local.set $groups (i32.add (local.get $groups) (i32.const 1)))))
+    (if (i32.or (local.get $bad) (i32.ne (local.get $groups) (i32.const 4))) (then (return (i32.const 0))))
+    (call $ipv4Known (i32.wrap_i64 (local.get $v))))
+
+  ;; the token around $p (a dot or a byte beyond ASCII); returns where it ends.
+  ;; One pass forward finds its end, what bytes it holds, and its dotted quads.
+  (func $token (param $src i32) (param $len i32) (param $p i32) (result i32)
+    (local $s i32) (local $e i32) (local $j i32) (local $c i32) (local $k i32) (local $r i32)
+    (local $dot i32) (local $non i32) (local $high i32) (local $word i32) (local $v i64) (local $h i64)
+    (local $v4 i32) (local $chain i32) (local $digits i32) (local $cur i32) (local $groups i32) (local $bad i32) (local $known i32)
+    (local.set $v4 (i32.ne (i32.and (global.get $want) (i32.const 4)) (i32.const 0)))
+    (local.set $s (local.get $p))
+    (block $d (loop $l
+      (br_if $d (i32.eqz (local.get $s)))
+      (br_if $d (i32.eqz (i32.and (i32.load8_u (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $s) (i32.const 1))))) (i32.const 1))))
+      (local.set $s (i32.sub (local.get $s) (i32.const 1))) (br $l)))
+    (local.set $j (local.get $s))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $j) (local.get $len)))
+      (local.set $c (i32.load8_u (i32.add (local.get $src) (local.get $j))))
+      (local.set $k (i32.load8_u (local.get $c)))
+      (br_if $d (i32.eqz (i32.and (local.get $k) (i32.const 1))))
+      (if (i32.and (local.get $k) (i32.const 4))
+        (then
+          (if (i32.eqz (local.get $chain))
+            (then
+              (local.set $chain (i32.const 1))
+              (local.set $groups (i32.const 0)) (local.set $v (i64.const 0))
+              (local.set $cur (i32.const 0)) (local.set $digits (i32.const 0)) (local.set $bad (i32.const 0))))
+          (local.set $cur (i32.add (i32.mul (local.get $cur) (i32.const 10)) (i32.sub (local.get $c) (i32.const 0x30))))
+          (local.set $digits (i32.add (local.get $digits) (i32.const 1))))
+        (else (if (i32.eq (local.get $c) (i32.const 0x2e))
+          (then
+            (local.set $dot (i32.const 1))
+            (if (local.get $chain)
+              (then (if (local.get $digits)
+                (then
+                  (local.set $bad (i32.or (local.get $bad) (i32.or (i32.gt_u (local.get $cur) (i32.const 255)) (i32.gt_u (local.get $digits) (i32.const 3)))))
+                  (local.set $v (i64.or (i64.shl (local.get $v) (i64.const 8)) (i64.extend_i32_u (local.get $cur))))
+                  (local.set $groups (i32.add (local.get $groups) (i32.const 1)))
+                  (local.set $cur (i32.const 0)) (local.set $digits (i32.const 0)))
+                ;; a second dot ends the chain at the first
+                (else
+                  (if (local.get $v4) (then (local.set $known (i32.or (local.get $known)
+                    (call $chainKnown (local.get $groups) (i32.const 0) (i32.const 0) (local.get $v) (local.get $bad))))))
+                  (local.set $chain (i32.const 0)))))))
+          (else
+            (local.set $word (i32.const 1))
+            (local.set $non (i32.or (local.get $non) (i32.ge_u (local.get $c) (i32.const 0x80))))
+            (local.set $high (i32.or (local.get $high) (i32.ge_u (local.get $c) (i32.const 0xe0))))
+            (if (local.get $chain)
+              (then
+                (if (local.get $v4) (then (local.set $known (i32.or (local.get $known)
+                  (call $chainKnown (local.get $groups) (local.get $digits) (local.get $cur) (local.get $v) (local.get $bad))))))
+                (local.set $chain (i32.const 0))))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $l)))
+    (local.set $e (local.get $j))
+    (if (i32.and (local.get $chain) (local.get $v4))
+      (then (local.set $known (i32.or (local.get $known)
+        (call $chainKnown (local.get $groups) (local.get $digits) (local.get $cur) (local.get $v) (local.get $bad))))))
+    (if (i32.or (i32.or (i32.eqz (local.get $s)) (i32.eq (local.get $e) (local.get $len))) (local.get $known))
+      (then (call $emit (local.get $s)) (return (local.get $e))))
+    (if (i32.and (local.get $non) (i32.and (i32.ne (i32.and (global.get $want) (i32.const 16)) (i32.const 0))
+                                           (i32.or (local.get $dot) (local.get $high))))
+      (then (call $emit (local.get $s)) (return (local.get $e))))
+    (if (i32.eqz (local.get $dot)) (then (return (local.get $e))))
+    ;; each suffix that starts a label as a host name (trailing dots dropped);
+    ;; none in a token of digits and dots alone (no host name is all digits at its end)
+    (if (i32.and (i32.ne (i32.and (global.get $want) (i32.const 2)) (i32.const 0)) (local.get $word))
+      (then
+        (local.set $j (local.get $e))
+        (block $d (loop $l
+          (br_if $d (i32.le_u (local.get $j) (local.get $s)))
+          (br_if $d (i32.ne (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $j) (i32.const 1)))) (i32.const 0x2e)))
+          (local.set $j (i32.sub (local.get $j) (i32.const 1))) (br $l)))
+        ;; a run of dots splits the token as a non-token byte would
+        (local.set $h (i64.const 0xcbf29ce484222325))
+        (local.set $r (i32.const 1))
+        (block $d (loop $l
+          (br_if $d (i32.le_u (local.get $j) (local.get $s)))
+          (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+          (local.set $c (i32.load8_u (i32.add (local.get $src) (local.get $j))))
+          (if (i32.eq (local.get $c) (i32.const 0x2e))
+            (then
+              (br_if $l (local.get $r))
+              (if (i32.and (i32.gt_u (local.get $j) (local.get $s))
+                           (i32.eq (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $j) (i32.const 1)))) (i32.const 0x2e)))
+                (then
+                  (local.set $h (i64.const 0xcbf29ce484222325))
+                  (local.set $r (i32.const 1))
+                  (br $l)))))
+          (if (i32.lt_u (i32.sub (local.get $c) (i32.const 0x41)) (i32.const 26))
+            (then (local.set $c (i32.or (local.get $c) (i32.const 0x20)))))
+          (local.set $r (i32.const 0))
+          (local.set $h (i64.mul (i64.xor (local.get $h) (i64.extend_i32_u (local.get $c))) (i64.const 0x100000001b3)))
+          (if (i32.or (i32.eq (local.get $j) (local.get $s))
+                      (i32.eq (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $j) (i32.const 1)))) (i32.const 0x2e)))
+            (then (if (call $has (i64.or (local.get $h) (i64.const 1)))
+              (then (call $emit (local.get $s)) (return (local.get $e))))))
+          (br $l)))))
+    (local.get $e))
+
+  ;; the hex run around the all-hex block at $i; returns where it ends
+  (func $hexRun (param $src i32) (param $len i32) (param $i i32) (result i32)
+    (local $s i32) (local $e i32) (local $n i32)
+    (local.set $s (local.get $i))
+    (block $d (loop $l
+      (br_if $d (i32.eqz (local.get $s)))
+      (br_if $d (i32.eqz (i32.and (i32.load8_u (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $s) (i32.const 1))))) (i32.const 2))))
+      (local.set $s (i32.sub (local.get $s) (i32.const 1))) (br $l)))
+    (local.set $e (i32.add (local.get $i) (i32.const 16)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $e) (local.get $len)))
+      (br_if $d (i32.eqz (i32.and (i32.load8_u (i32.load8_u (i32.add (local.get $src) (local.get $e)))) (i32.const 2))))
+      (local.set $e (i32.add (local.get $e) (i32.const 1))) (br $l)))
+    (if (i32.or (i32.eqz (local.get $s)) (i32.eq (local.get $e) (local.get $len)))
+      (then (call $emit (local.get $s)) (return (local.get $e))))
+    (local.set $n (i32.sub (local.get $e) (local.get $s)))
+    (if (i32.or (i32.or (i32.eq (local.get $n) (i32.const 32)) (i32.eq (local.get $n) (i32.const 40))) (i32.eq (local.get $n) (i32.const 64)))
+      (then (if (call $has (call $textKey (i32.add (local.get $src) (local.get $s)) (local.get $n)))
+        (then (call $emit (local.get $s))))))
+    (local.get $e))
+
+  ;; the run of hex digits, colons and dots around the colon at $p; returns where it ends
+  (func $ipv6Run (param $src i32) (param $len i32) (param $p i32) (result i32)
+    (local $s i32) (local $e i32) (local $j i32) (local $colons i32) (local $double i32) (local $c i32) (local $last i32)
+    (local.set $s (local.get $p))
+    (block $d (loop $l
+      (br_if $d (i32.eqz (local.get $s)))
+      (br_if $d (i32.eqz (i32.and (i32.load8_u (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $s) (i32.const 1))))) (i32.const 8))))
+      (local.set $s (i32.sub (local.get $s) (i32.const 1))) (br $l)))
+    (local.set $e (i32.add (local.get $p) (i32.const 1)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $e) (local.get $len)))
+      (br_if $d (i32.eqz (i32.and (i32.load8_u (i32.load8_u (i32.add (local.get $src) (local.get $e)))) (i32.const 8))))
+      (local.set $e (i32.add (local.get $e) (i32.const 1))) (br $l)))
+    (if (i32.or (i32.eqz (local.get $s)) (i32.eq (local.get $e) (local.get $len)))
+      (then (call $emit (local.get $s)) (return (local.get $e))))
+    (local.set $j (local.get $s))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $j) (local.get $e)))
+      (local.set $c (i32.load8_u (i32.add (local.get $src) (local.get $j))))
+      (if (i32.eq (local.get $c) (i32.const 0x3a))
+        (then
+          (local.set $colons (i32.add (local.get $colons) (i32.const 1)))
+          (local.set $double (i32.or (local.get $double) (local.get $last)))
+          (local.set $last (i32.const 1)))
+        (else (local.set $last (i32.const 0))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1))) (br $l)))
+    (if (i32.or (local.get $double) (i32.ge_u (local.get $colons) (i32.const 6)))
+      (then (call $emit (local.get $s))))
+    (local.get $e))
+
+  (func (export "tokenCandidates") (param $src i32) (param $len i32) (param $out i32) (result i32)
+    (local $i i32) (local $v v128) (local $m i32) (local $p i32) (local $c i32)
+    (local $tokDone i32) (local $hexDone i32) (local $v6Done i32)
+    (local $dots i32) (local $non i32) (local $hex i32) (local $v6 i32)
+    (global.set $tout (local.get $out))
+    (global.set $tk (i32.const 0))
+    (local.set $dots (i32.ne (i32.and (global.get $want) (i32.const 6)) (i32.const 0)))
+    (local.set $non (i32.ne (i32.and (global.get $want) (i32.const 16)) (i32.const 0)))
+    (local.set $hex (i32.ne (i32.and (global.get $want) (i32.const 1)) (i32.const 0)))
+    (local.set $v6 (i32.ne (i32.and (global.get $want) (i32.const 8)) (i32.const 0)))
+    (if (i32.eqz (local.get $len)) (then (return (i32.const 0))))
+    ;; a run at either end may continue in the chunk beside
+    (if (i32.and (i32.load8_u (i32.load8_u (local.get $src))) (i32.const 9))
+      (then (call $emit (i32.const 0))))
+    (local.set $p (local.get $len))
+    (block $d (loop $l
+      (br_if $d (i32.eqz (local.get $p)))
+      (br_if $d (i32.eqz (i32.and (i32.load8_u (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $p) (i32.const 1))))) (i32.const 9))))
+      (local.set $p (i32.sub (local.get $p) (i32.const 1))) (br $l)))
+    (if (i32.lt_u (local.get $p) (local.get $len)) (then (call $emit (local.get $p))))
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+        (local.set $v (v128.load (i32.add (local.get $src) (local.get $i))))
+        (local.set $m (i32.const 0))
+        (if (local.get $dots)
+          (then (local.set $m (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x2e)))))))
+        (if (local.get $non)
+          (then (local.set $m (i32.or (local.get $m) (i8x16.bitmask (local.get $v))))))
+        (block $bits_done
+          (loop $bits
+            (br_if $bits_done (i32.eqz (local.get $m)))
+            (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
+            (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+            (if (i32.and (i32.ge_u (local.get $p) (local.get $tokDone)) (i32.lt_u (local.get $p) (local.get $len)))
+              (then (local.set $tokDone (call $token (local.get $src) (local.get $len) (local.get $p)))))
+            (br $bits)))
+        (if (i32.and (local.get $hex) (i32.ge_u (local.get $i) (local.get $hexDone)))
+          (then
+            (if (i8x16.all_true (v128.or
+      (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 0x30))) (i8x16.splat (i32.const 10)))
+      (i8x16.lt_u (i8x16.sub (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))) (i8x16.splat (i32.const 0x61))) (i8x16.splat (i32.const 6)))))
+              (then (if (i32.le_u (i32.add (local.get $i) (i32.const 16)) (local.get $len))
+                (then (local.set $hexDone (call $hexRun (local.get $src) (local.get $len) (local.get $i)))))))))
+        (if (local.get $v6)
+          (then
+            (local.set $m (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x3a)))))
+            (block $cd
+              (loop $cl
+                (br_if $cd (i32.eqz (local.get $m)))
+                (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
+                (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+                (if (i32.and (i32.ge_u (local.get $p) (local.get $v6Done)) (i32.lt_u (local.get $p) (local.get $len)))
+                  (then (local.set $v6Done (call $ipv6Run (local.get $src) (local.get $len) (local.get $p)))))
+                (br $cl)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $blocks)))
+    (global.get $tk))
 )

@@ -4,29 +4,49 @@ import type { Ioc } from './ioc-set.js';
 // CIDR range IOCs as a prefix lookup on the parsed address: for each prefix
 // length the set uses, the address's network at that length is looked up in
 // a map. The cost per value follows the number of distinct prefix lengths,
-// never the number of ranges, and no text is searched.
+// never the number of ranges, and no text is searched. An IPv4 network is a
+// number (prefix × 2³² + network), read without ipaddr.js: the lookup runs
+// for every address of every parsed record.
 
-function networkKey(bytes: number[], prefix: number): string {
+/** A canonical dotted quad as a number. */
+export function ipv4Number(text: string): number {
+  let value = 0;
+  let octet = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) {
+      value = value * 256 + octet;
+      octet = 0;
+    } else octet = octet * 10 + (c - 0x30);
+  }
+  return value * 256 + octet;
+}
+
+function ipv4Network(address: number, prefix: number): number {
+  const size = 2 ** (32 - prefix);
+  return prefix * 2 ** 32 + (address - (address % size));
+}
+
+function ipv6Key(bytes: number[], prefix: number): string {
   const masked = bytes.slice();
   for (let bit = prefix; bit < masked.length * 8; bit++) masked[bit >> 3] &= ~(0x80 >> (bit & 7));
   return `${prefix}/${masked.join('.')}`;
 }
 
 export class AddressRanges {
-  private readonly byNetwork = new Map<string, Ioc[]>();
+  private readonly ipv4 = new Map<number, Ioc[]>();
+  private readonly ipv6 = new Map<string, Ioc[]>();
   /** Prefix lengths in use per family, longest first (the narrowest range names the hit). */
   private readonly prefixes: Record<'ipv4' | 'ipv6', number[]> = { ipv4: [], ipv6: [] };
 
   constructor(ranges: readonly Ioc[]) {
     for (const ioc of ranges) {
       const [network, prefixText] = ioc.ip.split('/');
-      const address = ipaddr.parse(network);
       const prefix = Number(prefixText);
-      const key = networkKey(address.toByteArray(), prefix);
-      const list = this.byNetwork.get(key);
-      if (list) list.push(ioc);
-      else this.byNetwork.set(key, [ioc]);
-      const lengths = this.prefixes[address.kind()];
+      const family = network.includes(':') ? 'ipv6' : 'ipv4';
+      if (family === 'ipv4') push(this.ipv4, ipv4Network(ipv4Number(network), prefix), ioc);
+      else push(this.ipv6, ipv6Key(ipaddr.IPv6.parse(network).toByteArray(), prefix), ioc);
+      const lengths = this.prefixes[family];
       if (!lengths.includes(prefix)) lengths.push(prefix);
     }
     this.prefixes.ipv4.sort((a, b) => b - a);
@@ -34,7 +54,7 @@ export class AddressRanges {
   }
 
   get size(): number {
-    return this.byNetwork.size;
+    return this.ipv4.size + this.ipv6.size;
   }
 
   has(family: 'ipv4' | 'ipv6'): boolean {
@@ -45,11 +65,25 @@ export class AddressRanges {
   lookup(family: 'ipv4' | 'ipv6', address: string): readonly Ioc[] | undefined {
     const lengths = this.prefixes[family];
     if (lengths.length === 0) return undefined;
-    const bytes = ipaddr.parse(address).toByteArray();
+    if (family === 'ipv4') {
+      const value = ipv4Number(address);
+      for (const prefix of lengths) {
+        const found = this.ipv4.get(ipv4Network(value, prefix));
+        if (found) return found;
+      }
+      return undefined;
+    }
+    const bytes = ipaddr.IPv6.parse(address).toByteArray();
     for (const prefix of lengths) {
-      const found = this.byNetwork.get(networkKey(bytes, prefix));
+      const found = this.ipv6.get(ipv6Key(bytes, prefix));
       if (found) return found;
     }
     return undefined;
   }
+}
+
+function push<K>(map: Map<K, Ioc[]>, key: K, ioc: Ioc): void {
+  const list = map.get(key);
+  if (list) list.push(ioc);
+  else map.set(key, [ioc]);
 }

@@ -35,7 +35,8 @@ export function canonicalIp(text: string): { kind: 'ipv4' | 'ipv6'; value: strin
   if (v4 !== null) return { kind: 'ipv4', value: v4 };
   if (!s.includes(':')) return null;
   const bare = s.replace(/%[^%]*$/, '');
-  if (!ipaddr.IPv6.isValid(bare)) return null;
+  // ipaddr's validity check is slow: a URL or a host name is no IPv6 address, and is told at once
+  if (!/^[0-9a-f:.]+$/i.test(bare) || !ipaddr.IPv6.isValid(bare)) return null;
   const address = ipaddr.IPv6.parse(bare);
   if (address.isIPv4MappedAddress()) return { kind: 'ipv4', value: address.toIPv4Address().toString() };
   return { kind: 'ipv6', value: address.toRFC5952String() };

@@ -47,18 +47,26 @@ export class IocSet {
     return [...this.byIp.keys()];
   }
 
-  /** Plain data a worker thread can be handed (structured clone), and back. */
+  /**
+   * Plain data a worker thread can be handed, and back. The IOCs go as one
+   * JSON text, made once: a structured clone of 100,000 small objects costs
+   * four times a JSON round trip, and is paid again for every worker.
+   */
   toData(): IocSetData {
-    return { iocs: [...this.iocs], provenance: this.provenance };
+    this.json ??= JSON.stringify(this.iocs);
+    return { iocs: this.json, provenance: this.provenance };
   }
 
   static fromData(data: IocSetData): IocSet {
-    return new IocSet(data.iocs, data.provenance);
+    return new IocSet(JSON.parse(data.iocs) as Ioc[], data.provenance);
   }
+
+  private json: string | undefined;
 }
 
 export interface IocSetData {
-  iocs: Ioc[];
+  /** The IOCs, as JSON. */
+  iocs: string;
   provenance: IocSetRecord;
 }
 

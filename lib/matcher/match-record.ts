@@ -26,8 +26,13 @@ export function matchOf(field: string | null, ioc: Ioc, port: number | null, see
   return match;
 }
 
+const urlHostsOfSet = new WeakMap<IocSet, ReadonlyMap<string, Ioc[]>>();
+
 /** The canonical host of each URL IOC (an address, bracket-free, or a domain), for the weaker "host of a URL IOC" match. */
-export function urlHosts(iocs: IocSet): Map<string, Ioc[]> {
+export function urlHosts(iocs: IocSet): ReadonlyMap<string, Ioc[]> {
+  // read once per set: the address matcher, the domain matcher and the raw-text search all want them
+  const known = urlHostsOfSet.get(iocs);
+  if (known) return known;
   const hosts = new Map<string, Ioc[]>();
   for (const ioc of iocs.ofKinds('url')) {
     const host = normaliseUrl(ioc.ip)?.host;
@@ -36,6 +41,7 @@ export function urlHosts(iocs: IocSet): Map<string, Ioc[]> {
     if (list) list.push(ioc);
     else hosts.set(host, [ioc]);
   }
+  urlHostsOfSet.set(iocs, hosts);
   return hosts;
 }
 

@@ -143,20 +143,25 @@ export class RawKindSearch {
     if (this.dottedQuads) {
       for (const m of text.matchAll(DOTTED_QUAD)) {
         const end = m.index + m[0].length;
-        if (isDigit(bytes[m.index - 1]) || isDigit(bytes[end]) || (bytes[end] === 0x2e && isDigit(bytes[end + 1])) || !fits(end)) continue;
+        // inside a longer run of digits and dots (`1.198.51.100.7`) is no address, as for an exact IOC
+        const inRun = isDigit(bytes[m.index - 1]) || (bytes[m.index - 1] === 0x2e && isDigit(bytes[m.index - 2]));
+        if (inRun || isDigit(bytes[end]) || (bytes[end] === 0x2e && isDigit(bytes[end + 1])) || !fits(end)) continue;
         const address = canonicalIpv4(m[0]);
         if (address === m[0]) for (const ioc of this.ranges.lookup('ipv4', address) ?? []) into.add(ioc.ip);
       }
     }
-    if (this.hexColons) {
-      for (const m of text.matchAll(IPV6_TOKEN)) {
-        const end = m.index + m[0].length;
-        if (!fits(end) || isHex(bytes[m.index - 1] | 0x20) || isHex(bytes[end] | 0x20)) continue;
-        const ip = canonicalIp(m[0].replace(/[.:]+$/, (tail) => (tail.startsWith('::') ? '::' : '')));
-        if (ip?.kind !== 'ipv6') continue;
-        if (this.ipv6.has(ip.value)) into.add(ip.value);
-        for (const ioc of this.ranges.lookup('ipv6', ip.value) ?? []) into.add(ioc.ip);
-      }
-    }
+    if (this.hexColons) findIpv6(bytes, this.ipv6, this.ranges, into, fits);
+  }
+}
+
+/** The IPv6 IOCs (addresses, ranges) `bytes` hold as whole runs of hex digits, colons and dots. */
+export function findIpv6(bytes: Buffer, ipv6: ReadonlySet<string>, ranges: AddressRanges, into: Set<string>, fits: (end: number) => boolean): void {
+  for (const m of bytes.toString('latin1').matchAll(IPV6_TOKEN)) {
+    const end = m.index + m[0].length;
+    if (!fits(end) || isHex(bytes[m.index - 1] | 0x20) || isHex(bytes[end] | 0x20)) continue;
+    const ip = canonicalIp(m[0].replace(/[.:]+$/, (tail) => (tail.startsWith('::') ? '::' : '')));
+    if (ip?.kind !== 'ipv6') continue;
+    if (ipv6.has(ip.value)) into.add(ip.value);
+    for (const ioc of ranges.lookup('ipv6', ip.value) ?? []) into.add(ioc.ip);
   }
 }

@@ -1,12 +1,15 @@
 import type { Ioc, IocSet } from './ioc-set.js';
 import { scanKernel } from '../kernel/scan-kernel.js';
 import { RawKindSearch } from './raw-kinds.js';
+import { LARGE_SET, TokenSearch } from './token-search.js';
 
 // A malformed record has no fields to compare, only bytes. An IOC IP counts in
 // them only as a whole address: not inside `179.43.139.840` or `1179.43.139.84`.
 // IPv4 literals are searched here (with the WebAssembly kernel on big
 // chunks); every other kind in raw-kinds.ts, only when the set holds one, so
-// the built-in set's search is what it always was.
+// the built-in set's search is what it always was. A set of more than
+// LARGE_SET IOCs is searched by token instead (token-search.ts), at a cost
+// that does not follow its size.
 
 const DOT = 0x2e;
 
@@ -26,13 +29,27 @@ function standsAlone(bytes: Buffer, at: number, length: number): boolean {
 export class RawIocSearch {
   private readonly needles: Array<{ ip: string; bytes: Buffer }>;
   private readonly kinds: RawKindSearch | null;
+  private readonly tokens: TokenSearch | null;
+  /** The first IOC (and its place in the set) of each value, for naming what raw text holds. */
+  private readonly firstIocs = new Map<string, { ioc: Ioc; at: number }>();
   /** Longest needle plus its boundary bytes: what a streamed search carries over between pieces. */
   readonly overlap: number;
 
   /** The longest start all IOC IPs share (`179.43.139.8`): one native search finds candidates for all. */
   private readonly prefix: Buffer;
 
-  constructor(private readonly iocs: IocSet) {
+  constructor(iocs: IocSet) {
+    iocs.iocs.forEach((ioc, at) => {
+      if (!this.firstIocs.has(ioc.ip)) this.firstIocs.set(ioc.ip, { ioc, at });
+    });
+    this.tokens = iocs.iocs.length > LARGE_SET && TokenSearch.available() ? new TokenSearch(iocs) : null;
+    if (this.tokens) {
+      this.needles = [];
+      this.kinds = null;
+      this.overlap = this.tokens.overlap;
+      this.prefix = Buffer.alloc(0);
+      return;
+    }
     const ips = [...new Set(iocs.ofKinds('ipv4').map((ioc) => ioc.ip))];
     this.needles = ips.map((ip) => ({ ip, bytes: Buffer.from(ip, 'latin1') }));
     const kinds = new RawKindSearch(iocs);
@@ -52,6 +69,8 @@ export class RawIocSearch {
    * No boundary check: a candidate only means "parse this record".
    */
   candidates(chunk: Buffer, before: Buffer): number[] {
+    // a token cut by the chunk's start is a candidate at 0: no look back needed
+    if (this.tokens) return this.tokens.candidates(chunk);
     const found: number[] = [];
     const longest = this.overlap - 2;
     if (before.length > 0 && longest > 1) {
@@ -104,6 +123,10 @@ export class RawIocSearch {
    * piece, so a match touching the end is left for that piece to decide.
    */
   find(bytes: Buffer, into: Set<string> = new Set(), complete = true): Set<string> {
+    if (this.tokens) {
+      this.tokens.find(bytes, into, complete);
+      return into;
+    }
     for (const { ip, bytes: needle } of this.needles) {
       if (into.has(ip)) continue;
       let at = bytes.indexOf(needle);
@@ -127,15 +150,11 @@ export class RawIocSearch {
 
   /** The IOCs for values found, one per value (the first with it), in IOC-set order. */
   iocsFor(values: Iterable<string>): Ioc[] {
-    const wanted = new Set(values);
-    const out: Ioc[] = [];
-    for (const ioc of this.iocs.iocs) {
-      if (!wanted.has(ioc.ip)) continue;
-      wanted.delete(ioc.ip);
-      out.push(ioc);
-    }
-    return out;
+    const found = [...new Set(values)].flatMap((value) => this.firstIocs.get(value) ?? []);
+    return found.sort((a, b) => a.at - b.at).map(({ ioc }) => ioc);
   }
+
+
 }
 
 export class RawIocStream {

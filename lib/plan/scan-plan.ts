@@ -62,12 +62,22 @@ function matchersFor(iocs: IocSet, kqlParity: boolean): readonly IocMatcher[] {
 
 export function scanPlan(choices: PlanChoices): ScanPlan {
   const { iocs, kqlParity } = choices;
+  // built when a record is first judged: the main thread of a scan its
+  // workers do never judges one, and a large IOC set takes time to compile
+  let matchers: readonly IocMatcher[] | undefined;
+  let rawSearch: RawIocSearch | undefined;
   const rule: RecordRule = Object.freeze({
     tables: builtinTables(),
     table: choices.table,
     window: Object.freeze({ since: choices.window.since, until: choices.window.until }),
-    matchers: matchersFor(iocs, kqlParity),
-    rawSearch: new RawIocSearch(iocs),
+    get matchers() {
+      matchers ??= matchersFor(iocs, kqlParity);
+      return matchers;
+    },
+    get rawSearch() {
+      rawSearch ??= new RawIocSearch(iocs);
+      return rawSearch;
+    },
     exclusions: choices.exclusions,
     kqlParity,
     iocValidity: choices.iocValidity,

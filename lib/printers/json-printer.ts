@@ -23,25 +23,52 @@ function withEmptyHits(report: ReportStream): Record<string, unknown> {
   return shape;
 }
 
-/**
- * The JSON report, written as JSON.stringify(report, null, 2) would write it
- * whole, but a hit at a time: the head is written with an empty `hits`, and
- * the hits go in its place, each indented as a member of that array.
- */
-export async function* printJson(report: ReportStream): AsyncGenerator<string> {
-  const text = JSON.stringify(withEmptyHits(report), null, 2);
-  // the only top-level line with `"hits": []` (deeper keys are indented more; strings never hold a raw line break)
-  const at = text.indexOf('\n  "hits": []') + '\n  "hits": ['.length;
-  // the head is a piece of its own: with a large IOC set it is larger than a piece
-  yield text.slice(0, at);
+/** An array's members as JSON.stringify(report, null, 2) writes them at depth 1, a piece at a time. */
+function* arrayMembers<T>(items: Iterable<T>, text: (item: T) => string): Generator<string> {
   const pieces = new Pieces();
   let first = true;
-  for await (const hit of report.hits()) {
-    const piece = pieces.add(`${first ? '\n' : ',\n'}    ${JSON.stringify(contractHit(hit), null, 2).replaceAll('\n', '\n    ')}`);
+  for (const item of items) {
+    const piece = pieces.add(`${first ? '\n' : ',\n'}    ${text(item).replaceAll('\n', '\n    ')}`);
     first = false;
     if (piece !== null) yield piece;
   }
-  yield `${pieces.take()}${first ? text.slice(at) : `\n  ${text.slice(at)}`}\n`;
+  yield pieces.take();
+}
+
+const pretty = (value: unknown) => JSON.stringify(value ?? null, null, 2);
+
+/**
+ * The JSON report, written as JSON.stringify(report, null, 2) would write it
+ * whole, but a member at a time, and an array's members a piece at a time:
+ * the hits as they stream in, and the IOCs in force and the files too (a
+ * feed of 100,000 IOCs is a head of tens of MB, never held as one string).
+ */
+export async function* printJson(report: ReportStream): AsyncGenerator<string> {
+  const head = withEmptyHits(report);
+  const keys = Object.keys(head).filter((key) => head[key] !== undefined);
+  yield '{\n';
+  for (const [i, key] of keys.entries()) {
+    const value = head[key];
+    yield `${i === 0 ? '' : ',\n'}  ${JSON.stringify(key)}: `;
+    if (key === 'hits') {
+      yield '[';
+      const pieces = new Pieces();
+      let first = true;
+      for await (const hit of report.hits()) {
+        const piece = pieces.add(`${first ? '\n' : ',\n'}    ${pretty(contractHit(hit)).replaceAll('\n', '\n    ')}`);
+        first = false;
+        if (piece !== null) yield piece;
+      }
+      yield `${pieces.take()}${first ? ']' : '\n  ]'}`;
+    } else if (Array.isArray(value) && value.length > 0) {
+      yield '[';
+      yield* arrayMembers(value, pretty);
+      yield '\n  ]';
+    } else {
+      yield pretty(value).replaceAll('\n', '\n  ');
+    }
+  }
+  yield '\n}\n';
 }
 
 /** One hit per line, the JSON report's `hits` entries, for `--format ndjson`. */

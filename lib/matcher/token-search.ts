@@ -1,0 +1,161 @@
+import { scanKernel, TOKEN_WANT, type TokenKeys, type TokenTable } from '../kernel/scan-kernel.js';
+import { canonicalIp, canonicalIpv4 } from './canonical.js';
+import { AddressRanges, ipv4Number } from './address-ranges.js';
+import { urlHosts } from './match-record.js';
+import { findIpv6 } from './raw-kinds.js';
+import { kindOf, type IocSet } from './ioc-set.js';
+
+// The raw-text search for a large IOC set (raw-text.ts picks it past
+// LARGE_SET IOCs). Searching for each IOC's text costs time in proportion to
+// the set; this search costs the same for two IOCs or 100,000: the kernel
+// finds the places an IOC's kind of value can stand (tokens with a dot, hex
+// runs, colon runs) and looks each up in one hash table (scan-kernel.wat).
+// `find` reads a malformed record's tokens the same way in JavaScript, with
+// maps, and keeps the small set's rules for what a whole value is.
+
+/** Past this many IOCs, the token search replaces one search per IOC text. */
+export const LARGE_SET = 64;
+
+const LABEL_RUN = /[0-9a-z._-]+/g;
+const DIGIT_CHAIN = /\d+(?:\.\d+)*/g;
+const HEX_RUN = /[0-9a-f]+/g;
+const HASH_LENGTHS = new Set([32, 40, 64]);
+/** Bytes that may continue a URL's path or query: a URL IOC is whole only when none follows. */
+const continuesUrl = (b: number | undefined) => b !== undefined && b > 0x20 && b < 0x7f && !'"\'<>,;)]}|`\\'.includes(String.fromCharCode(b));
+
+/** ASCII letters lower-cased, as latin1 text. */
+function folded(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+export class TokenSearch {
+  private readonly table: TokenTable;
+  /** IPv4 addresses and host names (of domain IOCs and URL IOCs' hosts) that count as found, by their text. */
+  private readonly ipv4 = new Set<string>();
+  private readonly domains = new Set<string>();
+  private readonly hashes = new Set<string>();
+  /** URL IOCs by the first run of label characters of their text without scheme (their host, or user). */
+  private readonly urls = new Map<string, Array<{ value: string; text: string }>>();
+  private readonly ipv6 = new Set<string>();
+  private readonly ranges: AddressRanges;
+  private readonly hexColons: boolean;
+  readonly overlap: number;
+
+  constructor(iocs: IocSet) {
+    const texts: string[] = [];
+    const addresses: Array<{ address: number; tag: number }> = [];
+    const prefixes = new Set<number>();
+    let want = 0;
+    let longest = 64;
+    let hostIpv6 = false;
+    let hosts = false;
+    for (const ioc of iocs.iocs) {
+      const kind = kindOf(ioc);
+      longest = Math.max(longest, ioc.ip.length);
+      if (kind === 'ipv4') {
+        this.ipv4.add(ioc.ip);
+        addresses.push({ address: ipv4Number(ioc.ip), tag: 0 });
+      } else if (kind === 'ipv6') {
+        this.ipv6.add(ioc.ip);
+      } else if (kind === 'cidr') {
+        const [network, prefix] = ioc.ip.split('/');
+        if (network.includes(':')) continue;
+        prefixes.add(Number(prefix));
+        addresses.push({ address: ipv4Number(network), tag: 1 + Number(prefix) });
+      } else if (kind === 'domain') {
+        this.domains.add(ioc.ip);
+        texts.push(ioc.ip);
+        hosts = true;
+      } else if (kind === 'md5' || kind === 'sha1' || kind === 'sha256') {
+        this.hashes.add(ioc.ip.toLowerCase());
+        texts.push(ioc.ip.toLowerCase());
+      } else if (kind === 'url') {
+        const text = ioc.ip.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').toLowerCase();
+        const first = /^[0-9a-z._-]*/.exec(text)![0];
+        const list = this.urls.get(first);
+        if (list) list.push({ value: ioc.ip, text });
+        else this.urls.set(first, [{ value: ioc.ip, text }]);
+      }
+    }
+    for (const host of urlHosts(iocs).keys()) {
+      const ip = canonicalIp(host);
+      if (ip?.kind === 'ipv4') addresses.push({ address: ipv4Number(ip.value), tag: 0 });
+      else if (ip?.kind === 'ipv6') hostIpv6 = true;
+      else {
+        texts.push(host);
+        hosts = true;
+      }
+    }
+    this.ranges = new AddressRanges(iocs.ofKinds('cidr'));
+    this.hexColons = this.ipv6.size > 0 || this.ranges.has('ipv6') || hostIpv6;
+    if (hosts) want |= TOKEN_WANT.hosts | TOKEN_WANT.beyondAscii;
+    if (this.hashes.size > 0) want |= TOKEN_WANT.hashes;
+    // a mapped address spelt in hex (`::ffff:b32b:8b54`) is an IPv4 address to the matchers
+    if (addresses.length > 0) want |= TOKEN_WANT.ipv4 | TOKEN_WANT.ipv6;
+    if (this.hexColons) want |= TOKEN_WANT.ipv6;
+    this.overlap = longest + 2;
+    const keys: TokenKeys = { texts, ipv4: addresses, prefixes: [...prefixes], want, count: texts.length + addresses.length };
+    const kernel = scanKernel();
+    if (!kernel) throw new Error('the token search needs WebAssembly');
+    this.table = kernel.buildTokens(keys);
+  }
+
+  /** Whether the token search can run here (WebAssembly SIMD). */
+  static available(): boolean {
+    return scanKernel() !== null;
+  }
+
+  /** Where a value of the set's kinds may start in `bytes` (ascending); a run at either end counts. */
+  candidates(bytes: Buffer): number[] {
+    return Array.from(scanKernel()!.tokenCandidates(this.table, bytes));
+  }
+
+  /**
+   * The IOC values `bytes` hold as whole values (an IPv4 address not inside
+   * a longer run of digits and dots, a host name as a label suffix of a
+   * token, a hash as a whole hex run, a URL's text not followed by more URL).
+   * With `complete` false a value touching the end is left for the next piece.
+   */
+  find(bytes: Buffer, into: Set<string>, complete: boolean): void {
+    const text = folded(bytes);
+    const fits = (end: number) => complete || end + 2 <= text.length;
+    if (this.ipv4.size > 0 || this.ranges.has('ipv4')) {
+      for (const m of text.matchAll(DIGIT_CHAIN)) {
+        if (!fits(m.index + m[0].length)) continue;
+        if (this.ipv4.has(m[0])) into.add(m[0]);
+        if (this.ranges.has('ipv4') && canonicalIpv4(m[0]) === m[0]) {
+          for (const ioc of this.ranges.lookup('ipv4', m[0]) ?? []) into.add(ioc.ip);
+        }
+      }
+    }
+    if (this.domains.size > 0 || this.urls.size > 0) {
+      for (const m of text.matchAll(LABEL_RUN)) {
+        if (this.domains.size > 0) this.findDomains(m[0], m.index, into, fits);
+        for (const url of this.urls.get(m[0]) ?? []) {
+          if (into.has(url.value) || !text.startsWith(url.text, m.index)) continue;
+          const after = m.index + url.text.length;
+          if (fits(after) && !continuesUrl(text.charCodeAt(after) || undefined)) into.add(url.value);
+        }
+      }
+    }
+    if (this.hashes.size > 0) {
+      for (const m of text.matchAll(HEX_RUN)) {
+        if (HASH_LENGTHS.has(m[0].length) && fits(m.index + m[0].length) && this.hashes.has(m[0])) into.add(m[0]);
+      }
+    }
+    if (this.hexColons) findIpv6(bytes, this.ipv6, this.ranges, into, fits);
+  }
+
+  /** Each part of a token between runs of dots, without its trailing dot: the suffixes that start a label. */
+  private findDomains(token: string, at: number, into: Set<string>, fits: (end: number) => boolean): void {
+    for (const part of token.matchAll(/[^.]+(?:\.[^.]+)*/g)) {
+      if (!fits(at + part.index + part[0].length)) continue;
+      const name = part[0];
+      for (let from = 0; from >= 0; from = name.indexOf('.', from) + 1 || -1) {
+        const suffix = name.slice(from);
+        if (this.domains.has(suffix)) into.add(suffix);
+      }
+    }
+  }
+
+}

@@ -1,0 +1,164 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, runCli, writeFiles } from './helpers.js';
+import { loadIocs } from '../lib/iocs/load-iocs.js';
+import { RawIocSearch } from '../lib/matcher/raw-text.js';
+import { LARGE_SET } from '../lib/matcher/token-search.js';
+import type { IocSet } from '../lib/matcher/ioc-set.js';
+import { CsvFramer } from '../lib/readers/csv-framer.js';
+import type { Report } from '../lib/report/report.js';
+
+// A feed of thousands of IOCs is searched by token (lib/matcher/token-search.ts),
+// at a cost that does not follow its size, instead of one search per IOC.
+// What it finds must not depend on that: the same hits as --full-parse, and
+// as the same IOCs in a small feed, wherever the read chunks are cut.
+
+const KINDS = join(ROOT, 'test', 'data', 'kinds');
+const SMALL_FEED = join(KINDS, 'iocs.txt');
+
+/** IOCs of every kind that no fixture holds, near the fixtures' own values (same prefixes, same domains' parents). */
+function fillers(count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const hex = (n: number) => ((i * 2654435761) >>> 0).toString(16).padStart(8, '0').repeat(8).slice(0, n);
+    switch (i % 8) {
+      case 0: out.push(`198.51.${(i >> 3) % 100 + 101}.${i % 250}`); break;
+      case 1: out.push(`203.0.${(i >> 3) % 100 + 114}.${i % 250}:${1000 + i}`); break;
+      case 2: out.push(`2001:db8:${(i + 0x100).toString(16)}::${(i % 4096).toString(16)}`); break;
+      case 3: out.push(`192.0.${(i >> 3) % 200 + 3}.0/24`); break;
+      case 4: out.push(`filler${i}.evil-example.net`); break;
+      case 5: out.push(`https://drop${i}.example/pb${i}.pl`); break;
+      case 6: out.push(hex([32, 40, 64][i % 3])); break;
+      default: out.push(`n${i}.notevil.example`);
+    }
+  }
+  return out;
+}
+
+const LARGE_FEED = join(writeFiles({ 'large.txt': `${readFileSync(SMALL_FEED, 'utf8')}\n${fillers(4000).join('\n')}\n` }), 'large.txt');
+
+function setOf(path: string): IocSet {
+  return loadIocs({ kind: 'files', paths: [path] }, null).set;
+}
+
+function scan(feed: string, ...args: string[]): Report {
+  const run = runCli(['--iocs', feed, '--format', 'json', '--quiet', ...args]);
+  expect(run.status, run.stderr).to.be.oneOf([0, 1]);
+  return JSON.parse(run.stdout) as Report;
+}
+
+/** `file:line field ioc how` for each match. */
+function matchList(report: Report): string[] {
+  return report.hits.flatMap((h) => h.matches.map((m) => `${h.file.split('/').pop()}:${h.line} ${m.field} ${m.ip}${m.how ? ` ${m.how}` : ''}`)).sort();
+}
+
+describe('a large IOC feed', () => {
+  it('is searched by token: more than LARGE_SET IOCs', () => {
+    expect(setOf(LARGE_FEED).iocs.length).to.be.above(LARGE_SET * 50);
+    expect(setOf(SMALL_FEED).iocs.length).to.be.below(LARGE_SET);
+  });
+
+  it('finds on the fixtures what --full-parse finds, and what the same IOCs find in a small feed', () => {
+    const fast = matchList(scan(LARGE_FEED, KINDS));
+    expect(fast.length).to.be.above(15);
+    expect(fast).to.deep.equal(matchList(scan(LARGE_FEED, '--full-parse', KINDS)));
+    expect(fast).to.deep.equal(matchList(scan(SMALL_FEED, KINDS)));
+  });
+
+  it('finds on the shipped and real fixtures what --full-parse finds', () => {
+    const dirs = [join(ROOT, 'fixtures')];
+    expect(matchList(scan(LARGE_FEED, ...dirs))).to.deep.equal(matchList(scan(LARGE_FEED, '--full-parse', ...dirs)));
+  });
+
+  it('hands every record holding IOC text to the parser, wherever the chunks are cut', () => {
+    const large = new RawIocSearch(setOf(LARGE_FEED));
+    for (const name of ['DeviceNetworkEvents.csv', 'CommonSecurityLog.csv']) {
+      const text = readFileSync(join(KINDS, name));
+      const handed = (pieces: Buffer[], fullParse: boolean) => {
+        const framer = new CsvFramer(0x2c, large, { fullParse, kernel: true });
+        return [...pieces.flatMap((piece) => framer.push(piece)), ...framer.end()];
+      };
+      // the lines --full-parse finds a hit on (by the small feed's search of their raw text, which is exact)
+      const small = new RawIocSearch(setOf(SMALL_FEED));
+      const hitLines = handed([text], true)
+        .filter((r) => r.bytes && small.find(r.bytes).size > 0)
+        .map((r) => r.line);
+      expect(hitLines.length, `${name}: ${hitLines.length} lines`).to.be.above(2);
+      for (let cut = 1; cut < text.length; cut++) {
+        const lines = new Set(handed([text.subarray(0, cut), text.subarray(cut)], false).map((r) => r.line));
+        for (const line of hitLines) expect(lines.has(line), `${name} line ${line}, cut at ${cut}`).to.equal(true);
+      }
+    }
+  });
+
+  it('gives the --full-parse report on JSON lines spanning many read chunks', () => {
+    const csv = readFileSync(join(KINDS, 'DeviceNetworkEvents.csv'), 'utf8').trim().split('\n');
+    const header = csv[0].split(',');
+    const rows = csv.slice(1).map((line) => line.split(','));
+    const lines: string[] = [];
+    for (let i = 0; i < 30000; i++) {
+      const row = i % 13 === 0 ? rows[(i / 13) % rows.length] : ['2026-05-25T11:00:00Z', 'd2', 'ws-02', 'ConnectionSuccess', `10.3.${i % 200}.${i % 90}`, '443', `ok${i}.example.net`, '10.0.0.6', '50001', 'perl.exe', 'x'.repeat(i % 61), '', '', ''];
+      lines.push(JSON.stringify(Object.fromEntries(header.map((name, k) => [name, row[k] ?? '']))));
+    }
+    const dir = writeFiles({ 'big.jsonl': `${lines.join('\n')}\n` });
+    const hits = (...args: string[]) => {
+      const run = runCli(['--iocs', LARGE_FEED, '--format', 'ndjson', '--quiet', ...args, dir]);
+      expect(run.status, run.stderr).to.equal(1);
+      return run.stdout.split('\n').filter((line) => line !== '');
+    };
+    const fast = hits();
+    expect(fast.length).to.be.above(1000);
+    expect(fast).to.deep.equal(hits('--full-parse'));
+  });
+
+  it('finds in raw text (a malformed record) the whole values the small feed finds, not near misses', () => {
+    const large = new RawIocSearch(setOf(LARGE_FEED));
+    const small = new RawIocSearch(setOf(SMALL_FEED));
+    const found = (search: RawIocSearch, text: string) => [...search.find(Buffer.from(text))].sort();
+    const texts = [
+      'GET https://A.EVIL.EXAMPLE/x from 2001:DB8:0::C2 to 198.51.100.129, file 8F3D0E6C1B2A4F5E9D7C6B5A49382716A5B4C3D2E1F0A9B8C7D6E5F4A3B2C1D0',
+      'drop.example/pb.pl payload.example/bins/x.pl 2001:db8:bad:1::9 http://203.0.113.80:8080/gate',
+      'notevil.example evil.example.com 2001:db8::c20 198.51.100.127 198.51.100.1290 179.43.139.840 d41d8cd98f00b204e9800998ecf8427f drop.example/pb.plx',
+      'evil.example..x x..evil.example. 1.198.51.100.7 198.51.100.7. ..198.51.100.7..',
+    ];
+    for (const text of texts) expect(found(large, text), text).to.deep.equal(found(small, text));
+    expect(found(large, texts[0])).to.have.length(4);
+  });
+
+  it('finds in raw text what the small feed finds, for any mix of IOC text, near misses and separators (property)', () => {
+    const large = new RawIocSearch(setOf(LARGE_FEED));
+    const small = new RawIocSearch(setOf(SMALL_FEED));
+    const pieces = [
+      '198.51.100.7', '198.51.100.200', '2001:db8::c2', '2001:db8:bad::9', 'evil.example', 'EVIL.example', 'a.evil.example', 'bücher.example',
+      'drop.example/pb.pl', 'https://drop.example/pb.pl', 'payload.example/bins/x.pl', '203.0.113.80:8080/gate', 'd41d8cd98f00b204e9800998ecf8427e',
+      '0123456789abcdef0123456789abcdef01234567', 'notevil', '1', '0', 'x', 'f', '.', '..', ':', '::', '/', '-', '_', ',', ' ', '"', '\t', 'é',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (parts) => {
+        const text = Buffer.from(parts.join(''));
+        expect([...large.find(text)].sort()).to.deep.equal([...small.find(text)].sort());
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('makes a candidate of each IOC text however a chunk edge cuts it', () => {
+    const large = new RawIocSearch(setOf(LARGE_FEED));
+    const values = ['198.51.100.7', '198.51.100.200', '2001:db8::c2', 'a.evil.example', 'EVIL.EXAMPLE.', 'drop.example/pb.pl', 'D41D8CD98F00B204E9800998ECF8427E', 'bücher.example', 'ｅｖｉｌ．ｅｘａｍｐｌｅ', '8f3d0e6c1b2a4f5e9d7c6b5a49382716a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0'];
+    for (const value of values) {
+      for (const [before, after] of [[',', ','], ['"x":"', '"'], ['id=', ' ok'], ['', '']]) {
+        const text = Buffer.from(`1.2,${before}${value}${after},3.4`);
+        const start = Buffer.byteLength(`1.2,${before}`);
+        const end = start + Buffer.byteLength(value);
+        for (let cut = 0; cut <= text.length; cut++) {
+          const first = large.candidates(text.subarray(0, cut), Buffer.alloc(0));
+          const second = large.candidates(text.subarray(cut), text.subarray(0, cut)).map((at) => at + cut);
+          const all = [...first, ...second];
+          expect(all.some((at) => at >= start && at <= end), `${text} cut at ${cut}: ${all}`).to.equal(true);
+        }
+      }
+    }
+  });
+});
