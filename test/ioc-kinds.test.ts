@@ -33,9 +33,15 @@ function matchList(report: Report): string[] {
   return report.hits.flatMap((h) => h.matches.map((m) => `${h.file.split('/').pop()}:${h.line} ${m.field} ${m.ip}${m.how ? ` ${m.how}` : ''}${m.seen ? ` ${m.seen}` : ''}`)).sort();
 }
 
+/**
+ * A report without its times, and without how records were searched: a
+ * record the fast path counts without parsing (no IOC text in its bytes) is
+ * `rawText` there and `knownTable` under --full-parse (docs/output.md).
+ */
 function comparable(report: Report): unknown {
-  const { startedAt: _s, finishedAt: _f, run: _r, ...rest } = report;
-  return rest;
+  const { startedAt: _s, finishedAt: _f, run: _r, files, summary, ...rest } = report;
+  const { searched: _searched, ...sums } = summary;
+  return { ...rest, summary: sums, files: files.map(({ searched: _fileSearched, ...file }) => file) };
 }
 
 describe('IOC kinds beyond IPv4', () => {
