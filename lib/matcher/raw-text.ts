@@ -49,7 +49,7 @@ export class RawIocSearch {
   private readonly kinds: RawKindSearch | null;
   private readonly tokens: TokenSearch | null;
   /** The first IOC (and its place in the set) of each value, for naming what raw text holds. */
-  private readonly firstIocs = new Map<string, { ioc: Ioc; at: number }>();
+  private firstIocs: Map<string, { ioc: Ioc; at: number }> | null = null;
   /** Longest needle plus its boundary bytes: what a streamed search carries over between pieces. */
   readonly overlap: number;
 
@@ -57,10 +57,10 @@ export class RawIocSearch {
   private readonly prefix: Buffer;
 
   /** `how`: which search (tests); by default the literal one for the built-in set's kind, else by token. */
-  constructor(iocs: IocSet, how: 'literal' | 'token' = searchFor(iocs)) {
-    iocs.iocs.forEach((ioc, at) => {
-      if (!this.firstIocs.has(ioc.ip)) this.firstIocs.set(ioc.ip, { ioc, at });
-    });
+  constructor(
+    private readonly iocs: IocSet,
+    how: 'literal' | 'token' = searchFor(iocs),
+  ) {
     this.tokens = how === 'token' && TokenSearch.available() ? new TokenSearch(iocs) : null;
     if (this.tokens) {
       this.needles = [];
@@ -169,7 +169,16 @@ export class RawIocSearch {
 
   /** The IOCs for values found, one per value (the first with it), in IOC-set order. */
   iocsFor(values: Iterable<string>): Ioc[] {
-    const found = [...new Set(values)].flatMap((value) => this.firstIocs.get(value) ?? []);
+    // indexed on first use: only a malformed record holding IOC text asks
+    if (this.firstIocs === null) {
+      const first = new Map<string, { ioc: Ioc; at: number }>();
+      this.iocs.iocs.forEach((ioc, at) => {
+        if (!first.has(ioc.ip)) first.set(ioc.ip, { ioc, at });
+      });
+      this.firstIocs = first;
+    }
+    const index = this.firstIocs;
+    const found = [...new Set(values)].flatMap((value) => index.get(value) ?? []);
     return found.sort((a, b) => a.at - b.at).map(({ ioc }) => ioc);
   }
 
