@@ -1,4 +1,4 @@
-import type { Ioc, IocSet } from './ioc-set.js';
+import { kindOf, type Ioc, type IocSet } from './ioc-set.js';
 import { scanKernel } from '../kernel/scan-kernel.js';
 import { RawKindSearch } from './raw-kinds.js';
 import { LARGE_SET, TokenSearch } from './token-search.js';
@@ -7,9 +7,10 @@ import { LARGE_SET, TokenSearch } from './token-search.js';
 // them only as a whole address: not inside `179.43.139.840` or `1179.43.139.84`.
 // IPv4 literals are searched here (with the WebAssembly kernel on big
 // chunks); every other kind in raw-kinds.ts, only when the set holds one, so
-// the built-in set's search is what it always was. A set of more than
-// LARGE_SET IOCs is searched by token instead (token-search.ts), at a cost
-// that does not follow its size.
+// the built-in set's search is what it always was. Any other set is
+// searched by token instead (token-search.ts, see searchFor), at a cost that
+// follows neither its size nor its kinds; the literal search stays the
+// fallback where WebAssembly does not run (`node --jitless`).
 
 const DOT = 0x2e;
 
@@ -25,24 +26,42 @@ function standsAlone(bytes: Buffer, at: number, length: number): boolean {
   return true;
 }
 
+/**
+ * The literal search (one native search of the text all IOC IPs share, then
+ * each IP) is the fastest there is for what the built-in set is: a few IPv4
+ * addresses sharing at least their first four characters. Any other set is
+ * searched by token, whose cost follows neither the set's size nor its kinds
+ * (four random addresses cost the literal search seven times the built-in
+ * set's time; a few IPv6 or range IOCs, whose shape search makes every
+ * record holding an IPv6 text a candidate, forty).
+ */
+function searchFor(iocs: IocSet): 'literal' | 'token' {
+  if (iocs.iocs.length > LARGE_SET || iocs.iocs.some((ioc) => kindOf(ioc) !== 'ipv4')) return 'token';
+  const ips = iocs.iocs.map((ioc) => ioc.ip);
+  let prefix = ips[0] ?? '';
+  for (const ip of ips) while (!ip.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix.length >= 4 ? 'literal' : 'token';
+}
+
 /** Finds IOCs in raw bytes, whole values only. */
 export class RawIocSearch {
   private readonly needles: Array<{ ip: string; bytes: Buffer }>;
   private readonly kinds: RawKindSearch | null;
   private readonly tokens: TokenSearch | null;
   /** The first IOC (and its place in the set) of each value, for naming what raw text holds. */
-  private readonly firstIocs = new Map<string, { ioc: Ioc; at: number }>();
+  private firstIocs: Map<string, { ioc: Ioc; at: number }> | null = null;
   /** Longest needle plus its boundary bytes: what a streamed search carries over between pieces. */
   readonly overlap: number;
 
   /** The longest start all IOC IPs share (`179.43.139.8`): one native search finds candidates for all. */
   private readonly prefix: Buffer;
 
-  constructor(iocs: IocSet) {
-    iocs.iocs.forEach((ioc, at) => {
-      if (!this.firstIocs.has(ioc.ip)) this.firstIocs.set(ioc.ip, { ioc, at });
-    });
-    this.tokens = iocs.iocs.length > LARGE_SET && TokenSearch.available() ? new TokenSearch(iocs) : null;
+  /** `how`: which search (tests); by default the literal one for the built-in set's kind, else by token. */
+  constructor(
+    private readonly iocs: IocSet,
+    how: 'literal' | 'token' = searchFor(iocs),
+  ) {
+    this.tokens = how === 'token' && TokenSearch.available() ? new TokenSearch(iocs) : null;
     if (this.tokens) {
       this.needles = [];
       this.kinds = null;
@@ -150,7 +169,16 @@ export class RawIocSearch {
 
   /** The IOCs for values found, one per value (the first with it), in IOC-set order. */
   iocsFor(values: Iterable<string>): Ioc[] {
-    const found = [...new Set(values)].flatMap((value) => this.firstIocs.get(value) ?? []);
+    // indexed on first use: only a malformed record holding IOC text asks
+    if (this.firstIocs === null) {
+      const first = new Map<string, { ioc: Ioc; at: number }>();
+      this.iocs.iocs.forEach((ioc, at) => {
+        if (!first.has(ioc.ip)) first.set(ioc.ip, { ioc, at });
+      });
+      this.firstIocs = first;
+    }
+    const index = this.firstIocs;
+    const found = [...new Set(values)].flatMap((value) => index.get(value) ?? []);
     return found.sort((a, b) => a.at - b.at).map(({ ioc }) => ioc);
   }
 

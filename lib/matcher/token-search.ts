@@ -5,15 +5,15 @@ import { urlHosts } from './match-record.js';
 import { findIpv6 } from './raw-kinds.js';
 import { kindOf, type IocSet } from './ioc-set.js';
 
-// The raw-text search for a large IOC set (raw-text.ts picks it past
-// LARGE_SET IOCs). Searching for each IOC's text costs time in proportion to
-// the set; this search costs the same for two IOCs or 100,000: the kernel
+// The raw-text search for every IOC set but the built-in set's kind
+// (raw-text.ts picks). Searching for each IOC's text costs time in proportion
+// to the set; this search costs the same for two IOCs or 100,000: the kernel
 // finds the places an IOC's kind of value can stand (tokens with a dot, hex
 // runs, colon runs) and looks each up in one hash table (scan-kernel.wat).
 // `find` reads a malformed record's tokens the same way in JavaScript, with
 // maps, and keeps the small set's rules for what a whole value is.
 
-/** Past this many IOCs, the token search replaces one search per IOC text. */
+/** Past this many IOCs, the token search replaces one search per IOC text, whatever their kinds. */
 export const LARGE_SET = 64;
 
 const LABEL_RUN = /[0-9a-z._-]+/g;
