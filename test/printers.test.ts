@@ -182,6 +182,19 @@ describe('the machine formats', () => {
     expect(report.summary.hits).to.equal(report.hits.length);
   });
 
+  it('json writes the whole report when its head is larger than a piece written at once (a file\'s thousand errors)', () => {
+    // 3,000 ragged rows: the file's entry lists 1,000 errors, well over 64 KiB of head before the hits
+    const ragged = Array.from({ length: 3000 }, (_, i) => `2026-05-2${i % 9}T10:00:00Z,x`);
+    const hit = '2026-05-21T10:00:00Z,Palo Alto Networks,PAN-OS,allow,TRAFFIC,10.1.1.6,50001,179.43.139.84,443,,,,,the C2';
+    const dir = writeFiles({ 'damaged.csv': `${CSL_HEADER}\n${ragged.join('\n')}\n${hit}\n` });
+    const run = runCli(['--format', 'json', dir]);
+    expect(run.status).to.equal(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.tool.name).to.equal('perlbot-hunt');
+    expect(report.files[0].errors.length).to.equal(1001);
+    expect(report.hits.map((h) => h.line)).to.deep.equal([3002]);
+  });
+
   it('csv has the documented columns and reads back (csv-parse) to the json report\'s hits', () => {
     const dir = files();
     const json = JSON.parse(runCli(['--format', 'json', dir]).stdout) as Report;

@@ -5,7 +5,7 @@ import { checkOptionWords, checkStandardInput, helpEpilog, whyNothing } from './
 import { FileCount, onInterrupt } from './interrupt.js';
 import { normalizeOptions, OUTPUT_FORMATS, type ScanOptions } from '../options/scan-options.js';
 import type { IocSet } from '../matcher/ioc-set.js';
-import { IocFileFatal, loadIocs } from '../iocs/load-iocs.js';
+import { builtinRead, inForce, IocFileFatal } from '../iocs/iocs-in-force.js';
 import { OUTSIDE_VALIDITY } from '../verdict/record-verdict.js';
 import type { ExclusionSet } from '../exclusions/exclusion-set.js';
 import { exclusionsFor, ExclusionFileError } from '../exclusions/exclusion-file.js';
@@ -18,8 +18,7 @@ import { tmpdir } from 'node:os';
 import { runRecord } from './run-record.js';
 import { isOneOfInputs } from '../output/atomic-output.js';
 import { openOutput, type ReportOutput } from '../output/deliver.js';
-import { ProgressSink } from '../progress/progress-sink.js';
-import { pageWidth, PAGE_WIDTH } from '../printers/text-layout.js';
+import type { ProgressSink } from '../progress/progress-sink.js';
 import { exitStatus, EXIT } from './exit-status.js';
 import { echoInputErrors, verdictLine } from './run-words.js';
 import { argvWithBytes } from './argv-bytes.js';
@@ -84,8 +83,10 @@ async function render(all: ReportStream, options: Pick<ScanOptions, 'format' | '
       return (await import('../printers/json-printer.js')).printNdjson(report);
     case 'csv':
       return (await import('../printers/csv-printer.js')).printCsv(report, { raw: options.csvRaw });
-    case 'text':
+    case 'text': {
+      const { pageWidth, PAGE_WIDTH } = await import('../printers/text-layout.js');
       return (await import('../printers/text-printer.js')).printText(report, useColor(options), { width: options.output === null ? pageWidth(process.stdout) : PAGE_WIDTH });
+    }
     case 'html':
       return (await import('../printers/html/html-printer.js')).printHtml(report);
     case 'timesketch':
@@ -132,7 +133,8 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
 
   let iocs: IocSet;
   try {
-    const loaded = loadIocs(options.iocs, options.minConfidence, { allAttributes: options.allAttributes });
+    // the feed readers are loaded only for --iocs files
+    const loaded = options.iocs.kind === 'builtin' ? inForce(builtinRead(), options.minConfidence) : (await import('../iocs/load-iocs.js')).loadIocs(options.iocs, options.minConfidence, { allAttributes: options.allAttributes });
     iocs = loaded.set;
     if (!options.quiet) {
       for (const notice of loaded.notices) say(`IOCs: ${notice}`);
@@ -178,7 +180,8 @@ export async function main(argv: string[], program = TOOL): Promise<number> {
   // hits beyond what memory holds are spilled beside the report, or to the system's temporary folder
   const builder = new ReportBuilder(version, iocs, suppressions, { spillParent: output.file === null ? tmpdir() : dirname(output.file) });
   try {
-    progress = wantsProgress(options) ? new ProgressSink(builder, process.stderr) : null;
+    // the progress line is for a person at a terminal only: loaded when there is one
+    progress = wantsProgress(options) ? new (await import('../progress/progress-sink.js')).ProgressSink(builder, process.stderr) : null;
     const inner = progress ?? builder;
     // each input error on standard error as its file is done (as ripgrep does), on a row of its own
     const sink = options.quiet ? inner : echoInputErrors(inner, (line) => {

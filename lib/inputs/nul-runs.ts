@@ -9,6 +9,18 @@
 const LF = 0x0a;
 const NUL_AFTER_LF = Buffer.from([LF, 0]);
 
+/**
+ * Chunks handed on whole after one native search found no NUL byte in them
+ * (the usual chunk): a reader's own check of the same bytes for NULs can be
+ * skipped, so each byte is searched for NUL once, not twice.
+ */
+const nulFree = new WeakSet<Buffer>();
+
+/** `chunk`, as this stage handed it on, holds no NUL byte (false: not known, search it). */
+export function knownNulFree(chunk: Buffer): boolean {
+  return nulFree.has(chunk);
+}
+
 /** Compared against whole stretches of a run at once (natively) rather than byte by byte. */
 const ZEROS = Buffer.alloc(64 * 1024);
 
@@ -109,6 +121,7 @@ export async function* withoutNulRuns(content: AsyncIterable<Buffer>, out: NulRu
         // the usual chunk: no NUL at all
         lastByte = chunk[n - 1];
         offset += n;
+        nulFree.add(chunk);
         yield chunk;
         continue;
       }

@@ -1,4 +1,3 @@
-import { gunzip } from './gunzip.js';
 import { notTextExport } from './text-or-binary.js';
 import { withoutNulRuns, type DamageMark, type NulRunReport } from './nul-runs.js';
 import { fileChunks } from './file-chunks.js';
@@ -33,7 +32,8 @@ export async function openInput(path: string, tally: ReadTally, padding?: Paddin
   const raw = await peek(chunks);
   const compressed = raw.head.length >= 2 && raw.head[0] === 0x1f && raw.head[1] === 0x8b;
   const marks: DamageMark[] = [];
-  let content: AsyncIterable<Buffer> = compressed ? gunzip(raw.rest, { marks }) : raw.rest;
+  // inflating is loaded only for a gzipped input
+  let content: AsyncIterable<Buffer> = compressed ? (await import('./gunzip.js')).gunzip(raw.rest, { marks }) : raw.rest;
   let decoded = await peek(content[Symbol.asyncIterator]());
   const bom = decoded.head;
   const utf16 = bom.length >= 2 && ((bom[0] === 0xff && bom[1] === 0xfe) || (bom[0] === 0xfe && bom[1] === 0xff));

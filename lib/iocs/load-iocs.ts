@@ -1,41 +1,25 @@
 import { createHash } from 'node:crypto';
 import { checkNesting, FeedFileProblem, readBounded } from '../errors/feed-file.js';
 import { errnoText } from '../errors/errno-text.js';
-import { builtinIocSet, IocSet, type Ioc } from '../matcher/ioc-set.js';
-import type { IocFileRecord, IocSetRecord } from '../report/report.js';
+import type { Ioc } from '../matcher/ioc-set.js';
+import type { IocFileRecord } from '../report/report.js';
 import { classifyIoc } from './classify-ioc.js';
 import type { Indicator } from './indicator.js';
-import { builtinIndicators, metaOf, tallyBy } from './indicator-list.js';
+import { metaOf, tallyBy } from './indicator-list.js';
 import { IocFileFatal, type IocFileOptions, type ParsedIocFile } from './ioc-rows.js';
 import { looksLikeMispCsv, parseMispCsv } from './misp-csv.js';
 import { looksLikeThreatFoxCsv, parseThreatFoxCsv } from './threatfox-csv.js';
 import { parseIocJson } from './threatfox-json.js';
 import { parsePlainList } from './plain-list.js';
 import type { IocFileCode } from '../errors/hunt-error.js';
+import { builtinRead, inForce, type IocChoice, type LoadedIocs, type ReadIocs } from './iocs-in-force.js';
 
 // The IOC set in force: the built-in one, or the IOCs of every --iocs file
 // (each file's format sniffed from its content), then --min-confidence.
 // Loaded once, before any scanning, so a bad file costs no scan time.
 
 export { IocFileFatal } from './ioc-rows.js';
-
-/** Which IOCs are looked for: the built-in set, or those of the --iocs files (replacing it). */
-export type IocChoice = { kind: 'builtin' } | { kind: 'files'; paths: string[] };
-
-export interface LoadedIocs {
-  set: IocSet;
-  /**
-   * Every IOC in force, of every kind, in canonical form with its source's
-   * metadata (--min-confidence applied; the same kind, value and port from
-   * two places kept once, with its first metadata); `set` holds the same
-   * IOCs as the matchers and the report take them.
-   */
-  indicators: Indicator[];
-  /** What was read, used and left aside, one line per file, for standard error. */
-  notices: string[];
-  /** `file:line: message` for each line that could not be read. */
-  warnings: string[];
-}
+export type { IocChoice, LoadedIocs } from './iocs-in-force.js';
 
 /** ThreatFox exports nest 3 levels; far deeper is no IOC feed (and a stack overflow to walk). */
 export const MAX_IOC_JSON_NESTING = 64;
@@ -163,40 +147,24 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
 
 /** The IOCs asked for. Throws IocFileFatal (message names file and line) when none can be used. */
 export function loadIocs(choice: IocChoice, minConfidence: number | null, options: IocFileOptions = {}): LoadedIocs {
+  return inForce(choice.kind === 'builtin' ? builtinRead() : readFiles(choice.paths, options), minConfidence);
+}
+
+/** The --iocs files, each told on standard error (what was used, what was not and why). */
+function readFiles(paths: string[], options: IocFileOptions): ReadIocs {
   const notices: string[] = [];
   const warnings: string[] = [];
-  let iocs: readonly Ioc[];
-  let indicators: Indicator[];
-  let provenance: IocSetRecord;
-  if (choice.kind === 'builtin') {
-    const builtin = builtinIocSet();
-    iocs = builtin.iocs;
-    provenance = { ...builtin.provenance };
-    indicators = builtinIndicators(iocs);
-  } else {
-    const loaded = fromFiles(choice.paths, options);
-    iocs = loaded.iocs;
-    indicators = loaded.indicators;
-    provenance = {
-      origin: choice.paths.join(', '),
-      // one file: its digest, as for the built-in set; several: each in `files`
-      sha256: loaded.records.length === 1 ? loaded.records[0].sha256 : null,
-      files: loaded.records,
-    };
-    for (const record of loaded.records) {
-      notices.push(describe(record));
-      for (const error of record.errors) warnings.push(`${record.path}:${error.line ?? '?'}: ${error.message}`);
-    }
-    warnings.push(...loaded.asideWarnings);
+  const loaded = fromFiles(paths, options);
+  const provenance = {
+    origin: paths.join(', '),
+    // one file: its digest, as for the built-in set; several: each in `files`
+    sha256: loaded.records.length === 1 ? loaded.records[0].sha256 : null,
+    files: loaded.records,
+  };
+  for (const record of loaded.records) {
+    notices.push(describe(record));
+    for (const error of record.errors) warnings.push(`${record.path}:${error.line ?? '?'}: ${error.message}`);
   }
-  if (minConfidence !== null) {
-    const kept = iocs.filter((ioc) => ioc.confidence === null || ioc.confidence >= minConfidence);
-    const unknown = kept.filter((ioc) => ioc.confidence === null).length;
-    provenance = { ...provenance, minConfidence, belowConfidence: iocs.length - kept.length };
-    notices.push(`--min-confidence ${minConfidence}: ${iocs.length - kept.length} of ${iocs.length} IOCs dropped${unknown > 0 ? `; ${unknown} with no stated confidence kept` : ''}`);
-    if (kept.length === 0) throw new IocFileFatal('IOC_FILE_BELOW_CONFIDENCE', `no IOC left at or above --min-confidence ${minConfidence} (of ${iocs.length})`);
-    iocs = kept;
-    indicators = indicators.filter((indicator) => indicator.confidence === null || indicator.confidence >= minConfidence);
-  }
-  return { set: new IocSet(iocs, provenance), indicators, notices, warnings };
+  warnings.push(...loaded.asideWarnings);
+  return { iocs: loaded.iocs, indicators: loaded.indicators, provenance, notices, warnings };
 }

@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js';
+import { ipaddr } from '../matcher/ipaddr-lib.js';
 import { DEFAULT_PORTS } from '../matcher/canonical.js';
 import { regexLiteral } from './kql-text.js';
 

@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js';
+import { ipaddr } from './ipaddr-lib.js';
 import type { Ioc } from './ioc-set.js';
 
 // CIDR range IOCs as a prefix lookup on the parsed address: for each prefix

@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js';
+import { ipaddr, type IPv4, type IPv6 } from './ipaddr-lib.js';
 import { domainToASCII } from 'node:url';
 
 // The canonical text of each kind of value, one function per kind: an IOC
@@ -65,7 +65,7 @@ export function parseAddressPort(text: string): { kind: 'ipv4' | 'ipv6'; value: 
   return ip ? { ...ip, port } : null;
 }
 
-function parseRange(text: string): { address: ipaddr.IPv4 | ipaddr.IPv6; prefix: number } | null {
+function parseRange(text: string): { address: IPv4 | IPv6; prefix: number } | null {
   const m = /^([^/]+)\/(\d{1,3})$/.exec(text.trim());
   if (!m) return null;
   const prefix = Number(m[2]);
@@ -88,7 +88,7 @@ export function canonicalCidr(text: string): string | null {
   const bytes = range.address.toByteArray();
   for (let bit = range.prefix; bit < bytes.length * 8; bit++) bytes[bit >> 3] &= ~(0x80 >> (bit & 7));
   const network = ipaddr.fromByteArray(bytes);
-  const shown = network.kind() === 'ipv6' ? (network as ipaddr.IPv6).toRFC5952String() : network.toString();
+  const shown = network.kind() === 'ipv6' ? (network as IPv6).toRFC5952String() : network.toString();
   return `${shown}/${range.prefix}`;
 }
 

@@ -17,8 +17,8 @@ export class CleanChunks {
   /** The start of a character the last chunk cut off (up to 3 bytes). */
   private pending: Buffer = Buffer.alloc(0);
 
-  /** The next chunk of the file is clean. */
-  clean(chunk: Buffer): boolean {
+  /** The next chunk of the file is clean. `nulFree`: it is known to hold no NUL byte (inputs/nul-runs.ts searched it). */
+  clean(chunk: Buffer, nulFree = false): boolean {
     let start = 0;
     let seam = true;
     if (this.pending.length > 0) {
@@ -30,7 +30,7 @@ export class CleanChunks {
         // a chunk too short to finish the character: it stays open
         const open = joined.subarray(1).every((byte) => (byte & 0xc0) === 0x80);
         if (open) this.pending = joined;
-        return open && !chunk.includes(0);
+        return open && (nulFree || !chunk.includes(0));
       }
       seam = isUtf8(joined);
     }
@@ -44,7 +44,7 @@ export class CleanChunks {
       }
       break;
     }
-    return seam && isUtf8(chunk.subarray(start, end)) && !chunk.includes(0);
+    return seam && isUtf8(chunk.subarray(start, end)) && (nulFree || !chunk.includes(0));
   }
 
   /**

@@ -165,8 +165,9 @@ export class CsvFramer {
     return Math.max(0, this.ordinal - 1);
   }
 
-  push(chunk: Buffer): FramedRecord[] {
-    this.scan(chunk);
+  /** `nulFree`: the chunk is known to hold no NUL byte (inputs/nul-runs.ts searched it). */
+  push(chunk: Buffer, nulFree = false): FramedRecord[] {
+    this.scan(chunk, false, nulFree);
     this.replayHeld();
     return this.out.splice(0);
   }
@@ -201,13 +202,13 @@ export class CsvFramer {
   }
 
   /** `again`: bytes already scanned once, framed again after an unclosed quote. */
-  private scan(chunk: Buffer, again = false): void {
+  private scan(chunk: Buffer, again = false, nulFree = false): void {
     this.chunk = chunk;
     this.cursor = 0;
     this.cursorLine = this.baseLine;
     this.candidates = this.search.candidates(chunk, this.tail);
     this.nextCandidate = 0;
-    this.damaged = !(again ? this.cleanChunks.cleanAgain(chunk) : this.cleanChunks.clean(chunk));
+    this.damaged = !(again ? this.cleanChunks.cleanAgain(chunk) : this.cleanChunks.clean(chunk, nulFree));
     const n = chunk.length;
     let i = 0;
     let from = 0; // where the open record starts in this chunk (0 when it began earlier)

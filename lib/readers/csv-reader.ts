@@ -5,6 +5,7 @@ import { CsvFramer, type FramedRecord } from './csv-framer.js';
 import { CsvLayout, NOT_UTF8 } from './record-fields.js';
 import type { SourceRecord } from '../record/source-record.js';
 import type { ReaderChannel } from './reader-channel.js';
+import { knownNulFree } from '../inputs/nul-runs.js';
 
 const HAS_NUL = 'NUL bytes inside the record (damaged data)';
 
@@ -234,8 +235,9 @@ export async function* readCsv(content: AsyncIterable<Buffer>, channel: ReaderCh
       }
       // framed a slice at a time: the records of one slice are held together,
       // and a 1 MiB chunk of tiny ragged rows is 200,000 of them
+      const nulFree = knownNulFree(chunk);
       for (let at = 0; at < chunk.length; at += FRAME_SLICE) {
-        const framed = framer.push(chunk.subarray(at, at + FRAME_SLICE));
+        const framed = framer.push(chunk.subarray(at, at + FRAME_SLICE), nulFree);
         if (channel.progress) channel.progress.lineFeeds = framer.lineFeeds;
         yield* frame(framed);
       }

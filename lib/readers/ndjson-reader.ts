@@ -5,6 +5,7 @@ import { MAX_RECORD_BYTES } from './csv-framer.js';
 import type { ReaderChannel } from './reader-channel.js';
 import { BoundedBytes, tooLargeProblem } from './bounded-bytes.js';
 import { CleanChunks } from './clean-chunk.js';
+import { knownNulFree } from '../inputs/nul-runs.js';
 
 const LF = 0x0a;
 const UNICODE_ESCAPE = Buffer.from('\\u');
@@ -100,7 +101,7 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, channel: Reade
     // The fast path: a whole line in a clean chunk with no IOC text in it is
     // counted, not parsed (the first record is always parsed: it names the table).
     // (fullParse holds for the whole file, so the check follows every chunk or none)
-    const skim = !channel.fullParse && cleanChunks.clean(chunk);
+    const skim = !channel.fullParse && cleanChunks.clean(chunk, knownNulFree(chunk));
     const candidates = skim ? withEscapes(chunk, channel.search.candidates(chunk, Buffer.alloc(0))) : [];
     let next = 0;
     for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, from)) {

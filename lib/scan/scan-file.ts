@@ -6,10 +6,6 @@ import { finishTally } from '../inputs/file-chunks.js';
 import { ReadTally } from '../inputs/read-tally.js';
 import { formatOfShape, type ContentShape } from '../inputs/sniff-shape.js';
 import { NOT_TEXT_PROBLEM } from '../inputs/text-or-binary.js';
-import { readCsv } from '../readers/csv-reader.js';
-import { readJsonArray } from '../readers/json-array-reader.js';
-import { readNdjson } from '../readers/ndjson-reader.js';
-import { readQueryAnswer } from '../readers/query-answer-reader.js';
 import type { ReaderChannel } from '../readers/reader-channel.js';
 import type { SourceRecord } from '../record/source-record.js';
 import type { ScanPlan } from '../plan/scan-plan.js';
@@ -20,17 +16,19 @@ import type { ScanSink } from '../sink/scan-sink.js';
 // about each, hand hits to the sink, and tally the file's entry (format,
 // table, records, bytes, SHA-256, errors).
 
-function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, channel: ReaderChannel): AsyncIterable<SourceRecord> {
+// Each reader is loaded when a file of its shape is met: start-up is paid on
+// every run (and in every worker thread), and most runs read one format.
+async function readerFor(shape: ContentShape, content: AsyncIterable<Buffer>, channel: ReaderChannel): Promise<AsyncIterable<SourceRecord>> {
   switch (shape) {
     case 'csv':
-      return readCsv(content, channel);
+      return (await import('../readers/csv-reader.js')).readCsv(content, channel);
     case 'ndjson':
-      return readNdjson(content, channel);
+      return (await import('../readers/ndjson-reader.js')).readNdjson(content, channel);
     case 'json-array':
     case 'json-records':
-      return readJsonArray(content, channel);
+      return (await import('../readers/json-array-reader.js')).readJsonArray(content, channel);
     case 'json-tables':
-      return readQueryAnswer(content, channel);
+      return (await import('../readers/query-answer-reader.js')).readQueryAnswer(content, channel);
   }
 }
 
@@ -117,7 +115,7 @@ export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, has
       await opened.close();
     } else {
       entry.format = formatOfShape(opened.shape);
-      for await (const record of readerFor(opened.shape, opened.content, readerChannel)) {
+      for await (const record of await readerFor(opened.shape, opened.content, readerChannel)) {
         entry.records++;
         lastLine = record.line;
         tallied(record, judgeRecord(rule, record, headerTable));

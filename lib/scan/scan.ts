@@ -2,7 +2,6 @@ import { discoverInputs } from '../inputs/discover.js';
 import type { ScanSink } from '../sink/scan-sink.js';
 import type { ScanPlan } from '../plan/scan-plan.js';
 import { scanFile, skippedFile, unreadable } from './scan-file.js';
-import { scanInParallel } from './parallel-scan.js';
 import { oneAtATime, planFiles } from './thread-plan.js';
 
 // The scan: every input a plan names, each file read and its records judged,
@@ -26,6 +25,8 @@ export async function scan(plan: ScanPlan, sink: ScanSink): Promise<ScanOutcome>
   const files = await planFiles(plan.threads, readable.map((f) => f.path));
   if (!oneAtATime(plan.threads, files)) {
     let next = 0;
+    // loaded only for a run that shares files out: it brings the worker machinery with it
+    const { scanInParallel } = await import('./parallel-scan.js');
     await scanInParallel(discovery.files.map((f) => (f.skipped !== undefined ? skippedFile(f.path, f.skipped) : f.error === undefined ? files[next++] : unreadable(f.path, f.error))), plan, sink);
   } else {
     for (const input of discovery.files) {
