@@ -3,7 +3,7 @@
 // A feed of N IOCs, mixed as a responder's real feeds are: 50% IPv4 addresses
 // (half of them ip:port), 10% IPv6 addresses, 5% CIDR ranges, 20% domains, 10%
 // URLs, 5% hashes (MD5, SHA-1, SHA-256), plus the two PerlBot addresses.
-// Hits of every kind are planted by taking, from the dataset's first 16 MiB,
+// Hits of every kind are planted by taking, from the dataset's first 64 MiB,
 // values of each kind written there least often (an address, a host name, a URL, a
 // hash, and a /28 around an address); the rest are random (seeded) values.
 // For each file and N, it measures: the scan with the N-IOC feed; the same
@@ -26,7 +26,7 @@ export const IOC_MIX = [
   ['hash', 0.05],
 ];
 const PLANTED_PER_KIND = 8;
-const SAMPLE_BYTES = 16 * 1024 * 1024;
+const SAMPLE_BYTES = 64 * 1024 * 1024;
 
 function mulberry32(seed) {
   let a = seed >>> 0;
@@ -65,7 +65,7 @@ function randomIocs(count, kind, rnd) {
   return out;
 }
 
-/** The rarest values of each kind in the first 16 MiB of the file: these become IOCs that hit. */
+/** The rarest values of each kind in the first 64 MiB of the file: these become IOCs that hit. */
 function plantedIocs(path) {
   const fd = openSync(path, 'r');
   const buffer = Buffer.alloc(SAMPLE_BYTES);
@@ -82,9 +82,24 @@ function plantedIocs(path) {
   const notPerlBot = (value) => !value.includes('179.43.139.');
   const quads = rarest(/(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])/g, notPerlBot);
   const addresses = spread(quads);
-  // host names come from small pools: two, or the hits would be counted in hundreds of thousands
-  const hosts = spread(rarest(/https?:\/\/((?:[a-z0-9-]+\.)+[a-z]{2,})[/:"]/g), 2);
-  const urls = spread(rarest(/(https?:\/\/[^\s",\\]+)/g, notPerlBot));
+  // host names and URLs come from small pools: one and two (the rarest), or the
+  // hits would be counted in tens of thousands and the report, not the search, timed
+  // a URL IOC's host is a weaker hit of its own: the URLs planted are those
+  // on the hosts written least often anywhere (host names come from small pools)
+  const occurrences = (needle) => {
+    let n = 0;
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) n++;
+    return n;
+  };
+  const hostOf = (url) => /^https?:\/\/([^/:?#]+)/.exec(url)?.[1];
+  const allUrls = rarest(/(https?:\/\/[^\s",\\]+)/g, notPerlBot);
+  const rareHosts = [...new Set(allUrls.map(hostOf).filter(Boolean))]
+    .map((host) => [host, occurrences(host)])
+    .sort((a, b) => a[1] - b[1])
+    .slice(0, 1)
+    .map(([host]) => host);
+  const hosts = rareHosts;
+  const urls = allUrls.filter((url) => rareHosts.includes(hostOf(url))).slice(0, 2);
   const hashes = spread(rarest(/(?<![0-9a-fA-F])([0-9a-f]{64}|[0-9a-f]{40}|[0-9a-f]{32})(?![0-9a-fA-F])/g));
   // ranges around other addresses than the exact ones (a record names its narrowest IOC)
   const ranges = quads.filter((ip) => !addresses.includes(ip)).slice(0, 2).map((ip) => `${ip.replace(/\.\d+$/, (last) => `.${Number(last.slice(1)) & 0xf0}`)}/28`);
