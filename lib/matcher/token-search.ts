@@ -11,7 +11,7 @@ import { kindOf, type IocSet } from './ioc-set.js';
 // finds the places an IOC's kind of value can stand (tokens with a dot, hex
 // runs, colon runs) and looks each up in one hash table (scan-kernel.wat).
 // `find` reads a malformed record's tokens the same way in JavaScript, with
-// maps, and keeps the small set's rules for what a whole value is.
+// maps, and keeps the literal search's rules for what a whole value is.
 
 /** Past this many IOCs, the token search replaces one search per IOC text, whatever their kinds. */
 export const LARGE_SET = 64;
