@@ -74,9 +74,15 @@ describe('a large IOC feed', () => {
     expect(fast).to.deep.equal(matchList(scan(SMALL_FEED, KINDS)));
   });
 
-  it('finds on the shipped and real fixtures what --full-parse finds', () => {
+  it('finds on the shipped and real fixtures what --full-parse finds, and the built-in set\'s hits among them', () => {
+    const feed = join(writeFiles({ 'with-perlbot.txt': `${readFileSync(LARGE_FEED, 'utf8')}179.43.139.84:443\n179.43.139.86:443\n` }), 'with-perlbot.txt');
     const dirs = [join(ROOT, 'fixtures')];
-    expect(matchList(scan(LARGE_FEED, ...dirs))).to.deep.equal(matchList(scan(LARGE_FEED, '--full-parse', ...dirs)));
+    const fast = matchList(scan(feed, ...dirs));
+    expect(fast).to.deep.equal(matchList(scan(feed, '--full-parse', ...dirs)));
+    // every hit of the built-in set is one of the large feed's too
+    const builtin = matchList(scan(join(ROOT, 'lib', 'data', 'iocs.json'), ...dirs));
+    expect(builtin.length).to.be.above(50);
+    for (const hit of builtin) expect(fast).to.include(hit);
   });
 
   it('hands every record holding IOC text to the parser, wherever the chunks are cut', () => {
@@ -130,6 +136,25 @@ describe('a large IOC feed', () => {
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (parts) => {
         const text = Buffer.from(parts.join(''));
         expect([...large.find(text)].sort()).to.deep.equal([...small.find(text)].sort());
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('makes a candidate in every line where the literal search finds an IOC, for any mix of IOC text, near misses and separators (property)', () => {
+    const large = new RawIocSearch(setOf(LARGE_FEED));
+    const small = new RawIocSearch(setOf(SMALL_FEED), 'literal');
+    const pieces = ['198.51.100.7', '198.51.100.200', '203.0.113.80', '2001:db8::c2', 'a.evil.example', 'EVIL.EXAMPLE', 'drop.example/pb.pl', 'd41d8cd98f00b204e9800998ecf8427e', '0', '1', '255', '.', ':', ',', ' ', 'x', '-', 'é', '\n'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+        const text = Buffer.from(`,${parts.join('')},\n`);
+        const candidates = large.candidates(text, Buffer.alloc(0));
+        let start = 0;
+        for (const line of text.toString('latin1').split('\n')) {
+          const end = start + line.length;
+          if (small.find(text.subarray(start, end)).size > 0) expect(candidates.some((at) => at >= start && at <= end), JSON.stringify(line)).to.equal(true);
+          start = end + 1;
+        }
       }),
       { numRuns: 3000 },
     );

@@ -274,6 +274,41 @@
     (if (i32.or (local.get $bad) (i32.ne (local.get $groups) (i32.const 4))) (then (return (i32.const 0))))
     (call $ipv4Known (i32.wrap_i64 (local.get $v))))
 
+  ;; a token that is a dotted quad alone (`10.24.132.206`, most dotted tokens of
+  ;; a log), read in straight code: its end << 32 | its address; -1 when the
+  ;; token is anything else (the general reading below then takes it)
+  (func $quadToken (param $src i32) (param $len i32) (param $j i32) (result i64)
+    (local $v i32) (local $g i32) (local $cur i32) (local $d i32)
+    (loop $group
+      (if (i32.ge_u (local.get $j) (local.get $len)) (then (return (i64.const -1))))
+      (local.set $cur (i32.sub (i32.load8_u (i32.add (local.get $src) (local.get $j))) (i32.const 0x30)))
+      (if (i32.gt_u (local.get $cur) (i32.const 9)) (then (return (i64.const -1))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (block $digits
+        (br_if $digits (i32.ge_u (local.get $j) (local.get $len)))
+        (local.set $d (i32.sub (i32.load8_u (i32.add (local.get $src) (local.get $j))) (i32.const 0x30)))
+        (br_if $digits (i32.gt_u (local.get $d) (i32.const 9)))
+        (local.set $cur (i32.add (i32.mul (local.get $cur) (i32.const 10)) (local.get $d)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $digits (i32.ge_u (local.get $j) (local.get $len)))
+        (local.set $d (i32.sub (i32.load8_u (i32.add (local.get $src) (local.get $j))) (i32.const 0x30)))
+        (br_if $digits (i32.gt_u (local.get $d) (i32.const 9)))
+        (local.set $cur (i32.add (i32.mul (local.get $cur) (i32.const 10)) (local.get $d)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1))))
+      (if (i32.gt_u (local.get $cur) (i32.const 255)) (then (return (i64.const -1))))
+      (local.set $v (i32.or (i32.shl (local.get $v) (i32.const 8)) (local.get $cur)))
+      (local.set $g (i32.add (local.get $g) (i32.const 1)))
+      (if (i32.lt_u (local.get $g) (i32.const 4))
+        (then
+          (if (i32.ge_u (local.get $j) (local.get $len)) (then (return (i64.const -1))))
+          (if (i32.ne (i32.load8_u (i32.add (local.get $src) (local.get $j))) (i32.const 0x2e)) (then (return (i64.const -1))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $group))))
+    ;; whole: the token ends here (a fourth digit, a dot or a letter after it is another token's reading)
+    (if (i32.ge_u (local.get $j) (local.get $len)) (then (return (i64.const -1))))
+    (if (i32.and (i32.load8_u (i32.load8_u (i32.add (local.get $src) (local.get $j)))) (i32.const 1)) (then (return (i64.const -1))))
+    (i64.or (i64.shl (i64.extend_i32_u (local.get $j)) (i64.const 32)) (i64.extend_i32_u (local.get $v))))
+
   ;; the token around $p (a dot or a byte beyond ASCII); returns where it ends.
   ;; One pass forward finds its end, what bytes it holds, and its dotted quads.
   (func $token (param $src i32) (param $len i32) (param $p i32) (result i32)
@@ -286,6 +321,13 @@
       (br_if $d (i32.eqz (local.get $s)))
       (br_if $d (i32.eqz (i32.and (i32.load8_u (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $s) (i32.const 1))))) (i32.const 1))))
       (local.set $s (i32.sub (local.get $s) (i32.const 1))) (br $l)))
+    (if (i32.and (local.get $v4) (i32.ne (local.get $s) (i32.const 0)))
+      (then
+        (local.set $v (call $quadToken (local.get $src) (local.get $len) (local.get $s)))
+        (if (i64.ge_s (local.get $v) (i64.const 0))
+          (then
+            (if (call $ipv4Known (i32.wrap_i64 (local.get $v))) (then (call $emit (local.get $s))))
+            (return (i32.wrap_i64 (i64.shr_u (local.get $v) (i64.const 32))))))))
     (local.set $j (local.get $s))
     (block $d (loop $l
       (br_if $d (i32.ge_u (local.get $j) (local.get $len)))
