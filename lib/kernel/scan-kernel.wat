@@ -166,7 +166,8 @@
 ;; memory[256, 256 + 33): the IPv4 prefix lengths in use ($nprefix of them)
 ;; memory[1024, 132096): a filter of two bits per key (a Bloom filter)
 ;; memory[132096, 132096 + 8 * ($tmask + 1)): the table
-;; candidates are written as i32 offsets from src to $out, unordered.
+;; candidates are written as i32 offsets from src to $out, unordered; the
+;; byte before src is read (src is past the table, never 0).
   (global $tmask (export "tmask") (mut i32) (i32.const 15))
   (global $nprefix (export "nprefix") (mut i32) (i32.const 0))
   ;; what to look for: 1 hashes, 2 host names, 4 IPv4, 8 IPv6 shapes, 16 beyond ASCII
@@ -512,7 +513,10 @@
                 (then (local.set $hexDone (call $hexRun (local.get $src) (local.get $len) (local.get $i)))))))))
         (if (local.get $v6)
           (then
-            (local.set $m (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x3a)))))
+            ;; a colon with a quote on each side (JSON's `"key":"value"`) opens no run
+            (local.set $m (i8x16.bitmask (v128.andnot (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x3a)))
+              (v128.and (i8x16.eq (v128.load offset=1 (i32.add (local.get $src) (local.get $i))) (i8x16.splat (i32.const 0x22)))
+                        (i8x16.eq (v128.load (i32.sub (i32.add (local.get $src) (local.get $i)) (i32.const 1))) (i8x16.splat (i32.const 0x22)))))))
             (block $cd
               (loop $cl
                 (br_if $cd (i32.eqz (local.get $m)))
