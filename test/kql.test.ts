@@ -62,6 +62,15 @@ describe('--emit kql', () => {
     expect(emit('--kql-parity')).to.equal(golden('emit-kql-parity.kql'));
   });
 
+  it('keeps an IOC or exclusion file\'s name inside its comment: a line break in the name never ends it and runs as KQL', () => {
+    const dir = writeFiles({ 'feed\n| take 0 .txt': '179.43.139.84:443\n' });
+    const text = emit('--iocs', join(dir, 'feed\n| take 0 .txt'));
+    const header = text.slice(0, text.indexOf('\n\n'));
+    for (const line of header.split('\n')) expect(line, line).to.match(/^\/\//);
+    expect(text).not.to.match(/^\| take 0/m);
+    expect(header).to.contain('feed\\n| take 0 .txt');
+  });
+
   it('writes one hunt per catalogued table, the seed\'s two first, each a query of its own with the IOC IPs in malicious_ips; --kql-parity the seed\'s two only', () => {
     expect(Object.keys(builtin)).to.deep.equal(['CommonSecurityLog', 'DeviceNetworkEvents', ...CATALOGUED.filter((t) => t !== 'CommonSecurityLog' && t !== 'DeviceNetworkEvents')]);
     expect(Object.keys(builtin)).to.have.length(19);

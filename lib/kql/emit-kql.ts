@@ -190,8 +190,10 @@ function coverage(iocs: IocSet, parity: boolean): string[] {
   ];
 }
 
+/** Where a set came from, for a `//` comment: a file name's line break or control character would end the comment and run as KQL. */
 function describeSet(provenance: { origin: string; sha256: string | null }): string {
-  return provenance.sha256 ? `${provenance.origin} (sha256 ${provenance.sha256})` : provenance.origin;
+  const origin = printable(provenance.origin);
+  return provenance.sha256 ? `${origin} (sha256 ${provenance.sha256})` : origin;
 }
 
 /**
