@@ -141,6 +141,14 @@ describe('a large IOC feed', () => {
     );
   });
 
+  it('reads a malformed record of millions of labels or hex digits in time that follows its length', () => {
+    const large = new RawIocSearch(setOf(LARGE_FEED));
+    // one token of two million labels: each suffix a lookup would be a square of its length
+    expect([...large.find(Buffer.from(`${'a.'.repeat(2_000_000)}evil.example`))]).to.deep.equal(['evil.example']);
+    // four million hex digits before an IPv6 IOC: a backtracking run search would be a square too
+    expect([...large.find(Buffer.from(`${'a'.repeat(4_000_000)} 2001:db8::c2`))]).to.deep.equal(['2001:db8::c2']);
+  });
+
   it('makes a candidate in every line where the literal search finds an IOC, for any mix of IOC text, near misses and separators (property)', () => {
     const large = new RawIocSearch(setOf(LARGE_FEED));
     const small = new RawIocSearch(setOf(SMALL_FEED), 'literal');

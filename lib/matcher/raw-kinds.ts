@@ -15,7 +15,8 @@ import { kindOf, type IocSet } from './ioc-set.js';
 // - find: the IOCs a malformed record's bytes hold as whole values.
 
 const IPV6_SHAPE = /::|[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){5}/gi;
-const IPV6_TOKEN = /[0-9a-f:.]*:[0-9a-f:.]*/gi;
+/** A run of hex digits, colons and dots (one holding a colon may be an IPv6 address): no backtracking, so a long hex run costs its length, not its square. */
+const IPV6_RUN = /[0-9a-f:.]+/gi;
 const DOTTED_QUAD = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
 /** The longest shape the candidates look for (an IPv6 address with a dotted tail), and some. */
 const LONGEST_SHAPE = 48;
@@ -156,7 +157,8 @@ export class RawKindSearch {
 
 /** The IPv6 IOCs (addresses, ranges) `bytes` hold as whole runs of hex digits, colons and dots. */
 export function findIpv6(bytes: Buffer, ipv6: ReadonlySet<string>, ranges: AddressRanges, into: Set<string>, fits: (end: number) => boolean): void {
-  for (const m of bytes.toString('latin1').matchAll(IPV6_TOKEN)) {
+  for (const m of bytes.toString('latin1').matchAll(IPV6_RUN)) {
+    if (!m[0].includes(':')) continue;
     const end = m.index + m[0].length;
     if (!fits(end) || isHex(bytes[m.index - 1] | 0x20) || isHex(bytes[end] | 0x20)) continue;
     const ip = canonicalIp(m[0].replace(/[.:]+$/, (tail) => (tail.startsWith('::') ? '::' : '')));

@@ -37,6 +37,8 @@ export class TokenSearch {
   /** URL IOCs by the first run of label characters of their text without scheme (their host, or user). */
   private readonly urls = new Map<string, Array<{ value: string; text: string }>>();
   private readonly ipv6 = new Set<string>();
+  /** The longest domain IOC: no longer suffix of a token can be one. */
+  private longestDomain = 0;
   private readonly ranges: AddressRanges;
   private readonly hexColons: boolean;
   readonly overlap: number;
@@ -64,6 +66,7 @@ export class TokenSearch {
         addresses.push({ address: ipv4Number(network), tag: 1 + Number(prefix) });
       } else if (kind === 'domain') {
         this.domains.add(ioc.ip);
+        this.longestDomain = Math.max(this.longestDomain, ioc.ip.length);
         texts.push(ioc.ip);
         hosts = true;
       } else if (kind === 'md5' || kind === 'sha1' || kind === 'sha256') {
@@ -146,16 +149,23 @@ export class TokenSearch {
     if (this.hexColons) findIpv6(bytes, this.ipv6, this.ranges, into, fits);
   }
 
-  /** Each part of a token between runs of dots, without its trailing dot: the suffixes that start a label. */
+  /**
+   * Each part of a token between runs of dots, without its trailing dot: the
+   * suffixes that start a label, from the right, up to the longest domain IOC
+   * (a token of a million labels costs its length, not a million suffixes).
+   */
   private findDomains(token: string, at: number, into: Set<string>, fits: (end: number) => boolean): void {
     for (const part of token.matchAll(/[^.]+(?:\.[^.]+)*/g)) {
       if (!fits(at + part.index + part[0].length)) continue;
       const name = part[0];
-      for (let from = 0; from >= 0; from = name.indexOf('.', from) + 1 || -1) {
-        const suffix = name.slice(from);
+      // from the last label leftwards, one label at a time (a part never starts with a dot)
+      for (let start = name.lastIndexOf('.') + 1; name.length - start <= this.longestDomain; start = name.lastIndexOf('.', start - 2) + 1) {
+        const suffix = name.slice(start);
         if (this.domains.has(suffix)) into.add(suffix);
+        if (start === 0) break;
       }
     }
   }
+
 
 }
