@@ -151,16 +151,16 @@ export class RawKindSearch {
         if (address === m[0]) for (const ioc of this.ranges.lookup('ipv4', address) ?? []) into.add(ioc.ip);
       }
     }
-    if (this.hexColons) findIpv6(bytes, this.ipv6, this.ranges, into, fits);
+    if (this.hexColons) findIpv6(text, this.ipv6, this.ranges, into, fits);
   }
 }
 
-/** The IPv6 IOCs (addresses, ranges) `bytes` hold as whole runs of hex digits, colons and dots. */
-export function findIpv6(bytes: Buffer, ipv6: ReadonlySet<string>, ranges: AddressRanges, into: Set<string>, fits: (end: number) => boolean): void {
-  for (const m of bytes.toString('latin1').matchAll(IPV6_RUN)) {
+/** The IPv6 IOCs (addresses, ranges) a record's text (latin1) holds as whole runs of hex digits, colons and dots. */
+export function findIpv6(text: string, ipv6: ReadonlySet<string>, ranges: AddressRanges, into: Set<string>, fits: (end: number) => boolean): void {
+  for (const m of text.matchAll(IPV6_RUN)) {
     if (!m[0].includes(':')) continue;
     const end = m.index + m[0].length;
-    if (!fits(end) || isHex(bytes[m.index - 1] | 0x20) || isHex(bytes[end] | 0x20)) continue;
+    if (!fits(end)) continue;
     const ip = canonicalIp(m[0].replace(/[.:]+$/, (tail) => (tail.startsWith('::') ? '::' : '')));
     if (ip?.kind !== 'ipv6') continue;
     if (ipv6.has(ip.value)) into.add(ip.value);

@@ -37,10 +37,14 @@ function standsAlone(bytes: Buffer, at: number, length: number): boolean {
  */
 function searchFor(iocs: IocSet): 'literal' | 'token' {
   if (iocs.iocs.length > LARGE_SET || iocs.iocs.some((ioc) => kindOf(ioc) !== 'ipv4')) return 'token';
-  const ips = iocs.iocs.map((ioc) => ioc.ip);
-  let prefix = ips[0] ?? '';
-  for (const ip of ips) while (!ip.startsWith(prefix)) prefix = prefix.slice(0, -1);
-  return prefix.length >= 4 ? 'literal' : 'token';
+  return sharedStart(iocs.iocs.map((ioc) => ioc.ip)).length >= 4 ? 'literal' : 'token';
+}
+
+/** The longest start all `texts` share (`179.43.139.8`). */
+function sharedStart(texts: readonly string[]): string {
+  let prefix = texts[0] ?? '';
+  for (const text of texts) while (!text.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
 }
 
 /** Finds IOCs in raw bytes, whole values only. */
@@ -77,9 +81,7 @@ export class RawIocSearch {
     let longest = 0;
     for (const needle of this.needles) longest = Math.max(longest, needle.bytes.length);
     this.overlap = Math.max(longest + 2, this.kinds?.overlap ?? 0);
-    let prefix = ips[0] ?? '';
-    for (const ip of ips) while (!ip.startsWith(prefix)) prefix = prefix.slice(0, -1);
-    this.prefix = Buffer.from(prefix, 'latin1');
+    this.prefix = Buffer.from(sharedStart(ips), 'latin1');
   }
 
   /**

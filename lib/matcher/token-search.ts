@@ -146,7 +146,7 @@ export class TokenSearch {
         if (HASH_LENGTHS.has(m[0].length) && fits(m.index + m[0].length) && this.hashes.has(m[0])) into.add(m[0]);
       }
     }
-    if (this.hexColons) findIpv6(bytes, this.ipv6, this.ranges, into, fits);
+    if (this.hexColons) findIpv6(text, this.ipv6, this.ranges, into, fits);
   }
 
   /**
