@@ -13,14 +13,11 @@ export type Classified =
   | {
       kind: 'indicator';
       indicator: IndicatorValue;
-      /** The source's type for it (an untyped list line under the name ThreatFox would give it). */
-      label: string;
+      /** The IOC as written, refanged. */
       value: string;
     }
   | { kind: 'not-applicable'; type: string }
   | { kind: 'bad'; message: string };
-
-const UNTYPED_LABEL: Record<string, string> = { md5: 'md5_hash', sha1: 'sha1_hash', sha256: 'sha256_hash' };
 
 const EXPECTED_TEXT: Record<Expectation, string> = {
   any: 'an IP, ip:port, URL, domain or hash',
@@ -36,11 +33,6 @@ const EXPECTED_TEXT: Record<Expectation, string> = {
   hash: 'an MD5, SHA-1 or SHA-256 hash',
 };
 
-function labelOf(row: IocRow, indicator: IndicatorValue): string {
-  if (row.type === null) return UNTYPED_LABEL[indicator.kind] ?? indicator.kind;
-  return indicator.kind === 'ipv6' && !/ipv6/i.test(row.type) ? `${row.type} (IPv6)` : row.type;
-}
-
 export function classifyIoc(row: IocRow): Classified {
   const value = refang(row.value);
   const expect = row.expect === undefined ? threatFoxExpectation(row.type) : row.expect;
@@ -50,5 +42,5 @@ export function classifyIoc(row: IocRow): Classified {
     const what = EXPECTED_TEXT[expect];
     return { kind: 'bad', message: row.type === null ? `"${row.value}" is not ${what}` : `"${row.value}" is typed ${row.type} but is not ${what}` };
   }
-  return { kind: 'indicator', indicator, label: labelOf(row, indicator), value };
+  return { kind: 'indicator', indicator, value };
 }

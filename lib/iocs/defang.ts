@@ -8,6 +8,9 @@ const COLONS = /\[:\]|\(:\)/g;
 const SCHEME = /^(?:hxxps?|fxps?)(?=:\/\/)/i;
 
 export function refang(text: string): string {
-  const s = text.trim().replace(DOTS, '.').replace(COLONS, ':').replace(/\[:\/\/\]/g, '://');
+  const trimmed = text.trim();
+  // every defanged form has a bracket or starts with its scheme: most feed lines have neither, and are left as they are
+  if (!/[[({]/.test(trimmed) && !SCHEME.test(trimmed)) return trimmed;
+  const s = trimmed.replace(DOTS, '.').replace(COLONS, ':').replace(/\[:\/\/\]/g, '://');
   return s.replace(SCHEME, (scheme) => scheme.toLowerCase().replace('hxxp', 'http').replace('fxp', 'ftp'));
 }

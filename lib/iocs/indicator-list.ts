@@ -1,9 +1,10 @@
 import type { Ioc } from '../matcher/ioc-set.js';
-import type { Indicator, IndicatorMeta } from './indicator.js';
-import type { IocRow } from './ioc-rows.js';
+import type { Indicator, IndicatorKind } from './indicator.js';
 
-// Small pieces the loader uses to build the typed indicator list beside the
-// address matcher's IOC set.
+// Small pieces the loader uses beside the address matcher's IOC set: the
+// typed indicator list is made from the set's IOCs when asked for, not kept
+// as a second copy of every IOC (the CLI never asks; a feed of 100,000 IOCs
+// made 100,000 more objects to collect).
 
 /** Counts by reason, in the order reasons first appear. */
 export function tallyBy(reasons: string[]): Record<string, number> {
@@ -12,30 +13,53 @@ export function tallyBy(reasons: string[]): Record<string, number> {
   return counts;
 }
 
-/** A row's metadata as an indicator carries it. */
-export function metaOf(row: IocRow): IndicatorMeta {
+/** What an indicator says that its IOC does not carry; kept only for IOCs whose feed says it. */
+export interface IndicatorExtras {
+  labels: string[];
+  name: string | null;
+  /** The feed's id when the IOC cannot carry it (an empty id). */
+  sourceId: string | null;
+}
+
+/** The indicator an IOC of the set is (the built-in set's: its IPv4 ip:port IOCs). */
+export function indicatorOf(ioc: Ioc, extras: IndicatorExtras | undefined): Indicator {
   return {
-    threatType: row.threatType,
-    malware: row.malware,
-    confidence: row.confidence,
-    firstSeen: row.firstSeen,
-    lastSeen: row.lastSeen ?? null,
-    validFrom: row.validFrom ?? null,
-    validUntil: row.validUntil ?? null,
-    labels: row.labels ?? [],
-    name: row.name ?? null,
-    sourceId: row.sourceId ?? null,
+    kind: ioc.kind ?? 'ipv4',
+    value: ioc.ip,
+    port: ioc.port,
+    threatType: ioc.threatType,
+    malware: ioc.malware,
+    confidence: ioc.confidence,
+    firstSeen: ioc.firstSeen,
+    lastSeen: ioc.lastSeen ?? null,
+    validFrom: ioc.validFrom ?? null,
+    validUntil: ioc.validUntil ?? null,
+    labels: extras?.labels ?? [],
+    name: extras?.name ?? null,
+    sourceId: extras ? extras.sourceId : (ioc.sourceId ?? null),
+    sourceFile: ioc.sourceFile ?? 'built-in',
+    line: ioc.line ?? 0,
   };
 }
 
-/** The built-in set as indicators: its two IPv4 ip:port IOCs. */
-export function builtinIndicators(iocs: readonly Ioc[]): Indicator[] {
-  return iocs.map((ioc) => ({
-    kind: 'ipv4',
-    value: ioc.ip,
-    port: ioc.port,
-    ...metaOf({ line: 0, value: ioc.value, type: 'ip:port', threatType: ioc.threatType, malware: ioc.malware, confidence: ioc.confidence, firstSeen: ioc.firstSeen }),
-    sourceFile: 'built-in',
-    line: 0,
-  }));
+/**
+ * The same kind, value and port seen once: each kind's values in a set of
+ * their own, a value without port as itself (no key text made for it). No
+ * canonical value holds a space, so `value port` is no other IOC's value.
+ */
+export class FirstSightings {
+  private readonly byKind = new Map<IndicatorKind, Set<string>>();
+
+  /** Whether this is the first time; it is remembered either way. */
+  first(kind: IndicatorKind, value: string, port: number | null): boolean {
+    let seen = this.byKind.get(kind);
+    if (seen === undefined) {
+      seen = new Set();
+      this.byKind.set(kind, seen);
+    }
+    const key = port === null ? value : `${value} ${port}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }
 }

@@ -1,7 +1,7 @@
 import { builtinIocSet, IocSet, type Ioc } from '../matcher/ioc-set.js';
 import type { IocSetRecord } from '../report/report.js';
 import type { Indicator } from './indicator.js';
-import { builtinIndicators } from './indicator-list.js';
+import { indicatorOf, type IndicatorExtras } from './indicator-list.js';
 import { IocFileFatal } from './ioc-rows.js';
 
 // The IOC set in force once its IOCs are read: the built-in set, or those of
@@ -19,9 +19,9 @@ export interface LoadedIocs {
    * Every IOC in force, of every kind, in canonical form with its source's
    * metadata (--min-confidence applied; the same kind, value and port from
    * two places kept once, with its first metadata); `set` holds the same
-   * IOCs as the matchers and the report take them.
+   * IOCs as the matchers and the report take them. Made when first read.
    */
-  indicators: Indicator[];
+  readonly indicators: Indicator[];
   /** What was read, used and left aside, one line per file, for standard error. */
   notices: string[];
   /** `file:line: message` for each line that could not be read. */
@@ -31,7 +31,8 @@ export interface LoadedIocs {
 /** IOCs read, before --min-confidence. */
 export interface ReadIocs {
   iocs: readonly Ioc[];
-  indicators: Indicator[];
+  /** What the indicators of some IOCs say beyond the IOC (labels, name); none for most. */
+  extras: ReadonlyMap<Ioc, IndicatorExtras>;
   provenance: IocSetRecord;
   notices: string[];
   warnings: string[];
@@ -40,13 +41,13 @@ export interface ReadIocs {
 /** The built-in set as read. */
 export function builtinRead(): ReadIocs {
   const builtin = builtinIocSet();
-  return { iocs: builtin.iocs, provenance: { ...builtin.provenance }, indicators: builtinIndicators(builtin.iocs), notices: [], warnings: [] };
+  return { iocs: builtin.iocs, provenance: { ...builtin.provenance }, extras: new Map(), notices: [], warnings: [] };
 }
 
 /** --min-confidence applied (null: every IOC kept). Throws IocFileFatal when none is left. */
 export function inForce(read: ReadIocs, minConfidence: number | null): LoadedIocs {
-  let { iocs, indicators, provenance } = read;
-  const { notices, warnings } = read;
+  let { iocs, provenance } = read;
+  const { notices, warnings, extras } = read;
   if (minConfidence !== null) {
     const kept = iocs.filter((ioc) => ioc.confidence === null || ioc.confidence >= minConfidence);
     const unknown = kept.filter((ioc) => ioc.confidence === null).length;
@@ -54,7 +55,16 @@ export function inForce(read: ReadIocs, minConfidence: number | null): LoadedIoc
     notices.push(`--min-confidence ${minConfidence}: ${iocs.length - kept.length} of ${iocs.length} IOCs dropped${unknown > 0 ? `; ${unknown} with no stated confidence kept` : ''}`);
     if (kept.length === 0) throw new IocFileFatal('IOC_FILE_BELOW_CONFIDENCE', `no IOC left at or above --min-confidence ${minConfidence} (of ${iocs.length})`);
     iocs = kept;
-    indicators = indicators.filter((indicator) => indicator.confidence === null || indicator.confidence >= minConfidence);
   }
-  return { set: new IocSet(iocs, provenance), indicators, notices, warnings };
+  const used = iocs;
+  let indicators: Indicator[] | undefined;
+  return {
+    set: new IocSet(iocs, provenance),
+    get indicators() {
+      indicators ??= used.map((ioc) => indicatorOf(ioc, extras.get(ioc)));
+      return indicators;
+    },
+    notices,
+    warnings,
+  };
 }

@@ -4,8 +4,7 @@ import { errnoText } from '../errors/errno-text.js';
 import type { Ioc } from '../matcher/ioc-set.js';
 import type { IocFileRecord } from '../report/report.js';
 import { classifyIoc } from './classify-ioc.js';
-import type { Indicator } from './indicator.js';
-import { metaOf, tallyBy } from './indicator-list.js';
+import { FirstSightings, tallyBy, type IndicatorExtras } from './indicator-list.js';
 import { IocFileFatal, type IocFileOptions, type ParsedIocFile } from './ioc-rows.js';
 import { looksLikeMispCsv, parseMispCsv } from './misp-csv.js';
 import { looksLikeThreatFoxCsv, parseThreatFoxCsv } from './threatfox-csv.js';
@@ -73,11 +72,11 @@ function describe(record: IocFileRecord): string {
   return `${record.path} (${record.format}): ${tally(record)}`;
 }
 
-function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: Ioc[]; indicators: Indicator[]; records: IocFileRecord[]; asideWarnings: string[] } {
+function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: Ioc[]; extras: Map<Ioc, IndicatorExtras>; records: IocFileRecord[]; asideWarnings: string[] } {
   const asideWarnings: string[] = [];
   const iocs: Ioc[] = [];
-  const indicators: Indicator[] = [];
-  const seen = new Set<string>();
+  const extras = new Map<Ioc, IndicatorExtras>();
+  const seen = new FirstSightings();
   const records: IocFileRecord[] = [];
   for (const path of paths) {
     const bytes = readIocFile(path);
@@ -117,22 +116,22 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
       }
       // the same kind, value and port from two files or twice in one is looked for once, with its first metadata
       const { indicator } = found;
-      const key = `${indicator.kind} ${indicator.value} ${indicator.port ?? ''}`;
-      if (seen.has(key)) {
+      if (!seen.first(indicator.kind, indicator.value, indicator.port)) {
         record.duplicates++;
         continue;
       }
-      seen.add(key);
       record.used++;
-      const meta = metaOf(row);
-      indicators.push(Object.assign({}, indicator, meta, { sourceFile: path, line: row.line }));
       const ioc: Ioc = {
         value: found.value, ip: indicator.value, port: indicator.port,
-        threatType: meta.threatType, malware: meta.malware, confidence: meta.confidence, firstSeen: meta.firstSeen,
-        kind: indicator.kind, sourceFile: path, line: row.line, validFrom: meta.validFrom, validUntil: meta.validUntil, lastSeen: meta.lastSeen,
+        threatType: row.threatType, malware: row.malware, confidence: row.confidence, firstSeen: row.firstSeen,
+        kind: indicator.kind, sourceFile: path, line: row.line, validFrom: row.validFrom ?? null, validUntil: row.validUntil ?? null, lastSeen: row.lastSeen ?? null,
       };
       // set, not spread: a spread in each of 100,000 literals made loading a large feed slow
-      if (meta.sourceId) ioc.sourceId = meta.sourceId;
+      const sourceId = row.sourceId ?? null;
+      if (sourceId) ioc.sourceId = sourceId;
+      const labels = row.labels ?? [];
+      const name = row.name ?? null;
+      if (labels.length > 0 || name !== null || sourceId === '') extras.set(ioc, { labels, name, sourceId });
       iocs.push(ioc);
     }
     if (record.used + record.duplicates === 0) {
@@ -142,7 +141,7 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
     }
     records.push(record);
   }
-  return { iocs, indicators, records, asideWarnings };
+  return { iocs, extras, records, asideWarnings };
 }
 
 /** The IOCs asked for. Throws IocFileFatal (message names file and line) when none can be used. */
@@ -166,5 +165,5 @@ function readFiles(paths: string[], options: IocFileOptions): ReadIocs {
     for (const error of record.errors) warnings.push(`${record.path}:${error.line ?? '?'}: ${error.message}`);
   }
   warnings.push(...loaded.asideWarnings);
-  return { iocs: loaded.iocs, indicators: loaded.indicators, provenance, notices, warnings };
+  return { iocs: loaded.iocs, extras: loaded.extras, provenance, notices, warnings };
 }

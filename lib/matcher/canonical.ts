@@ -11,16 +11,36 @@ import { domainToASCII } from 'node:url';
 
 /** The longest IOC or URL text read. */
 export const MAX_TEXT = 2048;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const HEX = /^[0-9a-f]+$/i;
 const HASH_LENGTH: Record<string, number> = { md5: 32, sha1: 40, sha256: 64 };
 
 /** Four decimal parts, each 0–255, written back without leading zeros; null otherwise. */
 export function canonicalIpv4(text: string): string | null {
-  const m = IPV4.exec(text);
-  if (!m) return null;
-  const octets = m.slice(1).map(Number);
-  return octets.every((o) => o <= 255) ? octets.join('.') : null;
+  // read by hand: this runs for every address of a feed and every address token of a log,
+  // and the plain form (no leading zero) is its own canonical text, so nothing is built for it
+  const length = text.length;
+  if (length < 7 || length > 15) return null;
+  let dots = 0;
+  let digits = 0;
+  let octet = 0;
+  let leadingZero = false;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      if (digits === 3) return null;
+      if (digits > 0 && octet === 0) leadingZero = true;
+      octet = octet * 10 + c - 0x30;
+      digits++;
+    } else if (c === 0x2e && digits > 0 && dots < 3 && octet <= 255) {
+      dots++;
+      digits = 0;
+      octet = 0;
+    } else {
+      return null;
+    }
+  }
+  if (dots !== 3 || digits === 0 || octet > 255) return null;
+  return leadingZero ? text.split('.').map(Number).join('.') : text;
 }
 
 /**
@@ -49,6 +69,30 @@ export function canonicalIp(text: string): { kind: 'ipv4' | 'ipv6'; value: strin
  */
 export function parseAddressPort(text: string): { kind: 'ipv4' | 'ipv6'; value: string; port: number | null } | null {
   const s = text.trim();
+  return ipv4Port(s) ?? addressPort(s);
+}
+
+/** `198.51.100.7` or `198.51.100.7:443`, the shapes of most feed lines, read without patterns; null for any other (then read by addressPort). */
+function ipv4Port(s: string): { kind: 'ipv4'; value: string; port: number | null } | null {
+  const colon = s.indexOf(':');
+  if (colon < 0) {
+    const value = canonicalIpv4(s);
+    return value === null ? null : { kind: 'ipv4', value, port: null };
+  }
+  const portDigits = s.length - colon - 1;
+  if (portDigits < 1 || portDigits > 5) return null;
+  let port = 0;
+  for (let i = colon + 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return null;
+    port = port * 10 + c - 0x30;
+  }
+  const value = port > 65535 ? null : canonicalIpv4(s.slice(0, colon));
+  return value === null ? null : { kind: 'ipv4', value, port };
+}
+
+/** parseAddressPort's general reading (bracketed IPv6, IPv6, ip:port), by patterns. */
+function addressPort(s: string): { kind: 'ipv4' | 'ipv6'; value: string; port: number | null } | null {
   let host = s;
   let port: number | null = null;
   const bracketed = /^\[([^\]]*)\](?::(\d{1,5}))?$/.exec(s);
@@ -82,7 +126,7 @@ function parseRange(text: string): { address: IPv4 | IPv6; prefix: number } | nu
 
 /** A CIDR range as `network/prefix` (host bits cleared, IPv6 in RFC 5952 form); null when not one. */
 export function canonicalCidr(text: string): string | null {
-  if (text.length > 110) return null;
+  if (text.length > 110 || !text.includes('/')) return null;
   const range = parseRange(text);
   if (!range) return null;
   const bytes = range.address.toByteArray();
@@ -111,10 +155,34 @@ export function canonicalDomain(text: string): string | null {
   if (s.length === 0 || s.length > 253 || !s.includes('.')) return null;
   // domainToASCII accepts `_`-less names only; keep `_` (SRV-like names in DNS logs) by checking ASCII ourselves
   const ascii = /^[\x21-\x7e]+$/.test(s) ? s.toLowerCase() : domainToASCII(s);
-  if (ascii === '') return null;
-  const labels = ascii.split('.');
-  if (!labels.every((label) => /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/.test(label))) return null;
-  return /^\d+$/.test(labels[labels.length - 1]) ? null : ascii;
+  return ascii !== '' && isHostName(ascii) ? ascii : null;
+}
+
+/**
+ * Labels of 1–63 of `a-z0-9_-`, none starting or ending with `-`, split by
+ * single dots; the last not all digits. Read by hand, once over the text: it
+ * runs for every domain of a feed and every host a log names.
+ */
+function isHostName(ascii: string): boolean {
+  let labelStart = 0;
+  let allDigits = true;
+  for (let i = 0; i <= ascii.length; i++) {
+    const c = i === ascii.length ? 0x2e : ascii.charCodeAt(i);
+    if (c === 0x2e) {
+      const length = i - labelStart;
+      if (length === 0 || length > 63 || ascii.charCodeAt(labelStart) === 0x2d || ascii.charCodeAt(i - 1) === 0x2d) return false;
+      if (i === ascii.length) return !allDigits;
+      labelStart = i + 1;
+      allDigits = true;
+    } else if (c >= 0x30 && c <= 0x39) {
+      // a digit: the label may still be all digits
+    } else if ((c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2d) {
+      allDigits = false;
+    } else {
+      return false;
+    }
+  }
+  return false;
 }
 
 /** Each scheme's default port, dropped from a URL's canonical text. */
