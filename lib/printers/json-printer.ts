@@ -23,17 +23,51 @@ function withEmptyHits(report: ReportStream): Record<string, unknown> {
   return shape;
 }
 
+/** Members of one JSON.stringify call: a thousand (one call per member made 100,000 IOCs cost half a second). */
+const BATCH = 1000;
+
 /**
- * An array's members as JSON.stringify(report, null, 2) writes them at depth
- * 1, a piece at a time: a thousand members at a time go through one
- * JSON.stringify (one call per member made 100,000 IOCs cost half a second).
+ * An array's members as JSON.stringify(report, null, 2) writes them when the
+ * array is at this depth (1: a member of the report), a piece at a time:
+ * BATCH members at a time go through one JSON.stringify.
  */
-function* arrayMembers(items: readonly unknown[]): Generator<string> {
-  const BATCH = 1000;
+function* arrayMembers(items: readonly unknown[], depth: number): Generator<string> {
+  const indent = '  '.repeat(depth);
   for (let at = 0; at < items.length; at += BATCH) {
     // `[\n  a,\n  b\n]`: the members, each indented once more as members of a member
     const text = JSON.stringify(items.slice(at, at + BATCH), null, 2);
-    yield `${at === 0 ? '\n' : ',\n'}  ${text.slice(2, -2).replaceAll('\n', '\n  ')}`;
+    yield `${at === 0 ? '\n' : ',\n'}${indent}${text.slice(2, -2).replaceAll('\n', `\n${indent}`)}`;
+  }
+}
+
+/** A plain data object (no toJSON, no class): written key by key as JSON.stringify writes it. */
+function isPlainData(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype && !('toJSON' in value);
+}
+
+/**
+ * A value as JSON.stringify(report, null, 2) writes it at this depth, in
+ * pieces: a long array a BATCH of members at a time, and an object holding
+ * one (the summary's `perIoc`, an entry for each IOC in force) a member at a
+ * time, so that no piece is the text of 100,000 entries.
+ */
+function* valuePieces(value: unknown, depth: number): Generator<string> {
+  const indent = '  '.repeat(depth);
+  if (Array.isArray(value) && value.length > BATCH) {
+    yield '[';
+    yield* arrayMembers(value, depth);
+    yield `\n${indent}]`;
+  } else if (isPlainData(value) && Object.values(value).some((member) => Array.isArray(member) && member.length > BATCH)) {
+    // JSON.stringify leaves out a member whose value is undefined, a function or a symbol
+    const keys = Object.keys(value).filter((key) => value[key] !== undefined && typeof value[key] !== 'function' && typeof value[key] !== 'symbol');
+    yield '{';
+    for (const [i, key] of keys.entries()) {
+      yield `${i === 0 ? '' : ','}\n${indent}  ${JSON.stringify(key)}: `;
+      yield* valuePieces(value[key], depth + 1);
+    }
+    yield `\n${indent}}`;
+  } else {
+    yield pretty(value).replaceAll('\n', `\n${indent}`);
   }
 }
 
@@ -42,8 +76,9 @@ const pretty = (value: unknown) => JSON.stringify(value ?? null, null, 2);
 /**
  * The JSON report, written as JSON.stringify(report, null, 2) would write it
  * whole, but a member at a time, and an array's members a piece at a time:
- * the hits as they stream in, and the IOCs in force and the files too (a
- * feed of 100,000 IOCs is a head of tens of MB, never held as one string).
+ * the hits as they stream in, and the IOCs in force, the files and the
+ * summary's count for each IOC too (a feed of 100,000 IOCs is a head of tens
+ * of MB, never held as one string).
  */
 export async function* printJson(report: ReportStream): AsyncGenerator<string> {
   const head = withEmptyHits(report);
@@ -64,10 +99,10 @@ export async function* printJson(report: ReportStream): AsyncGenerator<string> {
       yield `${pieces.take()}${first ? ']' : '\n  ]'}`;
     } else if (Array.isArray(value) && value.length > 0) {
       yield '[';
-      yield* arrayMembers(value);
+      yield* arrayMembers(value, 1);
       yield '\n  ]';
     } else {
-      yield pretty(value).replaceAll('\n', '\n  ');
+      yield* valuePieces(value, 1);
     }
   }
   yield '\n}\n';

@@ -66,6 +66,8 @@ function cutPoint(chars: readonly string[], at: number, width: number): number {
  * Very long text is cut first (cutLong), and the wrap itself is linear.
  */
 export function wrap(text: string, firstWidth: number, restWidth: number): string[] {
+  // most lines fit as they are (each of 100,000 IOCs in force is one): no character count can pass the width
+  if (text.length <= Math.max(firstWidth, 1)) return [text.trim()];
   const lines: string[] = [];
   let line = '';
   let used = 0;
@@ -95,7 +97,8 @@ export function wrap(text: string, firstWidth: number, restWidth: number): strin
 
 /** `1,234,567` */
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  // below a thousand there is no separator to put: most counts of a long list (0 hits for most IOCs); -0 is written `-0`
+  return Number.isInteger(n) && n < 1000 && (n > 0 || Object.is(n, 0)) ? String(n) : n.toLocaleString('en-US');
 }
 
 /** `812 B`, `1.2 KiB`, `3.4 GiB`: rounded for the eye. */

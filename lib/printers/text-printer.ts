@@ -219,7 +219,12 @@ function mergedReports(report: ReportHead): PathLine[] {
   return lines;
 }
 
-function addHeader(page: Page, report: ReportHead, c: ChalkInstance): void {
+/** The page's lines so far when it holds LINES_AT_ONCE or more: a list of 100,000 IOCs is written as it is laid out, never held whole. */
+function* full(page: Page): Generator<string> {
+  if (page.held >= LINES_AT_ONCE) yield page.take();
+}
+
+function* addHeader(page: Page, report: ReportHead, c: ChalkInstance): Generator<string> {
   const run = report.run;
   page.add(printable(`${report.tool.name} ${report.tool.version}: ${reportTitle(report.iocs)}`), { style: c.bold });
   const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
@@ -244,6 +249,7 @@ function addHeader(page: Page, report: ReportHead, c: ChalkInstance): void {
     parts.push(ioc.confidence === null ? 'confidence unknown' : `confidence ${ioc.confidence}%`);
     parts.push(`first seen ${ioc.firstSeen ?? 'unknown'}`);
     page.add(printable(parts.join('  ')), { indent: 2, hang: 6 });
+    yield* full(page);
   }
 
   page.blank();
@@ -257,7 +263,10 @@ function addHeader(page: Page, report: ReportHead, c: ChalkInstance): void {
   page.blank();
   const bytes = inputBytes(report.files);
   page.add(`INPUTS (${report.files.length}): ${byteSize(bytes)}`, { hang: 4, style: c.bold });
-  for (const file of report.files) page.addPath(fileLine(file), { indent: 2, hang: 6 });
+  for (const file of report.files) {
+    page.addPath(fileLine(file), { indent: 2, hang: 6 });
+    yield* full(page);
+  }
 }
 
 interface Tally {
@@ -302,7 +311,7 @@ function addSeen(page: Page, label: string, seen: SeenTimes): void {
   if (seen.untimed > 0) page.add(`and ${plural(seen.untimed, 'hit')} without a time`, { indent: under });
 }
 
-function addSummary(page: Page, report: ReportStream, figures: HitFigures, c: ChalkInstance): void {
+function* addSummary(page: Page, report: ReportStream, figures: HitFigures, c: ChalkInstance): Generator<string> {
   const { summary } = report.head;
   const bytes = inputBytes(report.head.files);
   const hits = report.counts.active + report.counts.suppressed;
@@ -311,7 +320,10 @@ function addSummary(page: Page, report: ReportStream, figures: HitFigures, c: Ch
   const counts = `active hits ${count(summary.hits)}, suppressed ${count(summary.suppressed)}, errors ${count(summary.errors)}`;
   page.add(counts, { indent: 2, style: summary.hits > 0 ? (t) => c.red(c.bold(t)) : undefined });
   page.add('per IOC:', { indent: 2 });
-  for (const p of summary.perIoc) page.add(printable(`${iocLabel(p)}  active ${count(p.hits)}, suppressed ${count(p.suppressed)}`), { indent: 4, hang: 8 });
+  for (const p of summary.perIoc) {
+    page.add(printable(`${iocLabel(p)}  active ${count(p.hits)}, suppressed ${count(p.suppressed)}`), { indent: 4, hang: 8 });
+    yield* full(page);
+  }
   const sums = summary.perIoc.reduce((n, p) => ({ active: n.active + p.hits, suppressed: n.suppressed + p.suppressed }), { active: 0, suppressed: 0 });
   const over: string[] = [];
   if (sums.active > summary.hits) over.push(`${count(sums.active)} active for ${count(summary.hits)}`);
@@ -354,7 +366,7 @@ export async function* printText(report: ReportStream, color: boolean, options: 
   const figures = new HitFigures();
   const { head, counts } = report;
 
-  addHeader(page, head, c);
+  yield* addHeader(page, head, c);
 
   page.blank();
   page.add(`ACTIVE HITS (${counts.active})`, { style: counts.active > 0 ? (t) => c.bold(c.red(t)) : c.bold });
@@ -362,7 +374,7 @@ export async function* printText(report: ReportStream, color: boolean, options: 
     page.blank();
     addHit(page, hit, head, { c, base: (t) => t });
     figures.add(hit);
-    if (page.held >= LINES_AT_ONCE) yield page.take();
+    yield* full(page);
   }
 
   page.blank();
@@ -371,11 +383,11 @@ export async function* printText(report: ReportStream, color: boolean, options: 
     page.blank();
     addHit(page, hit, head, { c, mark: '~ ', base: (t) => c.dim(t) });
     figures.add(hit);
-    if (page.held >= LINES_AT_ONCE) yield page.take();
+    yield* full(page);
   }
 
   page.blank();
-  addSummary(page, report, figures, c);
+  yield* addSummary(page, report, figures, c);
   addErrors(page, head, c);
   yield page.take();
 }

@@ -1,0 +1,121 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { join } from 'node:path';
+import { propertySettings, writeFiles } from './helpers.js';
+import { loadIocs } from '../lib/iocs/load-iocs.js';
+import { ReportBuilder } from '../lib/sink/report-builder.js';
+import type { ReportStream } from '../lib/report/report-stream.js';
+import { printJson } from '../lib/printers/json-printer.js';
+import { printText } from '../lib/printers/text-printer.js';
+import { count, length, wrap } from '../lib/printers/text-layout.js';
+
+// Issue 18: a feed of 100,000 IOCs is a report head of tens of MB (each IOC
+// in force, and its count in the summary). The report is written as it is
+// made, in pieces of bounded size, never held as one string: the JSON
+// report's `summary.perIoc` a thousand entries at a time, the text report's
+// IOC list and per-IOC counts a page at a time. The pieces together are the
+// same report as ever.
+
+const IOCS = 3000;
+
+function feed(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < IOCS; i++) {
+    if (i % 3 === 0) lines.push(`198.51.${i >> 8}.${i & 255}:${1024 + i}`);
+    else if (i % 3 === 1) lines.push(`203.0.${i >> 8}.${i & 255}`);
+    else lines.push(`c2-${i}.evil.example`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function report(): ReportStream {
+  const dir = writeFiles({ 'large-feed/iocs.txt': feed() });
+  const loaded = loadIocs({ kind: 'files', paths: [join(dir, 'large-feed', 'iocs.txt')] }, null);
+  return new ReportBuilder('test', loaded.set, []).finish();
+}
+
+async function pieces(printed: AsyncIterable<string>): Promise<string[]> {
+  const all: string[] = [];
+  for await (const piece of printed) all.push(piece);
+  return all;
+}
+
+const occurrences = (text: string, what: string) => text.split(what).length - 1;
+
+describe('the report of a large IOC set, written in pieces', () => {
+  it('JSON: the pieces make the report JSON.stringify(…, null, 2) writes, and none holds more than a thousand per-IOC counts', async () => {
+    const written = await pieces(printJson(report()));
+    const text = written.join('');
+    const parsed = JSON.parse(text) as { summary: { perIoc: unknown[] }; iocs: unknown[] };
+    expect(parsed.iocs).to.have.length(IOCS);
+    expect(parsed.summary.perIoc).to.have.length(IOCS);
+    expect(parsed.summary.perIoc[IOCS - 1]).to.deep.equal({ ip: 'c2-2999.evil.example', port: null, kind: 'domain', hits: 0, suppressed: 0 });
+    expect(text).to.equal(`${JSON.stringify(parsed, null, 2)}\n`);
+    // `"suppressed": ` is in each per-IOC count, and once in the summary itself
+    for (const piece of written) expect(occurrences(piece, '"suppressed": ')).to.be.at.most(1001);
+  });
+
+  it('text: each IOC in force and its count is listed, and no piece holds more than a page of lines', async () => {
+    const written = await pieces(printText(report(), false));
+    const text = written.join('');
+    expect(text).to.include('IOCS IN FORCE (3000)');
+    expect(text).to.include('\n  198.51.11.181:4021  threat type unknown  confidence unknown  first seen\n');
+    expect(text).to.include('\n    domain c2-2999.evil.example  active 0, suppressed 0\n');
+    expect(occurrences(text, 'active 0, suppressed 0\n')).to.equal(IOCS);
+    // a page is 2,048 lines, and the last line added may have wrapped onto a few more
+    for (const piece of written) expect(occurrences(piece, '\n')).to.be.at.most(2048 + 4);
+  });
+});
+
+/** wrap as written before lines that fit were returned at once: the reference. */
+function referenceWrap(text: string, firstWidth: number, restWidth: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  let used = 0;
+  let width = Math.max(firstWidth, 1);
+  const push = () => {
+    lines.push(line.trimEnd());
+    line = '';
+    used = 0;
+    width = Math.max(restWidth, 1);
+  };
+  for (const [, word, space] of text.matchAll(/(\S+)(\s*)/g)) {
+    const chars = Array.from(word);
+    let at = 0;
+    if (line !== '' && used + chars.length > width) push();
+    while (used + chars.length - at > width) {
+      let separator = -1;
+      for (let i = at; i < Math.min(chars.length, at + width - used); i++) if (chars[i] === '/' || chars[i] === '\\') separator = i - at;
+      const cut = separator + 1 >= (width - used) / 2 ? separator + 1 : width - used;
+      line += chars.slice(at, at + cut).join('');
+      at += cut;
+      push();
+    }
+    line += (at === 0 ? word : chars.slice(at).join('')) + space;
+    used += chars.length - at + length(space);
+  }
+  if (line.trim() !== '' || lines.length === 0) lines.push(line.trimEnd());
+  return lines;
+}
+
+describe('text layout: what fits is laid out as the general wrap lays it out', () => {
+  it('property: wrap of any text, fitting or not, is the general greedy wrap', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '1', '/', ' ', '  ', '\t', '\n', '\u00a0', 'é', '😀', '\u2028'), maxLength: 40 });
+    fc.assert(
+      fc.property(text, fc.integer({ min: -2, max: 45 }), fc.integer({ min: -2, max: 45 }), (t, first, rest) => {
+        expect(wrap(t, first, rest), JSON.stringify([t, first, rest])).to.deep.equal(referenceWrap(t, first, rest));
+      }),
+      propertySettings(3000),
+    );
+  });
+
+  it('property: count writes any number as en-US does, with separators from a thousand on', () => {
+    const n = fc.oneof(fc.integer({ min: -2000, max: 2_000_000 }), fc.double({ noNaN: true, min: -2000, max: 2000 }), fc.constantFrom(0, -0, 999, 1000, 999.5, 0.1234));
+    fc.assert(
+      fc.property(n, (value) => {
+        expect(count(value), String(value)).to.equal(value.toLocaleString('en-US'));
+      }),
+      propertySettings(2000),
+    );
+  });
+});
