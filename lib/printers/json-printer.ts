@@ -32,11 +32,16 @@ const BATCH = 1000;
  * BATCH members at a time go through one JSON.stringify.
  */
 function* arrayMembers(items: readonly unknown[], depth: number): Generator<string> {
-  const indent = '  '.repeat(depth);
+  // The batch is put inside `depth` arrays, so that JSON.stringify indents its members as deep as
+  // they stand in the report, and only the brackets around them are cut off (re-indenting the text
+  // after was a third of the time).
+  const open = Array.from({ length: depth + 1 }, (_, level) => `${'  '.repeat(level)}[\n`).join('').length;
+  const close = Array.from({ length: depth + 1 }, (_, level) => `\n${'  '.repeat(level)}]`).join('').length;
   for (let at = 0; at < items.length; at += BATCH) {
-    // `[\n  a,\n  b\n]`: the members, each indented once more as members of a member
-    const text = JSON.stringify(items.slice(at, at + BATCH), null, 2);
-    yield `${at === 0 ? '\n' : ',\n'}${indent}${text.slice(2, -2).replaceAll('\n', `\n${indent}`)}`;
+    let nested: unknown = items.slice(at, at + BATCH);
+    for (let level = 0; level < depth; level++) nested = [nested];
+    const text = JSON.stringify(nested, null, 2);
+    yield `${at === 0 ? '\n' : ',\n'}${text.slice(open, text.length - close)}`;
   }
 }
 
