@@ -104,6 +104,19 @@ const portLike = fc.oneof(
 /** Anything made of the characters addresses are made of. */
 const addressNoise = chars('0123456789.:[]/abcdefABCDEF% ', 24);
 
+/** IPv6 text and near misses: groups of 0–5 hex digits, `::` anywhere, an IPv4 tail, a zone id, case. */
+const ipv6Like = fc
+  .tuple(
+    fc.array(fc.oneof(chars('0123456789abcdefABCDEF', 5), fc.constantFrom('', 'ffff', 'FFFF', '0', '0000', 'g')), { minLength: 1, maxLength: 9 }),
+    fc.integer({ min: -1, max: 9 }),
+    fc.constantFrom('', '.1.2.3.4', ':192.0.2.1', ':1.2.3.256'),
+    fc.constantFrom('', '%eth0', '%', '%1%2'),
+  )
+  .map(([groups, compressAt, tail, zone]) => {
+    const text = compressAt < 0 || compressAt > groups.length ? groups.join(':') : `${groups.slice(0, compressAt).join(':')}::${groups.slice(compressAt).join(':')}`;
+    return `${text}${tail}${zone}`;
+  });
+
 /** A host name's label, well-formed or not: case, digits, `-` and `_` at either end, non-ASCII, over 63 characters. */
 const label = fc.oneof(
   chars('abcxyzABCXYZ0189-_', 12),
@@ -131,6 +144,16 @@ describe('canonical forms: the hand-written paths read as the patterns do', () =
       fc.property(fc.oneof({ arbitrary: fc.tuple(quadLike, portLike).map(([quad, port]) => `${quad}${port}`), weight: 4 }, { arbitrary: addressNoise, weight: 1 }), (text) => {
         expect(parseAddressPort(text), JSON.stringify(text)).to.deep.equal(referenceAddressPort(text));
         expect(canonicalIp(text), JSON.stringify(text)).to.deep.equal(referenceIp(text));
+      }),
+      propertySettings(2000),
+    );
+  });
+
+  it('property: canonicalIp of IPv6-like text is the pattern reading (ipaddr parsing once, not checking first)', () => {
+    fc.assert(
+      fc.property(fc.oneof(ipv6Like, ipv6Like.map((text) => `[${text}]:443`)), (text) => {
+        expect(canonicalIp(text), JSON.stringify(text)).to.deep.equal(referenceIp(text));
+        expect(parseAddressPort(text), JSON.stringify(text)).to.deep.equal(referenceAddressPort(text));
       }),
       propertySettings(2000),
     );

@@ -55,11 +55,21 @@ export function canonicalIp(text: string): { kind: 'ipv4' | 'ipv6'; value: strin
   if (v4 !== null) return { kind: 'ipv4', value: v4 };
   if (!s.includes(':')) return null;
   const bare = s.replace(/%[^%]*$/, '');
-  // ipaddr's validity check is slow: a URL or a host name is no IPv6 address, and is told at once
-  if (!/^[0-9a-f:.]+$/i.test(bare) || !ipaddr.IPv6.isValid(bare)) return null;
-  const address = ipaddr.IPv6.parse(bare);
+  // ipaddr's parsing is slow: a URL or a host name is no IPv6 address, and is told at once
+  if (!bare.includes(':') || !/^[0-9a-f:.]+$/i.test(bare)) return null;
+  const address = parseIpv6(bare);
+  if (address === null) return null;
   if (address.isIPv4MappedAddress()) return { kind: 'ipv4', value: address.toIPv4Address().toString() };
   return { kind: 'ipv6', value: address.toRFC5952String() };
+}
+
+/** ipaddr's reading of an IPv6 address, or null: parsed once (its isValid parses too, so checking first parsed every address twice). */
+function parseIpv6(text: string): IPv6 | null {
+  try {
+    return ipaddr.IPv6.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /**
