@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import type { ExclusionEntry, FileEntry, Hit, Report } from '../report/report.js';
+import type { ExclusionEntry, FileEntry, Hit, IocEntry, Report } from '../report/report.js';
 import type { ReportHead, ReportStream } from '../report/report-stream.js';
 import { summarize } from '../report/summary.js';
 import type { Ioc, IocSet } from '../matcher/ioc-set.js';
@@ -17,6 +17,22 @@ export function compareHits(a: Pick<Hit, 'time' | 'file' | 'record'>, b: Pick<Hi
   }
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.record - b.record;
+}
+
+const NO_HITS = { hits: 0, suppressed: 0 } as const;
+
+/**
+ * An IOC as the report lists it: an IOC of an --iocs file also says its kind,
+ * where it is written and its validity; the built-in set's entries stay as
+ * they were. (Set, not spread: a spread in each of 100,000 literals is slow.)
+ */
+function iocEntry({ ip, port, threatType, malware, confidence, firstSeen, kind, sourceFile, line, validFrom, validUntil, lastSeen, sourceId }: Ioc): IocEntry {
+  const entry: IocEntry =
+    kind === undefined
+      ? { ip, port, threatType, malware, confidence, firstSeen }
+      : { ip, port, threatType, malware, confidence, firstSeen, kind, sourceFile, line, validFrom: validFrom ?? null, validUntil: validUntil ?? null, lastSeen: lastSeen ?? null };
+  if (sourceId) entry.sourceId = sourceId;
+  return entry;
 }
 
 export interface BuilderOptions {
@@ -47,7 +63,6 @@ export class ReportBuilder implements ScanSink {
     private readonly exclusions: readonly ExclusionEntry[],
     options: BuilderOptions = {},
   ) {
-    for (const ioc of iocs.iocs) this.counts.set(ioc, { hits: 0, suppressed: 0 });
     this.store = new HitStore(compareHits, options.spillParent ?? tmpdir(), options.spillAt ?? spillLimit());
   }
 
@@ -56,7 +71,12 @@ export class ReportBuilder implements ScanSink {
     if (hit.suppressedBy === null) this.active++;
     else this.suppressed++;
     for (const ioc of iocs) {
-      const count = this.counts.get(ioc)!;
+      // counted from the first hit on: most IOCs of a large feed never have one
+      let count = this.counts.get(ioc);
+      if (count === undefined) {
+        count = { hits: 0, suppressed: 0 };
+        this.counts.set(ioc, count);
+      }
       if (hit.suppressedBy === null) count.hits++;
       else count.suppressed++;
     }
@@ -81,17 +101,16 @@ export class ReportBuilder implements ScanSink {
       tool: { name: TOOL_NAME, version: this.version },
       startedAt: this.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      // an IOC of an --iocs file also says its kind, where it is written and its validity; the built-in set's entries stay as they were
-      iocs: this.iocs.iocs.map(({ ip, port, threatType, malware, confidence, firstSeen, kind, sourceFile, line, validFrom, validUntil, lastSeen, sourceId }) =>
-        kind === undefined
-          ? { ip, port, threatType, malware, confidence, firstSeen, ...(sourceId ? { sourceId } : {}) }
-          : { ip, port, threatType, malware, confidence, firstSeen, kind, sourceFile, line, validFrom: validFrom ?? null, validUntil: validUntil ?? null, lastSeen: lastSeen ?? null, ...(sourceId ? { sourceId } : {}) }),
+      iocs: this.iocs.iocs.map(iocEntry),
       exclusions: [...this.exclusions],
       files: this.files,
       summary: summarize(
         this.files,
         { active: this.active, suppressed: this.suppressed },
-        this.iocs.iocs.map((ioc) => ({ ip: ioc.ip, port: ioc.port, ...(ioc.kind === undefined ? {} : { kind: ioc.kind }), ...this.counts.get(ioc)! })),
+        this.iocs.iocs.map((ioc) => {
+          const { hits, suppressed } = this.counts.get(ioc) ?? NO_HITS;
+          return ioc.kind === undefined ? { ip: ioc.ip, port: ioc.port, hits, suppressed } : { ip: ioc.ip, port: ioc.port, kind: ioc.kind, hits, suppressed };
+        }),
       ),
       ...extra,
     };
