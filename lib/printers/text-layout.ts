@@ -61,6 +61,8 @@ function cutPoint(chars: readonly string[], at: number, width: number): number {
   return separator + 1 >= width / 2 ? separator + 1 : width;
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /**
  * Greedy word wrap; a token longer than a line is cut, preferably after a `/`.
  * Very long text is cut first (cutLong), and the wrap itself is linear.
@@ -79,6 +81,15 @@ export function wrap(text: string, firstWidth: number, restWidth: number): strin
     width = Math.max(restWidth, 1);
   };
   for (const [, word, space] of cutLong(text).matchAll(/(\S+)(\s*)/g)) {
+    // a word without surrogates is as many characters as code units; white space is never outside the BMP
+    if (!SURROGATE.test(word)) {
+      if (line !== '' && used + word.length > width) push();
+      if (used + word.length <= width) {
+        line += word + space;
+        used += word.length + space.length;
+        continue;
+      }
+    }
     const chars = Array.from(word);
     let at = 0;
     if (line !== '' && used + chars.length > width) push();
