@@ -8,6 +8,8 @@ import type { ReportStream } from '../lib/report/report-stream.js';
 import { printJson } from '../lib/printers/json-printer.js';
 import { printText } from '../lib/printers/text-printer.js';
 import { count, length, wrap } from '../lib/printers/text-layout.js';
+import { printHtml } from '../lib/printers/html/html-printer.js';
+import { escapeMarkup, htmlText, jsonForScript, jsonForScriptPieces, shown } from '../lib/printers/html/escape.js';
 
 // Issue 18: a feed of 100,000 IOCs is a report head of tens of MB (each IOC
 // in force, and its count in the summary). The report is written as it is
@@ -64,6 +66,44 @@ describe('the report of a large IOC set, written in pieces', () => {
     expect(occurrences(text, 'active 0, suppressed 0\n')).to.equal(IOCS);
     // a page is 2,048 lines, and the last line added may have wrapped onto a few more
     for (const piece of written) expect(occurrences(piece, '\n')).to.be.at.most(2048 + 4);
+  });
+
+  it('HTML: each IOC in force has its row and its count, and no piece holds the page or a whole table of them', async () => {
+    const written = await pieces(printHtml(report()));
+    const text = written.join('');
+    expect(occurrences(text, '<tr><td>domain c2-')).to.equal(IOCS / 3);
+    expect(occurrences(text, '<tr data-ioc=')).to.equal(IOCS);
+    expect(text).to.include('<tr data-ioc="domain c2-2999.evil.example"><td>domain c2-2999.evil.example</td><td class="n">0</td><td class="n">0</td></tr>');
+    // the page is about a megabyte; a thousand rows or names are a fraction of it
+    expect(text.length).to.be.above(750_000);
+    for (const piece of written) expect(piece.length).to.be.below(250_000);
+  });
+});
+
+describe('HTML escaping: values with nothing to escape are taken as they are', () => {
+  const texts = fc.oneof(
+    fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 30 }),
+    fc.string({ unit: fc.constantFrom('a', '1', ' ', '.', ':', '\\', '&', '<', '>', '"', "'", '\u202e', '\u2028', '\ud800', '\udc00', '😀', 'é', '\x1b', '\x7f', '\x85'), maxLength: 30 }),
+  );
+
+  it('property: htmlText of any text is the general escaping (shown, then markup as entities)', () => {
+    fc.assert(
+      fc.property(texts, (t) => {
+        expect(htmlText(t), JSON.stringify(t)).to.equal(escapeMarkup(shown(t)));
+      }),
+      propertySettings(3000),
+    );
+  });
+
+  it('property: the hit data written in pieces is jsonForScript of it, whatever the lengths and characters', () => {
+    const member = fc.oneof(texts, fc.integer(), fc.constant(null), fc.array(fc.oneof(fc.integer(), fc.constant(null), texts), { maxLength: 3 }));
+    const data = fc.dictionary(fc.oneof(fc.constantFrom('strings', 'rows', 'iocs', '<key>', '\u2028'), texts), fc.oneof(fc.array(member, { maxLength: 2600, size: 'max' }), member, fc.constant(undefined)), { maxKeys: 5 });
+    fc.assert(
+      fc.property(data, (value) => {
+        expect([...jsonForScriptPieces(value)].join('')).to.equal(jsonForScript(value));
+      }),
+      propertySettings(200),
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import type { ReportStream } from '../../report/report-stream.js';
 import { count } from '../text-layout.js';
 import { SeenTimes } from '../seen-times.js';
 import { CLIENT_SCRIPT } from './client-script.js';
-import { escapeMarkup, jsonForScript } from './escape.js';
+import { escapeMarkup, jsonForScriptPieces } from './escape.js';
 import { HITS_AT_MOST, HITS_PER_IOC, HitDataBuilder, type HitLimits } from './hit-data.js';
 import { PAGE_STYLE } from './page-style.js';
 import { page } from './page-template.js';
@@ -16,7 +16,9 @@ import { TimelineBuilder, timelineHtml } from './timeline.js';
 // JSON, a page at a time, so 100,000 hits still open in seconds. The summary,
 // timeline and device counts cover every hit; the table holds the newest
 // HITS_PER_IOC of each IOC (HITS_AT_MOST in all), and the page says so when
-// it leaves some out. The page is at most that big, so it is one string.
+// it leaves some out. The hits part of the page is at most that big; the
+// IOCs in force are not (a row, a count and a name each, for 100,000 of them),
+// so the page is written in pieces as its sections are made.
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
@@ -48,7 +50,7 @@ export async function* printHtml(report: ReportStream, limits: HitLimits = { per
           note: `This page holds the newest ${count(limits.perIoc)} hits of each IOC (at most ${count(limits.atMost)} in all): ${plural(data.leftOut, 'hit')} of ${count(total)} ${data.leftOut === 1 ? 'is' : 'are'} left out of the table below, though counted in the summary, the timeline and the devices. Every hit is in the other formats: run again with --format json, ndjson or csv.`,
         };
   const title = `${head.tool.name}: ${plural(summary.hits, 'active hit')}, ${count(summary.suppressed)} suppressed, ${plural(summary.errors, 'error')} (${head.finishedAt})`;
-  yield page({
+  yield* page({
     title: escapeMarkup(title),
     header: headerHtml(head),
     summary: summaryHtml(head, seenActive, seenSuppressed),
@@ -58,7 +60,7 @@ export async function* printHtml(report: ReportStream, limits: HitLimits = { per
     leftOut,
     errors: errorsHtml(head),
     evidence: evidenceHtml(head),
-    hitData: jsonForScript(hitData),
+    hitData: jsonForScriptPieces({ ...hitData }),
     style: PAGE_STYLE,
     script: CLIENT_SCRIPT,
   });

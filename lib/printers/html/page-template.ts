@@ -9,8 +9,9 @@ import { createHash } from 'node:crypto';
 
 export interface PageParts {
   title: string;
-  header: string;
-  summary: string;
+  /** Pieces of the header and the summary, written one after another (each lists every IOC in force). */
+  header: Iterable<string>;
+  summary: Iterable<string>;
   timeline: string;
   devices: string;
   /** The hits table's total, shown before the script has run. */
@@ -19,8 +20,8 @@ export interface PageParts {
   leftOut?: { held: string; total: string; note: string };
   errors: string;
   evidence: string;
-  /** jsonForScript output: holds no `<`. */
-  hitData: string;
+  /** jsonForScript output, in pieces: holds no `<`. */
+  hitData: Iterable<string>;
   style: string;
   script: string;
 }
@@ -76,8 +77,9 @@ function hitsTable(parts: PageParts): string {
   );
 }
 
-export function page(parts: PageParts): string {
-  return `<!doctype html>
+/** The page, in pieces: the sections listing every IOC in force are written as they are made. */
+export function* page(parts: PageParts): Generator<string> {
+  yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -91,11 +93,15 @@ export function page(parts: PageParts): string {
 <body>
 <nav><a href="#summary">Summary</a><a href="#timeline">Timeline</a><a href="#devices">Devices</a><a href="#hits">Hits</a><a href="#errors">Errors</a><a href="#evidence">Evidence</a></nav>
 <header id="top">
-${parts.header}
+`;
+  yield* parts.header;
+  yield `
 </header>
 <main>
 <section id="summary">
-${parts.summary}
+`;
+  yield* parts.summary;
+  yield `
 </section>
 <section id="timeline">
 <h2>Timeline</h2>
@@ -112,7 +118,9 @@ ${parts.errors}
 ${parts.evidence}
 </section>
 </main>
-<script type="application/json" id="hit-data">${parts.hitData}</script>
+<script type="application/json" id="hit-data">`;
+  yield* parts.hitData;
+  yield `</script>
 <script>${parts.script}</script>
 </body>
 </html>

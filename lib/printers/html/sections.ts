@@ -1,4 +1,4 @@
-import type { FileEntry } from '../../report/report.js';
+import type { FileEntry, IocEntry, PerIocCount } from '../../report/report.js';
 import type { ReportHead } from '../../report/report-stream.js';
 import type { SeenTimes } from '../seen-times.js';
 import { byteSize, count } from '../text-layout.js';
@@ -27,11 +27,22 @@ function table(className: string, head: readonly string[], rows: readonly string
   return `<table class="${className}"><thead>${row(head, 'th')}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** Rows made at a time: a table of 100,000 IOCs is written a thousand rows at a time, never held whole. */
+const ROWS_AT_ONCE = 1000;
+
+/** table(), in pieces: each item's row made as its piece is. */
+function* tablePieces<T>(className: string, head: readonly string[], items: readonly T[], rowOf: (item: T) => string): Generator<string> {
+  yield `<table class="${className}"><thead>${row(head, 'th')}</thead><tbody>`;
+  for (let at = 0; at < items.length; at += ROWS_AT_ONCE) yield items.slice(at, at + ROWS_AT_ONCE).map(rowOf).join('');
+  yield '</tbody></table>';
+}
+
 function source(origin: string, sha256: string | null): string {
   return `<p class="source">source: ${htmlText(origin)}${sha256 ? `, SHA-256 <code>${htmlText(sha256)}</code>` : ''}</p>`;
 }
 
-export function headerHtml(report: ReportHead): string {
+/** The page's header: the run, the IOCs in force (one row each, written in pieces) and the exclusions. */
+export function* headerHtml(report: ReportHead): Generator<string> {
   const run = report.run;
   const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
   const facts: Array<[string, string]> = [
@@ -44,17 +55,20 @@ export function headerHtml(report: ReportHead): string {
     facts.push(['window', o.since || o.until ? `${htmlText(o.since ?? 'any time')} to ${htmlText(o.until ?? 'any time')} (end excluded)` : 'all times']);
     facts.push(['table', o.table ? `${htmlText(o.table)} for every file (--table)` : 'recognised per file']);
   }
-  const iocs = report.iocs.map((ioc) =>
-    row([htmlText(iocLabel(ioc)), htmlText(ioc.threatType ?? 'unknown'), htmlText(ioc.malware ?? ''), ioc.confidence === null ? 'unknown' : `${ioc.confidence}%`, htmlText(ioc.firstSeen ?? 'unknown')]),
-  );
+  const iocRow = (ioc: IocEntry) =>
+    row([htmlText(iocLabel(ioc)), htmlText(ioc.threatType ?? 'unknown'), htmlText(ioc.malware ?? ''), ioc.confidence === null ? 'unknown' : `${ioc.confidence}%`, htmlText(ioc.firstSeen ?? 'unknown')]);
   const exclusions = report.exclusions.map((e) => `<li><code>${htmlText(e.id)}</code>: ${htmlText(e.description || '(no description)')}</li>`);
-  return [
+  yield [
     `<h1>${htmlText(report.tool.name)} ${htmlText(report.tool.version)}: PerlBot C2 hunt report</h1>`,
     `<dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`,
     '<div class="columns"><section id="iocs">',
     `<h2>IOCs in force (${count(report.iocs.length)})</h2>`,
     run ? source(run.iocSet.origin, run.iocSet.sha256) : '',
-    table('iocs', ['IOC', 'threat type', 'malware', 'confidence', 'first seen'], iocs),
+    '',
+  ].join('\n');
+  yield* tablePieces('iocs', ['IOC', 'threat type', 'malware', 'confidence', 'first seen'], report.iocs, iocRow);
+  yield [
+    '',
     '</section><section id="exclusions">',
     `<h2>Exclusions in force (${count(report.exclusions.length)})</h2>`,
     run ? source(run.exclusionSet.origin, run.exclusionSet.sha256) : '',
@@ -69,7 +83,8 @@ function seen(label: string, times: SeenTimes): string {
   return `<p>${label}: ${range}${times.untimed > 0 && times.first !== null ? `, and ${plural(times.untimed, 'hit')} without a time` : ''}</p>`;
 }
 
-export function summaryHtml(report: ReportHead, seenActive: SeenTimes, seenSuppressed: SeenTimes): string {
+/** The page's summary: the verdict, the figures, and each IOC's hits (one row each, written in pieces). */
+export function* summaryHtml(report: ReportHead, seenActive: SeenTimes, seenSuppressed: SeenTimes): Generator<string> {
   const { summary } = report;
   const bytes = inputBytes(report.files);
   // green only when nothing was left unread: never a clean verdict on data not looked at
@@ -85,8 +100,8 @@ export function summaryHtml(report: ReportHead, seenActive: SeenTimes, seenSuppr
         : `<p class="verdict partial">No active hit in what was searched; ${notSearchedWords(summary)} (see the evidence manifest).</p>`;
   // the active-hits figure is an alarm only when there is something to alarm about
   const figure = (id: string, label: string, n: number, tone = '') => `<div class="figure ${id}${tone}"><span class="n" id="summary-${id}">${count(n)}</span> ${label}</div>`;
-  const perIoc = summary.perIoc.map((p) => `<tr data-ioc="${htmlText(iocLabel(p))}"><td>${htmlText(iocLabel(p))}</td><td class="n">${count(p.hits)}</td><td class="n">${count(p.suppressed)}</td></tr>`);
-  return [
+  const perIocRow = (p: PerIocCount) => `<tr data-ioc="${htmlText(iocLabel(p))}"><td>${htmlText(iocLabel(p))}</td><td class="n">${count(p.hits)}</td><td class="n">${count(p.suppressed)}</td></tr>`;
+  yield [
     '<h2>Summary</h2>',
     verdict,
     `<div class="figures">${figure('hits', 'active hits', summary.hits, summary.hits > 0 ? ' alert' : all && summary.outsideWindow === 0 ? ' clear' : '')}${figure('suppressed', 'suppressed', summary.suppressed)}${figure('errors', 'errors', summary.errors)}</div>`,
@@ -96,9 +111,10 @@ export function summaryHtml(report: ReportHead, seenActive: SeenTimes, seenSuppr
     seen('active hits', seenActive),
     seen('suppressed hits', seenSuppressed),
     '<h3>Per IOC</h3>',
-    `<table class="per-ioc"><thead><tr><th>IOC</th><th>active</th><th>suppressed</th></tr></thead><tbody>${perIoc.join('')}</tbody></table>`,
-    '<p class="note">A record holding two IOCs counts once for each, so the sum can exceed the hits.</p>',
+    '',
   ].join('\n');
+  yield* tablePieces('per-ioc', ['IOC', 'active', 'suppressed'], summary.perIoc, perIocRow);
+  yield '\n<p class="note">A record holding two IOCs counts once for each, so the sum can exceed the hits.</p>';
 }
 
 /** The busiest devices listed; the table below the chart reaches every one. */
