@@ -59,7 +59,8 @@ export type IocFileFormat =
 
 export interface ParsedIocFile {
   format: IocFileFormat;
-  rows: IocRow[];
+  /** Read once (a plain list's rows are made as they are read). */
+  rows: Iterable<IocRow>;
   /** Lines that could not be read: reported, skipped, the rest of the file still used. */
   errors: IocFileError[];
   /** Entries not used on purpose, each counted by its reason. */

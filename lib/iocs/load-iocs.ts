@@ -93,7 +93,8 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
       path,
       sha256: createHash('sha256').update(bytes).digest('hex'),
       format: parsed.format,
-      entries: parsed.rows.length + parsed.errors.length + setAside.length,
+      // the rows are counted as they are read, below
+      entries: parsed.errors.length + setAside.length,
       used: 0,
       duplicates: 0,
       notApplicable: {},
@@ -105,6 +106,7 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
     }
     if (parsed.usedByOption && Object.keys(parsed.usedByOption).length > 0) record.usedByOption = parsed.usedByOption;
     for (const row of parsed.rows) {
+      record.entries++;
       const found = classifyIoc(row);
       if (found.kind === 'bad') {
         record.errors.push({ line: row.line, message: found.message });
