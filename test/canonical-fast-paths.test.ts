@@ -4,6 +4,7 @@ import { domainToASCII } from 'node:url';
 import { propertySettings } from './helpers.js';
 import { canonicalCidr, canonicalDomain, canonicalIp, canonicalIpv4, parseAddressPort } from '../lib/matcher/canonical.js';
 import { refang } from '../lib/iocs/defang.js';
+import { readIndicatorValue } from '../lib/iocs/indicator.js';
 import { ipaddr } from '../lib/matcher/ipaddr-lib.js';
 
 // The canonical forms read the common shapes (a dotted quad, ip:port, a
@@ -176,6 +177,24 @@ describe('canonical forms: the hand-written paths read as the patterns do', () =
         expect(canonicalDomain(text), JSON.stringify(text)).to.equal(referenceDomain(text));
       }),
       propertySettings(3000),
+    );
+  });
+
+  it('property: a domain IOC, with or without a port, is read as the pattern reads it', () => {
+    const reference = (text: string) => {
+      const m = /^(.*?)(?::(\d{1,5}))?$/.exec(text);
+      const domain = m ? canonicalDomain(m[1]) : null;
+      const port = m?.[2] === undefined ? null : Number(m[2]);
+      return domain !== null && (port === null || port <= 65535) ? { kind: 'domain', value: domain, port } : null;
+    };
+    const withPort = fc.tuple(domainLike, fc.constantFrom('', ':443', ':65536', ':', ':x', '\n', 'a\rb.example', '\u2028', ':8\n')).map(([host, tail]) => `${host}${tail}`);
+    fc.assert(
+      fc.property(withPort, (text) => {
+        const s = text.trim();
+        fc.pre(s.length > 0);
+        expect(readIndicatorValue(s, 'domain'), JSON.stringify(s)).to.deep.equal(reference(s));
+      }),
+      propertySettings(2000),
     );
   });
 

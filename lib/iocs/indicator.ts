@@ -57,6 +57,11 @@ export interface IndicatorValue {
 
 /** The domain of a `host:port` value (ThreatFox and plain lists write none, but a list may). */
 function domainPort(text: string): IndicatorValue | null {
+  // no colon, no line break (which `.` does not match): all of it is the domain, read without the pattern
+  if (!/[:\n\r\u2028\u2029]/.test(text)) {
+    const domain = canonicalDomain(text);
+    return domain === null ? null : { kind: 'domain', value: domain, port: null };
+  }
   const m = /^(.*?)(?::(\d{1,5}))?$/.exec(text);
   const domain = m ? canonicalDomain(m[1]) : null;
   const port = m?.[2] === undefined ? null : Number(m[2]);
