@@ -63,18 +63,29 @@ const CLASS_TOKEN = 1;
 const CLASS_HEX = 2;
 const CLASS_DIGIT = 4;
 const CLASS_IPV6 = 8;
+const SHAPE_DIGIT = 1;
+const SHAPE_DOT = 2;
+const SHAPE_OTHER = 4;
+const SHAPE_BEYOND = 8;
+const SHAPE_WIDE = 16;
+const SHAPES_AT = 512;
 
-/** Each byte's classes, as the token search reads them from memory[0, 256). */
-function byteClasses(): Uint8Array {
+/** Each byte's classes and its shape in a token, as the token search reads them from memory[0, 256) and [512, 768). */
+function byteClasses(): { classes: Uint8Array; shapes: Uint8Array } {
   const classes = new Uint8Array(256);
+  const shapes = new Uint8Array(256);
   for (let b = 0; b < 256; b++) {
     const c = String.fromCharCode(b);
     if (/[0-9A-Za-z._-]/.test(c) || b >= 0x80) classes[b] |= CLASS_TOKEN;
     if (/[0-9A-Fa-f]/.test(c)) classes[b] |= CLASS_HEX;
     if (/[0-9]/.test(c)) classes[b] |= CLASS_DIGIT;
     if (/[0-9A-Fa-f:.]/.test(c)) classes[b] |= CLASS_IPV6;
+    if (/[0-9]/.test(c)) shapes[b] = SHAPE_DIGIT;
+    else if (c === '.') shapes[b] = SHAPE_DOT;
+    else if (/[A-Za-z_-]/.test(c)) shapes[b] = SHAPE_OTHER;
+    else if (b >= 0x80) shapes[b] = SHAPE_OTHER | SHAPE_BEYOND | (b >= 0xe0 ? SHAPE_WIDE : 0);
   }
-  return classes;
+  return { classes, shapes };
 }
 
 const PAGE = 65536;
@@ -145,8 +156,10 @@ class ScanKernel {
     this.installed = null;
     this.base = 0;
     const bytes = new Uint8Array(ex.memory.buffer);
-    bytes.set(byteClasses(), 0);
-    bytes.fill(0, 256, end);
+    bytes.fill(0, 0, end);
+    const { classes, shapes } = byteClasses();
+    bytes.set(classes, 0);
+    bytes.set(shapes, SHAPES_AT);
     bytes.set(keys.prefixes, 256);
     ex.tmask.value = slots - 1;
     ex.nprefix.value = keys.prefixes.length;

@@ -90,8 +90,7 @@ export class RawIocSearch {
    * No boundary check: a candidate only means "parse this record".
    */
   candidates(chunk: Buffer, before: Buffer): number[] {
-    // a token cut by the chunk's start is a candidate at 0: no look back needed
-    if (this.tokens) return this.tokens.candidates(chunk);
+    if (this.tokens) return this.tokens.candidates(chunk, before);
     const found: number[] = [];
     const longest = this.overlap - 2;
     if (before.length > 0 && longest > 1) {

@@ -23,6 +23,9 @@ const HASH_LENGTHS = new Set([32, 40, 64]);
 /** Bytes that may continue a URL's path or query: a URL IOC is whole only when none follows. */
 const continuesUrl = (b: number | undefined) => b !== undefined && b > 0x20 && b < 0x7f && !'"\'<>,;)]}|`\\'.includes(String.fromCharCode(b));
 
+/** Bytes of a token or an IPv6 run (the kernel's classes 1 and 8): a run of them may cross a chunk edge. */
+const RUN_BYTE = Uint8Array.from({ length: 256 }, (_, b) => (b >= 0x80 || /[0-9A-Za-z._:-]/.test(String.fromCharCode(b)) ? 1 : 0));
+
 /** ASCII letters lower-cased, as latin1 text. */
 function folded(bytes: Buffer): string {
   return bytes.toString('latin1').replace(/[A-Z]+/g, (s) => s.toLowerCase());
@@ -108,9 +111,35 @@ export class TokenSearch {
     return scanKernel() !== null;
   }
 
-  /** Where a value of the set's kinds may start in `bytes` (ascending); a run at either end counts. */
-  candidates(bytes: Buffer): number[] {
-    return Array.from(scanKernel()!.tokenCandidates(this.table, bytes));
+  /**
+   * Where a value of the set's kinds may start in `chunk` (ascending), and
+   * before it (negative offsets) for a run begun in `before`, the previous
+   * chunk's tail, that goes on in this one.
+   */
+  candidates(chunk: Buffer, before: Buffer): number[] {
+    // the seam first: the chunk then stays in the kernel's memory for the framer's record-end search
+    const seam = this.seam(chunk, before);
+    const found = Array.from(scanKernel()!.tokenCandidates(this.table, chunk));
+    return seam.length === 0 ? found : [...seam, ...found];
+  }
+
+  /**
+   * The kernel reads a chunk's runs as if its edges ended them. A run cut by
+   * the edge is read again here whole, with a byte of context each side: only
+   * its values begun in `before` count (those begun in `chunk` the chunk's
+   * own search finds). A run filling all of either side may go on past what
+   * is seen: a candidate as it is.
+   */
+  private seam(chunk: Buffer, before: Buffer): number[] {
+    if (before.length === 0 || chunk.length === 0 || !RUN_BYTE[chunk[0]] || !RUN_BYTE[before[before.length - 1]]) return [];
+    let lead = 1;
+    while (lead < chunk.length && RUN_BYTE[chunk[lead]]) lead++;
+    let trail = 1;
+    while (trail < before.length && RUN_BYTE[before[before.length - 1 - trail]]) trail++;
+    if (lead === chunk.length || trail === before.length) return [-trail];
+    const joined = Buffer.concat([before.subarray(before.length - trail - 1), chunk.subarray(0, lead + 1)]);
+    const found = scanKernel()!.tokenCandidates(this.table, joined);
+    return Array.from(found.filter((at) => at <= trail), (at) => at - trail - 1);
   }
 
   /**
