@@ -28,6 +28,8 @@ interface Exports {
   fields: WebAssembly.Global;
   tokenCandidates(src: number, len: number, out: number): number;
   textKey(at: number, length: number): bigint;
+  hexKey(at: number, length: number): bigint;
+  labelKey(at: number, length: number): bigint;
   ipKey(address: number, tag: number): bigint;
   addKey(key: bigint): void;
   hasKey(key: bigint): number;
@@ -49,11 +51,15 @@ export interface TokenTable {
 
 /** What a token table is built from (texts lower-case ASCII). */
 export interface TokenKeys {
-  texts: Iterable<string>;
+  /** Host names: domain IOCs and the hosts of URL IOCs. */
+  hosts: Iterable<string>;
+  /** MD5, SHA-1 and SHA-256 IOCs (32, 40 or 64 hex digits). */
+  hashes: Iterable<string>;
   /** IPv4 addresses (tag 0) and networks (tag 1 + prefix length), as numbers. */
   ipv4: Iterable<{ address: number; tag: number }>;
   prefixes: readonly number[];
   want: number;
+  /** How many keys at most (a host name is two: itself and its last label). */
   count: number;
 }
 
@@ -165,10 +171,13 @@ class ScanKernel {
     ex.nprefix.value = keys.prefixes.length;
     ex.want.value = keys.want;
     const scratch = Buffer.from(ex.memory.buffer, end, 4096);
-    for (const text of keys.texts) {
-      const length = scratch.write(text.slice(0, 4096), 'latin1');
+    for (const host of keys.hosts) {
+      const length = scratch.write(host.slice(0, 4096), 'latin1');
       ex.addKey(ex.textKey(end, length));
+      const last = host.lastIndexOf('.') + 1;
+      ex.addKey(ex.labelKey(end + last, length - last));
     }
+    for (const hash of keys.hashes) ex.addKey(ex.hexKey(end, scratch.write(hash.slice(0, 64), 'latin1')));
     for (const { address, tag } of keys.ipv4) ex.addKey(ex.ipKey(address, tag));
     return { memory: new Uint8Array(ex.memory.buffer, 0, end).slice(), tmask: slots - 1, nprefix: keys.prefixes.length, want: keys.want };
   }

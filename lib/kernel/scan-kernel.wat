@@ -203,6 +203,30 @@
     (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 33))) (i64.const 0xc4ceb9fe1a85ec53)))
     (i64.or (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 33))) (i64.const 1)))
 
+  ;; a hash's key: its hex digits eight at a time (lower-cased: `| 0x20`
+  ;; leaves a digit as it is), each word mixed in, then murmur3's finaliser.
+  ;; $n is 32, 40 or 64: no byte is read past the run.
+  (func $hexKey (export "hexKey") (param $p i32) (param $n i32) (result i64)
+    (local $h i64) (local $j i32)
+    (local.set $h (i64.extend_i32_u (local.get $n)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $j) (local.get $n)))
+      (local.set $h (i64.mul (i64.xor (local.get $h)
+        (i64.or (i64.load (i32.add (local.get $p) (local.get $j))) (i64.const 0x2020202020202020)))
+        (i64.const 0x9e3779b97f4a7c15)))
+      (local.set $h (i64.rotl (local.get $h) (i64.const 29)))
+      (local.set $j (i32.add (local.get $j) (i32.const 8)))
+      (br $l)))
+    (call $ipKey (i32.wrap_i64 (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 32)))) (i32.wrap_i64 (i64.shr_u (local.get $h) (i64.const 7)))))
+
+  ;; the key that says some host name IOC ends in this last label (from its
+  ;; text's key): a token whose last label none
+  ;; ends in has no other suffix to look up
+  (func $lastLabelKey (param $h i64) (result i64)
+    (i64.or (i64.mul (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 29))) (i64.const 0xbf58476d1ce4e5b9)) (i64.const 1)))
+  (func (export "labelKey") (param $p i32) (param $n i32) (result i64)
+    (call $lastLabelKey (call $textKey (local.get $p) (local.get $n))))
+
   ;; a key's two bits in the filter (2^20 bits at 1024): most tokens are no
   ;; IOC, and two bits in 128 KiB say so without a visit to the table
   (func $bit1 (param $k i64) (result i32)
@@ -351,7 +375,7 @@
   ;; non-token byte would). Keys are read backwards, so each label's key
   ;; extends the last.
   (func $hostKnown (param $src i32) (param $s i32) (param $e i32) (result i32)
-    (local $j i32) (local $c i32) (local $r i32) (local $h i64)
+    (local $j i32) (local $c i32) (local $r i32) (local $h i64) (local $last i32) (local $dead i32)
     (local.set $j (local.get $e))
     (block $d (loop $l
       (br_if $d (i32.le_u (local.get $j) (local.get $s)))
@@ -359,6 +383,7 @@
       (local.set $j (i32.sub (local.get $j) (i32.const 1))) (br $l)))
     (local.set $h (i64.const 0xcbf29ce484222325))
     (local.set $r (i32.const 1))
+    (local.set $last (i32.const 1))
     (block $d (loop $l
       (br_if $d (i32.le_u (local.get $j) (local.get $s)))
       (local.set $j (i32.sub (local.get $j) (i32.const 1)))
@@ -371,14 +396,24 @@
             (then
               (local.set $h (i64.const 0xcbf29ce484222325))
               (local.set $r (i32.const 1))
+              (local.set $last (i32.const 1))
+              (local.set $dead (i32.const 0))
               (br $l)))))
+      (br_if $l (local.get $dead))
       (if (i32.lt_u (i32.sub (local.get $c) (i32.const 0x41)) (i32.const 26))
         (then (local.set $c (i32.or (local.get $c) (i32.const 0x20)))))
       (local.set $r (i32.const 0))
       (local.set $h (i64.mul (i64.xor (local.get $h) (i64.extend_i32_u (local.get $c))) (i64.const 0x100000001b3)))
       (if (i32.or (i32.eq (local.get $j) (local.get $s))
                   (i32.eq (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $j) (i32.const 1)))) (i32.const 0x2e)))
-        (then (if (call $has (i64.or (local.get $h) (i64.const 1))) (then (return (i32.const 1))))))
+        (then
+          ;; no IOC ends in this last label (`exe` of `svchost.exe`): none of the longer suffixes is one
+          (if (local.get $last)
+            (then
+              (local.set $last (i32.const 0))
+              (if (i32.eqz (call $has (call $lastLabelKey (i64.or (local.get $h) (i64.const 1)))))
+                (then (local.set $dead (i32.const 1)) (br $l)))))
+          (if (call $has (i64.or (local.get $h) (i64.const 1))) (then (return (i32.const 1))))))
       (br $l)))
     (i32.const 0))
 
@@ -439,7 +474,7 @@
       (local.set $e (i32.add (local.get $e) (i32.const 1))) (br $l)))
     (local.set $n (i32.sub (local.get $e) (local.get $s)))
     (if (i32.or (i32.or (i32.eq (local.get $n) (i32.const 32)) (i32.eq (local.get $n) (i32.const 40))) (i32.eq (local.get $n) (i32.const 64)))
-      (then (if (call $has (call $textKey (i32.add (local.get $src) (local.get $s)) (local.get $n)))
+      (then (if (call $has (call $hexKey (i32.add (local.get $src) (local.get $s)) (local.get $n)))
         (then (call $emit (local.get $s))))))
     (local.get $e))
 
@@ -479,58 +514,84 @@
       (then (call $emit (local.get $s))))
     (local.get $e))
 
+  (global $tokDone (mut i32) (i32.const 0))
+  (global $hexDone (mut i32) (i32.const 0))
+  (global $v6Done (mut i32) (i32.const 0))
+
+  ;; a block the loop's test stopped at ($i its offset, $v its bytes): each
+  ;; dot or byte beyond ASCII, the token around it; when all hex, the hex run;
+  ;; each colon not after a quote, the run around it (each run read once)
+  (func $block (param $src i32) (param $len i32) (param $i i32) (param $v v128) (param $hex i32)
+    (local $m i32) (local $p i32)
+    (if (i32.and (global.get $want) (i32.const 6))
+      (then (local.set $m (i8x16.bitmask (i8x16.eq (local.get $v) (v128.load offset=768 (i32.const 0)))))))
+    (if (i32.and (global.get $want) (i32.const 16))
+      (then (local.set $m (i32.or (local.get $m) (i8x16.bitmask (local.get $v))))))
+    (block $bits_done
+      (loop $bits
+        (br_if $bits_done (i32.eqz (local.get $m)))
+        (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
+        (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+        (if (i32.and (i32.ge_u (local.get $p) (global.get $tokDone)) (i32.lt_u (local.get $p) (local.get $len)))
+          (then (global.set $tokDone (call $token (local.get $src) (local.get $len) (local.get $p)))))
+        (br $bits)))
+    (if (i32.and (i32.and (local.get $hex) (i32.ne (i32.and (global.get $want) (i32.const 1)) (i32.const 0)))
+                 (i32.and (i32.ge_u (local.get $i) (global.get $hexDone)) (i32.le_u (i32.add (local.get $i) (i32.const 16)) (local.get $len))))
+      (then (global.set $hexDone (call $hexRun (local.get $src) (local.get $len) (local.get $i)))))
+    (if (i32.and (global.get $want) (i32.const 8))
+      (then
+        (local.set $m (i32.and (i8x16.bitmask (i8x16.eq (local.get $v) (v128.load offset=784 (i32.const 0))))
+          (i32.xor (i32.const -1) (i8x16.bitmask (i8x16.eq (v128.load (i32.sub (i32.add (local.get $src) (local.get $i)) (i32.const 1)))
+                                                           (v128.load offset=800 (i32.const 0)))))))
+        (block $cd
+          (loop $cl
+            (br_if $cd (i32.eqz (local.get $m)))
+            (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
+            (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+            (if (i32.and (i32.ge_u (local.get $p) (global.get $v6Done)) (i32.lt_u (local.get $p) (local.get $len)))
+              (then (global.set $v6Done (call $ipv6Run (local.get $src) (local.get $len) (local.get $p)))))
+            (br $cl))))))
+
+  ;; memory[768, 896): the block loop's constant vectors. Read from memory at
+  ;; each use: V8 makes a constant splat again at each use in a loop (three
+  ;; instructions), where a load is one.
   (func (export "tokenCandidates") (param $src i32) (param $len i32) (param $out i32) (result i32)
-    (local $i i32) (local $v v128) (local $m i32) (local $p i32) (local $c i32)
-    (local $tokDone i32) (local $hexDone i32) (local $v6Done i32)
-    (local $dots i32) (local $non i32) (local $hex i32) (local $v6 i32)
+    (local $i i32) (local $v v128) (local $m i32) (local $at i32) (local $hex i32)
     (global.set $tout (local.get $out))
     (global.set $tk (i32.const 0))
-    (local.set $dots (i32.ne (i32.and (global.get $want) (i32.const 6)) (i32.const 0)))
-    (local.set $non (i32.ne (i32.and (global.get $want) (i32.const 16)) (i32.const 0)))
-    (local.set $hex (i32.ne (i32.and (global.get $want) (i32.const 1)) (i32.const 0)))
-    (local.set $v6 (i32.ne (i32.and (global.get $want) (i32.const 8)) (i32.const 0)))
+    (global.set $tokDone (i32.const 0))
+    (global.set $hexDone (i32.const 0))
+    (global.set $v6Done (i32.const 0))
     (if (i32.eqz (local.get $len)) (then (return (i32.const 0))))
+    (v128.store offset=768 (i32.const 0) (i8x16.splat (i32.const 0x2e)))
+    (v128.store offset=784 (i32.const 0) (i8x16.splat (i32.const 0x3a)))
+    (v128.store offset=800 (i32.const 0) (i8x16.splat (i32.const 0x22)))
+    (v128.store offset=816 (i32.const 0) (i8x16.splat (i32.const 0x20)))
+    ;; a range test in one signed compare: b - lo < n unsigned is (b - lo) ^ 0x80 < n - 128 signed
+    (v128.store offset=832 (i32.const 0) (i8x16.splat (i32.const 0x50)))
+    (v128.store offset=848 (i32.const 0) (i8x16.splat (i32.const -118)))
+    (v128.store offset=864 (i32.const 0) (i8x16.splat (i32.const 0x1f)))
+    (v128.store offset=880 (i32.const 0) (i8x16.splat (i32.const -122)))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
-        (local.set $v (v128.load (i32.add (local.get $src) (local.get $i))))
-        (local.set $m (i32.const 0))
-        (if (local.get $dots)
-          (then (local.set $m (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x2e)))))))
-        (if (local.get $non)
-          (then (local.set $m (i32.or (local.get $m) (i8x16.bitmask (local.get $v))))))
-        (block $bits_done
-          (loop $bits
-            (br_if $bits_done (i32.eqz (local.get $m)))
-            (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
-            (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
-            (if (i32.and (i32.ge_u (local.get $p) (local.get $tokDone)) (i32.lt_u (local.get $p) (local.get $len)))
-              (then (local.set $tokDone (call $token (local.get $src) (local.get $len) (local.get $p)))))
-            (br $bits)))
-        (if (i32.and (local.get $hex) (i32.ge_u (local.get $i) (local.get $hexDone)))
-          (then
-            (if (i8x16.all_true (v128.or
-      (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 0x30))) (i8x16.splat (i32.const 10)))
-      (i8x16.lt_u (i8x16.sub (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))) (i8x16.splat (i32.const 0x61))) (i8x16.splat (i32.const 6)))))
-              (then (if (i32.le_u (i32.add (local.get $i) (i32.const 16)) (local.get $len))
-                (then (local.set $hexDone (call $hexRun (local.get $src) (local.get $len) (local.get $i)))))))))
-        (if (local.get $v6)
-          (then
-            (local.set $m (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x3a)))))
-            ;; a colon after a quote (JSON's `"key":value`) opens no run: an IPv6
-            ;; text has another colon, which finds the same run
-            (if (local.get $m)
-              (then (local.set $m (i32.and (local.get $m) (i32.xor (i32.const -1) (i8x16.bitmask
-                (i8x16.eq (v128.load (i32.sub (i32.add (local.get $src) (local.get $i)) (i32.const 1))) (i8x16.splat (i32.const 0x22)))))))))
-            (block $cd
-              (loop $cl
-                (br_if $cd (i32.eqz (local.get $m)))
-                (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
-                (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
-                (if (i32.and (i32.ge_u (local.get $p) (local.get $v6Done)) (i32.lt_u (local.get $p) (local.get $len)))
-                  (then (local.set $v6Done (call $ipv6Run (local.get $src) (local.get $len) (local.get $p)))))
-                (br $cl)))))
+        (local.set $at (i32.add (local.get $src) (local.get $i)))
+        (local.set $v (v128.load (local.get $at)))
+        ;; one test for the usual block: no dot, no byte beyond ASCII (its top
+        ;; bit), no colon but after a quote (JSON's `"key":value`: an IPv6 text
+        ;; has another colon, which finds the same run), not all hex digits
+        (local.set $m (i8x16.bitmask (v128.or (local.get $v) (v128.or
+          (i8x16.eq (local.get $v) (v128.load offset=768 (i32.const 0)))
+          (v128.andnot (i8x16.eq (local.get $v) (v128.load offset=784 (i32.const 0)))
+                       (i8x16.eq (v128.load offset=0 (i32.sub (local.get $at) (i32.const 1))) (v128.load offset=800 (i32.const 0))))))))
+        (local.set $hex (i8x16.all_true (v128.or
+          (i8x16.lt_s (i8x16.add (local.get $v) (v128.load offset=832 (i32.const 0))) (v128.load offset=848 (i32.const 0)))
+          (i8x16.lt_s (i8x16.add (v128.or (local.get $v) (v128.load offset=816 (i32.const 0))) (v128.load offset=864 (i32.const 0)))
+                      (v128.load offset=880 (i32.const 0))))))
+        (if (i32.or (local.get $m) (local.get $hex))
+          (then (call $block (local.get $src) (local.get $len) (local.get $i) (local.get $v) (local.get $hex))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $blocks)))
     (global.get $tk))
+
 )

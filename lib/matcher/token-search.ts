@@ -47,13 +47,13 @@ export class TokenSearch {
   readonly overlap: number;
 
   constructor(iocs: IocSet) {
-    const texts: string[] = [];
+    const hosts: string[] = [];
+    const hashes: string[] = [];
     const addresses: Array<{ address: number; tag: number }> = [];
     const prefixes = new Set<number>();
     let want = 0;
     let longest = 64;
     let hostIpv6 = false;
-    let hosts = false;
     for (const ioc of iocs.iocs) {
       const kind = kindOf(ioc);
       longest = Math.max(longest, ioc.ip.length);
@@ -70,11 +70,10 @@ export class TokenSearch {
       } else if (kind === 'domain') {
         this.domains.add(ioc.ip);
         this.longestDomain = Math.max(this.longestDomain, ioc.ip.length);
-        texts.push(ioc.ip);
-        hosts = true;
+        hosts.push(ioc.ip);
       } else if (kind === 'md5' || kind === 'sha1' || kind === 'sha256') {
         this.hashes.add(ioc.ip.toLowerCase());
-        texts.push(ioc.ip.toLowerCase());
+        hashes.push(ioc.ip.toLowerCase());
       } else if (kind === 'url') {
         const text = ioc.ip.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').toLowerCase();
         const first = /^[0-9a-z._-]*/.exec(text)![0];
@@ -88,19 +87,18 @@ export class TokenSearch {
       if (ip?.kind === 'ipv4') addresses.push({ address: ipv4Number(ip.value), tag: 0 });
       else if (ip?.kind === 'ipv6') hostIpv6 = true;
       else {
-        texts.push(host);
-        hosts = true;
+        hosts.push(host);
       }
     }
     this.ranges = new AddressRanges(iocs.ofKinds('cidr'));
     this.hexColons = this.ipv6.size > 0 || this.ranges.has('ipv6') || hostIpv6;
-    if (hosts) want |= TOKEN_WANT.hosts | TOKEN_WANT.beyondAscii;
+    if (hosts.length > 0) want |= TOKEN_WANT.hosts | TOKEN_WANT.beyondAscii;
     if (this.hashes.size > 0) want |= TOKEN_WANT.hashes;
     // a mapped address spelt in hex (`::ffff:b32b:8b54`) is an IPv4 address to the matchers
     if (addresses.length > 0) want |= TOKEN_WANT.ipv4 | TOKEN_WANT.ipv6;
     if (this.hexColons) want |= TOKEN_WANT.ipv6;
     this.overlap = longest + 2;
-    const keys: TokenKeys = { texts, ipv4: addresses, prefixes: [...prefixes], want, count: texts.length + addresses.length };
+    const keys: TokenKeys = { hosts, hashes, ipv4: addresses, prefixes: [...prefixes], want, count: 2 * hosts.length + hashes.length + addresses.length };
     const kernel = scanKernel();
     if (!kernel) throw new Error('the token search needs WebAssembly');
     this.table = kernel.buildTokens(keys);
