@@ -98,7 +98,7 @@ const PAGE = 65536;
 
 class ScanKernel {
   private readonly exports: Exports;
-  private loaded: Buffer | null = null;
+  private loaded: Uint8Array | null = null;
   /** Where chunks go: above the token table in force (0 when none). */
   private base = 0;
   private installed: TokenTable | null = null;
@@ -109,7 +109,7 @@ class ScanKernel {
   }
 
   /** Copy `chunk` in (zero-padded) and make room for one i32 per byte after it; returns where that room starts. */
-  private load(chunk: Buffer): number {
+  private load(chunk: Uint8Array): number {
     const { memory } = this.exports;
     const outAt = this.base + ((chunk.length + 32 + 3) & ~3);
     // the framer asks for candidates and then record ends of the same chunk
@@ -200,7 +200,7 @@ class ScanKernel {
   }
 
   /** Where a value of the table's kinds may start in `chunk` (offsets within it, ascending). A copy. */
-  tokenCandidates(table: TokenTable, chunk: Buffer): Int32Array {
+  tokenCandidates(table: TokenTable, chunk: Uint8Array): Int32Array {
     this.install(table);
     const outAt = this.load(chunk);
     const count = this.exports.tokenCandidates(this.base, chunk.length, outAt);

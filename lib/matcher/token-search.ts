@@ -1,4 +1,5 @@
 import { scanKernel, TOKEN_WANT, type TokenKeys, type TokenTable } from '../kernel/scan-kernel.js';
+import { chunkTokens } from '../kernel/chunk-tokens.js';
 import { canonicalIp, canonicalIpv4 } from './canonical.js';
 import { AddressRanges, ipv4Number } from './address-ranges.js';
 import { urlHosts } from './match-record.js';
@@ -32,7 +33,8 @@ function folded(bytes: Buffer): string {
 }
 
 export class TokenSearch {
-  private readonly table: TokenTable;
+  /** The kernel's keys; the hashing thread searches a large file's chunks with it too. */
+  readonly table: TokenTable;
   /** IPv4 addresses and host names (of domain IOCs and URL IOCs' hosts) that count as found, by their text. */
   private readonly ipv4 = new Set<string>();
   private readonly domains = new Set<string>();
@@ -115,6 +117,12 @@ export class TokenSearch {
    * chunk's tail, that goes on in this one.
    */
   candidates(chunk: Buffer, before: Buffer): number[] {
+    // searched already by the thread that hashed it (kernel/chunk-tokens.ts): only a run from the chunk before is left
+    const searched = chunkTokens(chunk, this.table);
+    if (searched) {
+      const seam = searched.atStart ? this.seam(chunk, before) : [];
+      return seam.length === 0 ? searched.found : [...seam, ...searched.found];
+    }
     // the seam first: the chunk then stays in the kernel's memory for the framer's record-end search
     const seam = this.seam(chunk, before);
     const found = Array.from(scanKernel()!.tokenCandidates(this.table, chunk));
