@@ -150,8 +150,12 @@ export class BesideFile {
     let found: Int32Array | null | undefined = null;
     for (;;) {
       const events = Atomics.load(ring.state, RING.EVENTS);
-      // with a table, a chunk is taken once the thread searched it (it does so before hashing it)
-      if (ring.published(this.seq) && (!this.tokens || !this.hasBytes(this.seq) || (found = ring.tokensOf(this.seq)) !== undefined)) break;
+      if (ring.published(this.seq)) {
+        // with a table, a chunk is taken once the thread searched it (it does so before hashing it)
+        if (!this.tokens || !this.hasBytes(this.seq)) break;
+        found = ring.tokensOf(this.seq);
+        if (found !== undefined) break;
+      }
       if (this.thread.failed) return this.end(new HashThreadFailed('HASH_THREAD_FAILED', 'the hashing thread failed'));
       // rather than wait for a read, read here
       if (ring.tryRead()) continue;
