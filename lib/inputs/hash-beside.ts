@@ -151,10 +151,11 @@ export class BesideFile {
     for (;;) {
       const events = Atomics.load(ring.state, RING.EVENTS);
       if (ring.published(this.seq)) {
-        // with a table, a chunk is taken once the thread searched it (it does so before hashing it)
+        // with a table, a chunk is taken once the thread searched it (it does so before hashing it),
+        // or at once when it has not begun to: the scan then searches it itself rather than wait
         if (!this.tokens || !this.hasBytes(this.seq)) break;
         found = ring.tokensOf(this.seq);
-        if (found !== undefined) break;
+        if (found !== undefined || ring.claimTokens(this.seq)) break;
       }
       if (this.thread.failed) return this.end(new HashThreadFailed('HASH_THREAD_FAILED', 'the hashing thread failed'));
       // rather than wait for a read, read here

@@ -19,7 +19,9 @@ import { readSync } from 'node:fs';
  * before it hashes it (hash-worker.ts): the offsets go into the slot's
  * `tokens` buffer, then `tokensCount` (-1: not searched, the scan searches
  * itself) and `tokensSeq` say for which chunk. So the search that costs the
- * scan most runs on the core the hash leaves idle.
+ * scan most runs on the core the hash leaves idle. Whichever thread comes to
+ * a chunk's search first claims it (`tokensClaim`): a scan that would wait
+ * for the hashing thread to get there searches the chunk itself.
  */
 export const RING = {
   /** Bumped for each file handed over (the hashing thread waits on it). */
@@ -38,15 +40,17 @@ export const RING = {
   READ_FAILED: 8,
   /** The generation of the token table the file's chunks are searched with; 0 for none. */
   REQUEST_TABLE: 9,
-  seq: (slot: number) => 10 + slot * 5,
-  users: (slot: number) => 11 + slot * 5,
+  seq: (slot: number) => 10 + slot * 6,
+  users: (slot: number) => 11 + slot * 6,
   /** Bytes in the slot; 0 at the end of the file; a negative errno when the read failed. */
-  length: (slot: number) => 12 + slot * 5,
+  length: (slot: number) => 12 + slot * 6,
   /** The chunk whose token candidates the slot's `tokens` hold. */
-  tokensSeq: (slot: number) => 13 + slot * 5,
+  tokensSeq: (slot: number) => 13 + slot * 6,
   /** How many; -1 when the chunk was not searched (the scan searches it). */
-  tokensCount: (slot: number) => 14 + slot * 5,
-  words: (slots: number) => 10 + slots * 5,
+  tokensCount: (slot: number) => 14 + slot * 6,
+  /** The last chunk of the slot whose search a thread took on. */
+  tokensClaim: (slot: number) => 15 + slot * 6,
+  words: (slots: number) => 10 + slots * 6,
 };
 
 /** Candidates a slot holds at most (a chunk with more is searched by the scan itself). */
@@ -100,6 +104,13 @@ export class Ring {
   release(seq: number): void {
     Atomics.sub(this.state, RING.users(this.slotOf(seq)), 1);
     this.bump();
+  }
+
+  /** Takes on chunk `seq`'s token search: false when the other thread has. */
+  claimTokens(seq: number): boolean {
+    const at = RING.tokensClaim(this.slotOf(seq));
+    const last = Atomics.load(this.state, at);
+    return last !== seq && Atomics.compareExchange(this.state, at, last, seq) === last;
   }
 
   /** The hashing thread's side: chunk `seq`'s token candidates (null: not searched). */

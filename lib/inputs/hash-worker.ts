@@ -57,7 +57,8 @@ for (let request = 0; ; ) {
       if (length <= 0) break;
       const bytes = ring.views[slot].subarray(0, length);
       if (seq === first && !searchable(bytes)) tokens = null;
-      if (state[RING.REQUEST_TABLE] !== 0) ring.publishTokens(seq, tokens && kernel ? kernel.tokenCandidates(tokens, bytes) : null);
+      // unless the scan came to it first and searches it itself
+      if (state[RING.REQUEST_TABLE] !== 0 && ring.claimTokens(seq)) ring.publishTokens(seq, tokens && kernel ? kernel.tokenCandidates(tokens, bytes) : null);
       hash.update(bytes);
       ring.release(seq);
       seq++;

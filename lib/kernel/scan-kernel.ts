@@ -32,6 +32,9 @@ interface Exports {
   labelKey(at: number, length: number): bigint;
   ipKey(address: number, tag: number): bigint;
   addKey(key: bigint): void;
+  addHosts(at: number, count: number): void;
+  addHashes(at: number, count: number): void;
+  addAddresses(at: number, count: number): void;
   hasKey(key: bigint): number;
   tmask: WebAssembly.Global;
   nprefix: WebAssembly.Global;
@@ -52,11 +55,11 @@ export interface TokenTable {
 /** What a token table is built from (texts lower-case ASCII). */
 export interface TokenKeys {
   /** Host names: domain IOCs and the hosts of URL IOCs. */
-  hosts: Iterable<string>;
+  hosts: readonly string[];
   /** MD5, SHA-1 and SHA-256 IOCs (32, 40 or 64 hex digits). */
-  hashes: Iterable<string>;
-  /** IPv4 addresses (tag 0) and networks (tag 1 + prefix length), as numbers. */
-  ipv4: Iterable<{ address: number; tag: number }>;
+  hashes: readonly string[];
+  /** IPv4 addresses (tag 0) and networks (tag 1 + prefix length): address, tag, address, tag, ... */
+  ipv4: readonly number[];
   prefixes: readonly number[];
   want: number;
   /** How many keys at most (a host name is two: itself and its last label). */
@@ -170,16 +173,31 @@ class ScanKernel {
     ex.tmask.value = slots - 1;
     ex.nprefix.value = keys.prefixes.length;
     ex.want.value = keys.want;
-    const scratch = Buffer.from(ex.memory.buffer, end, 4096);
-    for (const host of keys.hosts) {
-      const length = scratch.write(host.slice(0, 4096), 'latin1');
-      ex.addKey(ex.textKey(end, length));
-      const last = host.lastIndexOf('.') + 1;
-      ex.addKey(ex.labelKey(end + last, length - last));
-    }
-    for (const hash of keys.hashes) ex.addKey(ex.hexKey(end, scratch.write(hash.slice(0, 64), 'latin1')));
-    for (const { address, tag } of keys.ipv4) ex.addKey(ex.ipKey(address, tag));
+    // each kind's list written above the table, then added in one call
+    this.addAll(end, keys.hosts, ex.addHosts);
+    this.addAll(end, keys.hashes, ex.addHashes);
+    this.grow(end + keys.ipv4.length * 4);
+    new Int32Array(ex.memory.buffer, end, keys.ipv4.length).set(keys.ipv4);
+    ex.addAddresses(end, keys.ipv4.length / 2);
     return { memory: new Uint8Array(ex.memory.buffer, 0, end).slice(), tmask: slots - 1, nprefix: keys.prefixes.length, want: keys.want };
+  }
+
+  /** Texts (latin1) at `at`, then an (offset, length) pair for each, then `add` over the pairs. */
+  private addAll(at: number, texts: readonly string[], add: (pairs: number, count: number) => void): void {
+    let bytes = 0;
+    for (const text of texts) bytes += Math.min(text.length, 4096);
+    const pairs = (at + bytes + 7) & ~7;
+    this.grow(pairs + texts.length * 8);
+    const memory = Buffer.from(this.exports.memory.buffer);
+    const index = new Int32Array(this.exports.memory.buffer, pairs, texts.length * 2);
+    let p = at;
+    texts.forEach((text, i) => {
+      const length = memory.write(text.length > 4096 ? text.slice(0, 4096) : text, p, 'latin1');
+      index[2 * i] = p;
+      index[2 * i + 1] = length;
+      p += length;
+    });
+    add(pairs, texts.length);
   }
 
   private install(table: TokenTable): void {

@@ -258,7 +258,7 @@
       (br $next))
     (i32.const 0))
 
-  (func (export "addKey") (param $k i64)
+  (func $add (export "addKey") (param $k i64)
     (call $setBit (call $bit1 (local.get $k)))
     (call $setBit (call $bit2 (local.get $k)))
     (drop (call $probe (local.get $k) (i32.const 1))))
@@ -274,6 +274,44 @@
                           (i32.shl (i32.const 1) (i32.and (local.get $bit) (i32.const 7)))))
       (then (return (i32.const 0))))
     (call $probe (local.get $k) (i32.const 0)))
+
+  ;; Keys added in bulk, from a list the caller wrote at $at: $n entries of
+  ;; two i32 each (one call for a whole IOC set, not three per IOC).
+  ;; host names: (offset, length) of each text; itself and its last label
+  (func (export "addHosts") (param $at i32) (param $n i32)
+    (local $p i32) (local $len i32) (local $last i32)
+    (block $d (loop $l
+      (br_if $d (i32.eqz (local.get $n)))
+      (local.set $p (i32.load (local.get $at)))
+      (local.set $len (i32.load offset=4 (local.get $at)))
+      (call $add (call $textKey (local.get $p) (local.get $len)))
+      ;; the last label: after the last dot
+      (local.set $last (local.get $len))
+      (block $found (loop $back
+        (br_if $found (i32.eqz (local.get $last)))
+        (br_if $found (i32.eq (i32.load8_u (i32.add (local.get $p) (i32.sub (local.get $last) (i32.const 1)))) (i32.const 0x2e)))
+        (local.set $last (i32.sub (local.get $last) (i32.const 1)))
+        (br $back)))
+      (call $add (call $lastLabelKey (call $textKey (i32.add (local.get $p) (local.get $last)) (i32.sub (local.get $len) (local.get $last)))))
+      (local.set $at (i32.add (local.get $at) (i32.const 8)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $l))))
+  ;; hashes: (offset, length) of each
+  (func (export "addHashes") (param $at i32) (param $n i32)
+    (block $d (loop $l
+      (br_if $d (i32.eqz (local.get $n)))
+      (call $add (call $hexKey (i32.load (local.get $at)) (i32.load offset=4 (local.get $at))))
+      (local.set $at (i32.add (local.get $at) (i32.const 8)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $l))))
+  ;; IPv4 addresses and networks: (address, tag) of each
+  (func (export "addAddresses") (param $at i32) (param $n i32)
+    (block $d (loop $l
+      (br_if $d (i32.eqz (local.get $n)))
+      (call $add (call $ipKey (i32.load (local.get $at)) (i32.load offset=4 (local.get $at))))
+      (local.set $at (i32.add (local.get $at) (i32.const 8)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $l))))
 
   ;; 1 when the IPv4 address $v or one of its networks is in the table
   (func $ipv4Known (param $v i32) (result i32)

@@ -51,7 +51,8 @@ export class TokenSearch {
   constructor(iocs: IocSet) {
     const hosts: string[] = [];
     const hashes: string[] = [];
-    const addresses: Array<{ address: number; tag: number }> = [];
+    /** address, tag, address, tag, ... (tag 0 an address, 1 + n a network of prefix n) */
+    const addresses: number[] = [];
     const prefixes = new Set<number>();
     let want = 0;
     let longest = 64;
@@ -61,14 +62,14 @@ export class TokenSearch {
       longest = Math.max(longest, ioc.ip.length);
       if (kind === 'ipv4') {
         this.ipv4.add(ioc.ip);
-        addresses.push({ address: ipv4Number(ioc.ip), tag: 0 });
+        addresses.push(ipv4Number(ioc.ip), 0);
       } else if (kind === 'ipv6') {
         this.ipv6.add(ioc.ip);
       } else if (kind === 'cidr') {
         const [network, prefix] = ioc.ip.split('/');
         if (network.includes(':')) continue;
         prefixes.add(Number(prefix));
-        addresses.push({ address: ipv4Number(network), tag: 1 + Number(prefix) });
+        addresses.push(ipv4Number(network), 1 + Number(prefix));
       } else if (kind === 'domain') {
         this.domains.add(ioc.ip);
         this.longestDomain = Math.max(this.longestDomain, ioc.ip.length);
@@ -86,7 +87,7 @@ export class TokenSearch {
     }
     for (const host of urlHosts(iocs).keys()) {
       const ip = canonicalIp(host);
-      if (ip?.kind === 'ipv4') addresses.push({ address: ipv4Number(ip.value), tag: 0 });
+      if (ip?.kind === 'ipv4') addresses.push(ipv4Number(ip.value), 0);
       else if (ip?.kind === 'ipv6') hostIpv6 = true;
       else {
         hosts.push(host);
@@ -100,7 +101,7 @@ export class TokenSearch {
     if (addresses.length > 0) want |= TOKEN_WANT.ipv4 | TOKEN_WANT.ipv6;
     if (this.hexColons) want |= TOKEN_WANT.ipv6;
     this.overlap = longest + 2;
-    const keys: TokenKeys = { hosts, hashes, ipv4: addresses, prefixes: [...prefixes], want, count: 2 * hosts.length + hashes.length + addresses.length };
+    const keys: TokenKeys = { hosts, hashes, ipv4: addresses, prefixes: [...prefixes], want, count: 2 * hosts.length + hashes.length + addresses.length / 2 };
     const kernel = scanKernel();
     if (!kernel) throw new Error('the token search needs WebAssembly');
     this.table = kernel.buildTokens(keys);
