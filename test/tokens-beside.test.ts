@@ -83,6 +83,20 @@ describe('a large file searched for a large IOC set on the hashing thread', func
     expect(matches(fast)).to.deep.equal(matches(await huntWith([path], { jobs: 2, fullParse: true })));
   });
 
+  it('searches itself a chunk with more candidates than the thread passes on: nothing after the 65,536th is lost', async () => {
+    const header = 'TimeGenerated,DeviceVendor,DeviceProduct,DeviceAction,Activity,SourceIP,SourcePort,DestinationIP,DestinationPort,DestinationHostName,RequestURL,FileHash,Message';
+    const row = (ip: string, message: string) => `2026-05-26T09:00:00Z,Palo Alto Networks,PAN-OS,allow,TRAFFIC,10.1.1.5,50000,${ip},443,,,,${message}`;
+    // IOC text in a column no rule watches, 70,000 times in one chunk, then a hit
+    const dense = Array.from({ length: 7 }, () => row('192.0.2.9', '198.51.100.7 '.repeat(10_000)));
+    const line = `${row('192.0.2.9', 'x'.repeat(60))}\n`;
+    // the dense lines start just past the second chunk: all of them in the third
+    const path = join(tempDir(), 'CommonSecurityLog.csv');
+    writeFileSync(path, `${header}\n${line.repeat(Math.ceil((2 * SLOT_BYTES) / line.length))}${dense.join('\n')}\n${row('198.51.100.7', 'hit')}\n${line.repeat(Math.ceil((15 * SLOT_BYTES) / line.length))}`);
+    const fast = await huntWith([path], { jobs: 2 });
+    expect(matches(fast)).to.have.length(1);
+    expect(matches(fast)).to.deep.equal(matches(await huntWith([path], { jobs: 2, fullParse: true })));
+  });
+
   it('finds in JSON lines what --full-parse finds, whichever IOC text a chunk edge cuts', async () => {
     const line = (fields: Record<string, string>) => JSON.stringify({ Timestamp: '2026-05-25T10:00:00Z', DeviceId: 'd1', DeviceName: 'ws-01', ActionType: 'ConnectionSuccess', RemoteIP: '192.0.2.9', RemotePort: '443', RemoteUrl: '', ...fields });
     const filler = (pad: string) => line({ InitiatingProcessCommandLine: `perl x.pl${pad}` });
