@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Ring, RING, type ReadAt } from '../lib/inputs/hash-ring.js';
+import { Ring, RING, TOKENS_PER_SLOT, type ReadAt } from '../lib/inputs/hash-ring.js';
 
 // The ring a large file is read into (hash-ring.ts), on a disk that fails
 // part way: a bad sector makes a read come back short, and the read after it
@@ -18,6 +18,7 @@ function ringOn(disk: Buffer, badFrom: number): Ring {
   const ring = new Ring(
     {
       buffers: Array.from({ length: 4 }, () => new SharedArrayBuffer(SLOT)),
+      tokens: Array.from({ length: 4 }, () => new SharedArrayBuffer(4 * TOKENS_PER_SLOT)),
       control: new SharedArrayBuffer(4 * RING.words(4)),
       position: new SharedArrayBuffer(8),
     },

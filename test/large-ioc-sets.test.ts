@@ -59,8 +59,8 @@ function matchList(report: Report): string[] {
 describe('a large IOC feed', () => {
   it('is searched by token, as is every set but a few IPv4 addresses sharing their start', () => {
     expect(setOf(LARGE_FEED).iocs.length).to.be.above(LARGE_SET * 50);
-    const tokenLike = (search: RawIocSearch) => search.candidates(Buffer.from('x filler.zz'), Buffer.alloc(0)).length > 0;
-    // the token search makes a candidate of a token cut by a chunk's end; the literal search of text that is no IOC's
+    const tokenLike = (search: RawIocSearch) => search.candidates(Buffer.from('zz,'), Buffer.from('filler')).length > 0;
+    // the token search makes a candidate of a token that fills all it sees of the chunk before; the literal search of text that is no IOC's
     expect(tokenLike(new RawIocSearch(setOf(LARGE_FEED)))).to.equal(true);
     expect(tokenLike(new RawIocSearch(setOf(SMALL_FEED)))).to.equal(true);
     expect(tokenLike(new RawIocSearch(setOf(SMALL_FEED), 'literal'))).to.equal(false);
@@ -152,7 +152,7 @@ describe('a large IOC feed', () => {
   it('makes a candidate in every line where the literal search finds an IOC, for any mix of IOC text, near misses and separators (property)', () => {
     const large = new RawIocSearch(setOf(LARGE_FEED));
     const small = new RawIocSearch(setOf(SMALL_FEED), 'literal');
-    const pieces = ['198.51.100.7', '198.51.100.200', '203.0.113.80', '2001:db8::c2', 'a.evil.example', 'EVIL.EXAMPLE', 'drop.example/pb.pl', 'd41d8cd98f00b204e9800998ecf8427e', '0', '1', '255', '.', ':', ',', ' ', 'x', '-', 'é', '\n'];
+    const pieces = ['198.51.100.7', '198.51.100.200', '203.0.113.80', '2001:db8::c2', '::ffff:', '::FFFF:c633:6407', 'a.evil.example', 'EVIL.EXAMPLE', 'drop.example/pb.pl', 'd41d8cd98f00b204e9800998ecf8427e', '0', '1', '255', '.', ':', '"', ',', ' ', 'x', '-', 'é', '\n'];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
         const text = Buffer.from(`,${parts.join('')},\n`);
@@ -166,6 +166,16 @@ describe('a large IOC feed', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('reads `::ffff:` and a dotted quad as the IPv4 address it is: a candidate only when that address or its network is an IOC', () => {
+    const large = new RawIocSearch(setOf(LARGE_FEED));
+    // a log's commonest IPv6 text; each one a candidate made every record holding one a record to parse
+    const mapped = (ip: string) => large.candidates(Buffer.from(`{"RemoteIP":"::ffff:${ip}","LocalPort":443}\n`), Buffer.alloc(0));
+    expect(mapped('151.101.1.140')).to.deep.equal([]);
+    expect(mapped('198.51.100.7')).to.have.length(1);
+    expect(mapped('198.51.100.200')).to.have.length(1);
+    expect([...large.find(Buffer.from('"::ffff:198.51.100.7"'))]).to.deep.equal(['198.51.100.7']);
   });
 
   it('makes a candidate of each IOC text however a chunk edge cuts it', () => {

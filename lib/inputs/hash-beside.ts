@@ -1,7 +1,9 @@
 import { getSystemErrorName } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../assets/assets.js';
-import { Ring, RING } from './hash-ring.js';
+import { Ring, RING, TOKENS_PER_SLOT } from './hash-ring.js';
+import { noteChunkTokens } from '../kernel/chunk-tokens.js';
+import type { TokenTable } from '../kernel/scan-kernel.js';
 import { HuntError } from '../errors/hunt-error.js';
 
 // The scan's side of a large file hashed on another thread (hash-worker.ts):
@@ -23,6 +25,7 @@ export class HashThreadFailed extends HuntError<'HASH_THREAD_FAILED'> {}
 class HashThread {
   readonly ring = new Ring({
     buffers: Array.from({ length: SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES)),
+    tokens: Array.from({ length: SLOTS }, () => new SharedArrayBuffer(4 * TOKENS_PER_SLOT)),
     control: new SharedArrayBuffer(4 * RING.words(SLOTS)),
     position: new SharedArrayBuffer(8),
   });
@@ -32,6 +35,9 @@ class HashThread {
   failed = false;
   /** Files started and not yet digested: while there are any, the thread keeps the process alive (a pending Atomics.waitAsync does not). */
   private open_ = 0;
+  /** The token table last posted to the thread, and its generation. */
+  private table: TokenTable | null = null;
+  private tableGeneration = 0;
 
   constructor() {
     const { script, options } = workerScript('hash-worker');
@@ -59,11 +65,22 @@ class HashThread {
     this.digests.clear();
   }
 
-  start(fd: number, from: number, id: number, first: number, onEnd: (nextSeq: number) => void): BesideFile {
+  start(fd: number, from: number, id: number, first: number, onEnd: (nextSeq: number) => void, tokens: TokenTable | null): BesideFile {
     this.worker.ref();
     this.open_++;
-    this.ring.request(fd, id, first, from);
-    return new BesideFile(this, id, first, onEnd);
+    const generation = tokens ? this.post(tokens) : 0;
+    this.ring.request(fd, id, first, from, generation);
+    return new BesideFile(this, id, first, onEnd, generation === 0 ? null : tokens);
+  }
+
+  /** The thread gets a table once (a copy of a few MiB for a large IOC set), then its generation with each file. */
+  private post(table: TokenTable): number {
+    if (table !== this.table) {
+      this.table = table;
+      this.tableGeneration++;
+      this.worker.postMessage({ generation: this.tableGeneration, table: { memory: table.memory, tmask: table.tmask, nprefix: table.nprefix, want: table.want } });
+    }
+    return this.tableGeneration;
   }
 
   /** The file's SHA-256 once all of it was read, or null when the thread failed. */
@@ -95,12 +112,12 @@ class HashBeside {
   private nextSeq = 1;
   private nextId = 1;
 
-  /** Hands the file open as `fd` over to be read from `from` to its end. */
-  start(fd: number, from: number): BesideFile {
+  /** Hands the file open as `fd` over to be read from `from` to its end; with `tokens`, its chunks are also searched there. */
+  start(fd: number, from: number, tokens: TokenTable | null = null): BesideFile {
     if (!this.thread || this.thread.failed) this.thread = new HashThread();
     return this.thread.start(fd, from, this.nextId++, this.nextSeq, (seq) => {
       this.nextSeq = seq;
-    });
+    }, tokens);
   }
 
   /** For the tests' fault injection only. */
@@ -121,6 +138,8 @@ export class BesideFile {
     private readonly id: number,
     private seq: number,
     private readonly onEnd: (nextSeq: number) => void,
+    /** The table the thread searches this file's chunks with (null: none). */
+    private readonly tokens: TokenTable | null = null,
   ) {}
 
   /** The next chunk (valid until two more were asked for), or null at the end. Throws when a read failed, or HashThreadFailed. */
@@ -128,9 +147,16 @@ export class BesideFile {
     if (this.ended) return null;
     const { ring } = this.thread;
     while (this.held.length >= HELD) ring.release(this.held.shift()!);
+    let found: Int32Array | null | undefined = null;
     for (;;) {
       const events = Atomics.load(ring.state, RING.EVENTS);
-      if (ring.published(this.seq)) break;
+      if (ring.published(this.seq)) {
+        // with a table, a chunk is taken once the thread searched it (it does so before hashing it),
+        // or at once when it has not begun to: the scan then searches it itself rather than wait
+        if (!this.tokens || !this.hasBytes(this.seq)) break;
+        found = ring.tokensOf(this.seq);
+        if (found !== undefined || ring.claimTokens(this.seq)) break;
+      }
       if (this.thread.failed) return this.end(new HashThreadFailed('HASH_THREAD_FAILED', 'the hashing thread failed'));
       // rather than wait for a read, read here
       if (ring.tryRead()) continue;
@@ -145,7 +171,13 @@ export class BesideFile {
       return this.end(length < 0 ? readError(length) : null);
     }
     this.held.push(seq);
-    return Buffer.from(ring.views[slot].buffer, 0, length);
+    const buffer = ring.views[slot].buffer;
+    noteChunkTokens(buffer, length, this.tokens, found ?? null);
+    return Buffer.from(buffer, 0, length);
+  }
+
+  private hasBytes(seq: number): boolean {
+    return Atomics.load(this.thread.ring.state, RING.length(this.thread.ring.slotOf(seq))) > 0;
   }
 
   /** The SHA-256 of all of the file, or null when the hashing thread failed. */

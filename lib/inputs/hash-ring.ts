@@ -13,6 +13,15 @@ import { readSync } from 'node:fs';
  * its `seq` set to n; each side takes one off `users` when done, and the slot
  * is read into again only at 0. Each publish and release bumps EVENTS, which
  * both sides sleep on.
+ *
+ * With a token table for the file (REQUEST_TABLE, a generation the scan
+ * posted), the hashing thread also searches each chunk for IOC candidates
+ * before it hashes it (hash-worker.ts): the offsets go into the slot's
+ * `tokens` buffer, then `tokensCount` (-1: not searched, the scan searches
+ * itself) and `tokensSeq` say for which chunk. So the search that costs the
+ * scan most runs on the core the hash leaves idle. Whichever thread comes to
+ * a chunk's search first claims it (`tokensClaim`): a scan that would wait
+ * for the hashing thread to get there searches the chunk itself.
  */
 export const RING = {
   /** Bumped for each file handed over (the hashing thread waits on it). */
@@ -29,18 +38,31 @@ export const RING = {
   READ_END: 7,
   /** A read failed after part of a chunk was read: that part was published, and this negative errno is the next chunk. */
   READ_FAILED: 8,
-  seq: (slot: number) => 9 + slot * 3,
-  users: (slot: number) => 10 + slot * 3,
+  /** The generation of the token table the file's chunks are searched with; 0 for none. */
+  REQUEST_TABLE: 9,
+  seq: (slot: number) => 10 + slot * 6,
+  users: (slot: number) => 11 + slot * 6,
   /** Bytes in the slot; 0 at the end of the file; a negative errno when the read failed. */
-  length: (slot: number) => 11 + slot * 3,
-  words: (slots: number) => 9 + slots * 3,
+  length: (slot: number) => 12 + slot * 6,
+  /** The chunk whose token candidates the slot's `tokens` hold. */
+  tokensSeq: (slot: number) => 13 + slot * 6,
+  /** How many; -1 when the chunk was not searched (the scan searches it). */
+  tokensCount: (slot: number) => 14 + slot * 6,
+  /** The last chunk of the slot whose search a thread took on. */
+  tokensClaim: (slot: number) => 15 + slot * 6,
+  words: (slots: number) => 10 + slots * 6,
 };
+
+/** Candidates a slot holds at most (a chunk with more is searched by the scan itself). */
+export const TOKENS_PER_SLOT = 65536;
 
 /** `fs.readSync`'s shape (tests put a failing disk in its place). */
 export type ReadAt = (fd: number, buffer: Uint8Array, offset: number, length: number, position: number) => number;
 
 export interface RingSetup {
   buffers: SharedArrayBuffer[];
+  /** Int32 each, TOKENS_PER_SLOT: each slot's token candidates. */
+  tokens: SharedArrayBuffer[];
   /** Int32 words, RING's layout. */
   control: SharedArrayBuffer;
   /** Float64: where in the file its first chunk starts. */
@@ -51,6 +73,7 @@ export interface RingSetup {
 export class Ring {
   readonly state: Int32Array;
   readonly views: Uint8Array[];
+  private readonly tokens: Int32Array[];
   private readonly start: Float64Array;
 
   constructor(
@@ -59,6 +82,7 @@ export class Ring {
   ) {
     this.state = new Int32Array(setup.control);
     this.views = setup.buffers.map((b) => new Uint8Array(b));
+    this.tokens = setup.tokens.map((b) => new Int32Array(b));
     this.start = new Float64Array(setup.position);
   }
 
@@ -82,9 +106,35 @@ export class Ring {
     this.bump();
   }
 
-  /** The scan's side: a new file, to be read from `from` to its end, its chunks numbered from `first`. */
-  request(fd: number, id: number, first: number, from: number): void {
+  /** Takes on chunk `seq`'s token search: false when the other thread has. */
+  claimTokens(seq: number): boolean {
+    const at = RING.tokensClaim(this.slotOf(seq));
+    const last = Atomics.load(this.state, at);
+    return last !== seq && Atomics.compareExchange(this.state, at, last, seq) === last;
+  }
+
+  /** The hashing thread's side: chunk `seq`'s token candidates (null: not searched). */
+  publishTokens(seq: number, found: Int32Array | null): void {
+    const slot = this.slotOf(seq);
+    const fits = found !== null && found.length <= TOKENS_PER_SLOT;
+    if (fits) this.tokens[slot].set(found);
+    Atomics.store(this.state, RING.tokensCount(slot), fits ? found.length : -1);
+    Atomics.store(this.state, RING.tokensSeq(slot), seq);
+    this.bump();
+  }
+
+  /** The scan's side: chunk `seq`'s token candidates, a copy; null when not searched; undefined when not yet published. */
+  tokensOf(seq: number): Int32Array | null | undefined {
+    const slot = this.slotOf(seq);
+    if (Atomics.load(this.state, RING.tokensSeq(slot)) !== seq) return undefined;
+    const count = Atomics.load(this.state, RING.tokensCount(slot));
+    return count < 0 ? null : this.tokens[slot].slice(0, count);
+  }
+
+  /** The scan's side: a new file, to be read from `from` to its end, its chunks numbered from `first`; `table` the generation of its token table (0: none). */
+  request(fd: number, id: number, first: number, from: number, table = 0): void {
     const { state } = this;
+    state[RING.REQUEST_TABLE] = table;
     state[RING.REQUEST_FD] = fd;
     state[RING.REQUEST_ID] = id;
     state[RING.REQUEST_FIRST] = first;

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { hashBeside, HashThreadFailed, type BesideFile } from './hash-beside.js';
+import type { TokenTable } from '../kernel/scan-kernel.js';
 
 // The digest of an input: its byte count and SHA-256 as stored, taken from
 // the chunks the scan reads (the report's `bytes` and `sha256` come from the
@@ -28,6 +29,8 @@ export class ReadTally {
     private readonly onBytes?: (count: number) => void,
     /** false when `--jobs` leaves no thread spare (scan/thread-plan.ts). */
     private readonly ownThreadAllowed = false,
+    /** The token search's table: the other thread also searches a large file's chunks with it. */
+    private readonly tokens: TokenTable | null = null,
   ) {}
 
   /** The file is open: where it is read and hashed is chosen once, here, from its own fstat. */
@@ -35,7 +38,7 @@ export class ReadTally {
     if (this.hash || this.beside) return null;
     if (this.ownThreadAllowed && isFile && size >= HASH_ON_OWN_THREAD_BYTES) {
       this.handle = handle;
-      this.beside = hashBeside.start(handle.fd, this.bytes);
+      this.beside = hashBeside.start(handle.fd, this.bytes, this.tokens);
       return this.beside;
     }
     this.hash = createHash('sha256');

@@ -28,8 +28,13 @@ interface Exports {
   fields: WebAssembly.Global;
   tokenCandidates(src: number, len: number, out: number): number;
   textKey(at: number, length: number): bigint;
+  hexKey(at: number, length: number): bigint;
+  labelKey(at: number, length: number): bigint;
   ipKey(address: number, tag: number): bigint;
   addKey(key: bigint): void;
+  addHosts(at: number, count: number): void;
+  addHashes(at: number, count: number): void;
+  addAddresses(at: number, count: number): void;
   hasKey(key: bigint): number;
   tmask: WebAssembly.Global;
   nprefix: WebAssembly.Global;
@@ -49,11 +54,15 @@ export interface TokenTable {
 
 /** What a token table is built from (texts lower-case ASCII). */
 export interface TokenKeys {
-  texts: Iterable<string>;
-  /** IPv4 addresses (tag 0) and networks (tag 1 + prefix length), as numbers. */
-  ipv4: Iterable<{ address: number; tag: number }>;
+  /** Host names: domain IOCs and the hosts of URL IOCs. */
+  hosts: readonly string[];
+  /** MD5, SHA-1 and SHA-256 IOCs (32, 40 or 64 hex digits). */
+  hashes: readonly string[];
+  /** IPv4 addresses (tag 0) and networks (tag 1 + prefix length): address, tag, address, tag, ... */
+  ipv4: readonly number[];
   prefixes: readonly number[];
   want: number;
+  /** How many keys at most (a host name is two: itself and its last label). */
   count: number;
 }
 
@@ -63,25 +72,36 @@ const CLASS_TOKEN = 1;
 const CLASS_HEX = 2;
 const CLASS_DIGIT = 4;
 const CLASS_IPV6 = 8;
+const SHAPE_DIGIT = 1;
+const SHAPE_DOT = 2;
+const SHAPE_OTHER = 4;
+const SHAPE_BEYOND = 8;
+const SHAPE_WIDE = 16;
+const SHAPES_AT = 512;
 
-/** Each byte's classes, as the token search reads them from memory[0, 256). */
-function byteClasses(): Uint8Array {
+/** Each byte's classes and its shape in a token, as the token search reads them from memory[0, 256) and [512, 768). */
+function byteClasses(): { classes: Uint8Array; shapes: Uint8Array } {
   const classes = new Uint8Array(256);
+  const shapes = new Uint8Array(256);
   for (let b = 0; b < 256; b++) {
     const c = String.fromCharCode(b);
     if (/[0-9A-Za-z._-]/.test(c) || b >= 0x80) classes[b] |= CLASS_TOKEN;
     if (/[0-9A-Fa-f]/.test(c)) classes[b] |= CLASS_HEX;
     if (/[0-9]/.test(c)) classes[b] |= CLASS_DIGIT;
     if (/[0-9A-Fa-f:.]/.test(c)) classes[b] |= CLASS_IPV6;
+    if (/[0-9]/.test(c)) shapes[b] = SHAPE_DIGIT;
+    else if (c === '.') shapes[b] = SHAPE_DOT;
+    else if (/[A-Za-z_-]/.test(c)) shapes[b] = SHAPE_OTHER;
+    else if (b >= 0x80) shapes[b] = SHAPE_OTHER | SHAPE_BEYOND | (b >= 0xe0 ? SHAPE_WIDE : 0);
   }
-  return classes;
+  return { classes, shapes };
 }
 
 const PAGE = 65536;
 
 class ScanKernel {
   private readonly exports: Exports;
-  private loaded: Buffer | null = null;
+  private loaded: Uint8Array | null = null;
   /** Where chunks go: above the token table in force (0 when none). */
   private base = 0;
   private installed: TokenTable | null = null;
@@ -92,7 +112,7 @@ class ScanKernel {
   }
 
   /** Copy `chunk` in (zero-padded) and make room for one i32 per byte after it; returns where that room starts. */
-  private load(chunk: Buffer): number {
+  private load(chunk: Uint8Array): number {
     const { memory } = this.exports;
     const outAt = this.base + ((chunk.length + 32 + 3) & ~3);
     // the framer asks for candidates and then record ends of the same chunk
@@ -145,19 +165,39 @@ class ScanKernel {
     this.installed = null;
     this.base = 0;
     const bytes = new Uint8Array(ex.memory.buffer);
-    bytes.set(byteClasses(), 0);
-    bytes.fill(0, 256, end);
+    bytes.fill(0, 0, end);
+    const { classes, shapes } = byteClasses();
+    bytes.set(classes, 0);
+    bytes.set(shapes, SHAPES_AT);
     bytes.set(keys.prefixes, 256);
     ex.tmask.value = slots - 1;
     ex.nprefix.value = keys.prefixes.length;
     ex.want.value = keys.want;
-    const scratch = Buffer.from(ex.memory.buffer, end, 4096);
-    for (const text of keys.texts) {
-      const length = scratch.write(text.slice(0, 4096), 'latin1');
-      ex.addKey(ex.textKey(end, length));
-    }
-    for (const { address, tag } of keys.ipv4) ex.addKey(ex.ipKey(address, tag));
+    // each kind's list written above the table, then added in one call
+    this.addAll(end, keys.hosts, ex.addHosts);
+    this.addAll(end, keys.hashes, ex.addHashes);
+    this.grow(end + keys.ipv4.length * 4);
+    new Int32Array(ex.memory.buffer, end, keys.ipv4.length).set(keys.ipv4);
+    ex.addAddresses(end, keys.ipv4.length / 2);
     return { memory: new Uint8Array(ex.memory.buffer, 0, end).slice(), tmask: slots - 1, nprefix: keys.prefixes.length, want: keys.want };
+  }
+
+  /** Texts (latin1) at `at`, then an (offset, length) pair for each, then `add` over the pairs. */
+  private addAll(at: number, texts: readonly string[], add: (pairs: number, count: number) => void): void {
+    let bytes = 0;
+    for (const text of texts) bytes += Math.min(text.length, 4096);
+    const pairs = (at + bytes + 7) & ~7;
+    this.grow(pairs + texts.length * 8);
+    const memory = Buffer.from(this.exports.memory.buffer);
+    const index = new Int32Array(this.exports.memory.buffer, pairs, texts.length * 2);
+    let p = at;
+    texts.forEach((text, i) => {
+      const length = memory.write(text.length > 4096 ? text.slice(0, 4096) : text, p, 'latin1');
+      index[2 * i] = p;
+      index[2 * i + 1] = length;
+      p += length;
+    });
+    add(pairs, texts.length);
   }
 
   private install(table: TokenTable): void {
@@ -178,7 +218,7 @@ class ScanKernel {
   }
 
   /** Where a value of the table's kinds may start in `chunk` (offsets within it, ascending). A copy. */
-  tokenCandidates(table: TokenTable, chunk: Buffer): Int32Array {
+  tokenCandidates(table: TokenTable, chunk: Uint8Array): Int32Array {
     this.install(table);
     const outAt = this.load(chunk);
     const count = this.exports.tokenCandidates(this.base, chunk.length, outAt);

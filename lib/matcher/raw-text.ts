@@ -1,5 +1,5 @@
 import { kindOf, type Ioc, type IocSet } from './ioc-set.js';
-import { scanKernel } from '../kernel/scan-kernel.js';
+import { scanKernel, type TokenTable } from '../kernel/scan-kernel.js';
 import { RawKindSearch } from './raw-kinds.js';
 import { LARGE_SET, TokenSearch } from './token-search.js';
 
@@ -90,8 +90,7 @@ export class RawIocSearch {
    * No boundary check: a candidate only means "parse this record".
    */
   candidates(chunk: Buffer, before: Buffer): number[] {
-    // a token cut by the chunk's start is a candidate at 0: no look back needed
-    if (this.tokens) return this.tokens.candidates(chunk);
+    if (this.tokens) return this.tokens.candidates(chunk, before);
     const found: number[] = [];
     const longest = this.overlap - 2;
     if (before.length > 0 && longest > 1) {
@@ -162,6 +161,11 @@ export class RawIocSearch {
     }
     this.kinds?.find(bytes, into, complete);
     return into;
+  }
+
+  /** The token search's table (null for the literal search): the hashing thread searches a large file's chunks with it. */
+  get tokenTable(): TokenTable | null {
+    return this.tokens?.table ?? null;
   }
 
   /** For a record too large to hold: fed piece by piece, never holding more than a piece. */

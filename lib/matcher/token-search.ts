@@ -1,4 +1,5 @@
 import { scanKernel, TOKEN_WANT, type TokenKeys, type TokenTable } from '../kernel/scan-kernel.js';
+import { chunkTokens } from '../kernel/chunk-tokens.js';
 import { canonicalIp, canonicalIpv4 } from './canonical.js';
 import { AddressRanges, ipv4Number } from './address-ranges.js';
 import { urlHosts } from './match-record.js';
@@ -23,13 +24,17 @@ const HASH_LENGTHS = new Set([32, 40, 64]);
 /** Bytes that may continue a URL's path or query: a URL IOC is whole only when none follows. */
 const continuesUrl = (b: number | undefined) => b !== undefined && b > 0x20 && b < 0x7f && !'"\'<>,;)]}|`\\'.includes(String.fromCharCode(b));
 
+/** Bytes of a token or an IPv6 run (the kernel's classes 1 and 8): a run of them may cross a chunk edge. */
+const RUN_BYTE = Uint8Array.from({ length: 256 }, (_, b) => (b >= 0x80 || /[0-9A-Za-z._:-]/.test(String.fromCharCode(b)) ? 1 : 0));
+
 /** ASCII letters lower-cased, as latin1 text. */
 function folded(bytes: Buffer): string {
   return bytes.toString('latin1').replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
 export class TokenSearch {
-  private readonly table: TokenTable;
+  /** The kernel's keys; the hashing thread searches a large file's chunks with it too. */
+  readonly table: TokenTable;
   /** IPv4 addresses and host names (of domain IOCs and URL IOCs' hosts) that count as found, by their text. */
   private readonly ipv4 = new Set<string>();
   private readonly domains = new Set<string>();
@@ -44,34 +49,34 @@ export class TokenSearch {
   readonly overlap: number;
 
   constructor(iocs: IocSet) {
-    const texts: string[] = [];
-    const addresses: Array<{ address: number; tag: number }> = [];
+    const hosts: string[] = [];
+    const hashes: string[] = [];
+    /** address, tag, address, tag, ... (tag 0 an address, 1 + n a network of prefix n) */
+    const addresses: number[] = [];
     const prefixes = new Set<number>();
     let want = 0;
     let longest = 64;
     let hostIpv6 = false;
-    let hosts = false;
     for (const ioc of iocs.iocs) {
       const kind = kindOf(ioc);
       longest = Math.max(longest, ioc.ip.length);
       if (kind === 'ipv4') {
         this.ipv4.add(ioc.ip);
-        addresses.push({ address: ipv4Number(ioc.ip), tag: 0 });
+        addresses.push(ipv4Number(ioc.ip), 0);
       } else if (kind === 'ipv6') {
         this.ipv6.add(ioc.ip);
       } else if (kind === 'cidr') {
         const [network, prefix] = ioc.ip.split('/');
         if (network.includes(':')) continue;
         prefixes.add(Number(prefix));
-        addresses.push({ address: ipv4Number(network), tag: 1 + Number(prefix) });
+        addresses.push(ipv4Number(network), 1 + Number(prefix));
       } else if (kind === 'domain') {
         this.domains.add(ioc.ip);
         this.longestDomain = Math.max(this.longestDomain, ioc.ip.length);
-        texts.push(ioc.ip);
-        hosts = true;
+        hosts.push(ioc.ip);
       } else if (kind === 'md5' || kind === 'sha1' || kind === 'sha256') {
         this.hashes.add(ioc.ip.toLowerCase());
-        texts.push(ioc.ip.toLowerCase());
+        hashes.push(ioc.ip.toLowerCase());
       } else if (kind === 'url') {
         const text = ioc.ip.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').toLowerCase();
         const first = /^[0-9a-z._-]*/.exec(text)![0];
@@ -82,22 +87,21 @@ export class TokenSearch {
     }
     for (const host of urlHosts(iocs).keys()) {
       const ip = canonicalIp(host);
-      if (ip?.kind === 'ipv4') addresses.push({ address: ipv4Number(ip.value), tag: 0 });
+      if (ip?.kind === 'ipv4') addresses.push(ipv4Number(ip.value), 0);
       else if (ip?.kind === 'ipv6') hostIpv6 = true;
       else {
-        texts.push(host);
-        hosts = true;
+        hosts.push(host);
       }
     }
     this.ranges = new AddressRanges(iocs.ofKinds('cidr'));
     this.hexColons = this.ipv6.size > 0 || this.ranges.has('ipv6') || hostIpv6;
-    if (hosts) want |= TOKEN_WANT.hosts | TOKEN_WANT.beyondAscii;
+    if (hosts.length > 0) want |= TOKEN_WANT.hosts | TOKEN_WANT.beyondAscii;
     if (this.hashes.size > 0) want |= TOKEN_WANT.hashes;
     // a mapped address spelt in hex (`::ffff:b32b:8b54`) is an IPv4 address to the matchers
     if (addresses.length > 0) want |= TOKEN_WANT.ipv4 | TOKEN_WANT.ipv6;
     if (this.hexColons) want |= TOKEN_WANT.ipv6;
     this.overlap = longest + 2;
-    const keys: TokenKeys = { texts, ipv4: addresses, prefixes: [...prefixes], want, count: texts.length + addresses.length };
+    const keys: TokenKeys = { hosts, hashes, ipv4: addresses, prefixes: [...prefixes], want, count: 2 * hosts.length + hashes.length + addresses.length / 2 };
     const kernel = scanKernel();
     if (!kernel) throw new Error('the token search needs WebAssembly');
     this.table = kernel.buildTokens(keys);
@@ -108,9 +112,41 @@ export class TokenSearch {
     return scanKernel() !== null;
   }
 
-  /** Where a value of the set's kinds may start in `bytes` (ascending); a run at either end counts. */
-  candidates(bytes: Buffer): number[] {
-    return Array.from(scanKernel()!.tokenCandidates(this.table, bytes));
+  /**
+   * Where a value of the set's kinds may start in `chunk` (ascending), and
+   * before it (negative offsets) for a run begun in `before`, the previous
+   * chunk's tail, that goes on in this one.
+   */
+  candidates(chunk: Buffer, before: Buffer): number[] {
+    // searched already by the thread that hashed it (kernel/chunk-tokens.ts): only a run from the chunk before is left
+    const searched = chunkTokens(chunk, this.table);
+    if (searched) {
+      const seam = searched.atStart ? this.seam(chunk, before) : [];
+      return seam.length === 0 ? searched.found : [...seam, ...searched.found];
+    }
+    // the seam first: the chunk then stays in the kernel's memory for the framer's record-end search
+    const seam = this.seam(chunk, before);
+    const found = Array.from(scanKernel()!.tokenCandidates(this.table, chunk));
+    return seam.length === 0 ? found : [...seam, ...found];
+  }
+
+  /**
+   * The kernel reads a chunk's runs as if its edges ended them. A run cut by
+   * the edge is read again here whole, with a byte of context each side: only
+   * its values begun in `before` count (those begun in `chunk` the chunk's
+   * own search finds). A run filling all of either side may go on past what
+   * is seen: a candidate as it is.
+   */
+  private seam(chunk: Buffer, before: Buffer): number[] {
+    if (before.length === 0 || chunk.length === 0 || !RUN_BYTE[chunk[0]] || !RUN_BYTE[before[before.length - 1]]) return [];
+    let lead = 1;
+    while (lead < chunk.length && RUN_BYTE[chunk[lead]]) lead++;
+    let trail = 1;
+    while (trail < before.length && RUN_BYTE[before[before.length - 1 - trail]]) trail++;
+    if (lead === chunk.length || trail === before.length) return [-trail];
+    const joined = Buffer.concat([before.subarray(before.length - trail - 1), chunk.subarray(0, lead + 1)]);
+    const found = scanKernel()!.tokenCandidates(this.table, joined);
+    return Array.from(found.filter((at) => at <= trail), (at) => at - trail - 1);
   }
 
   /**

@@ -64,7 +64,8 @@ export const MAX_ERRORS_LISTED = 1000;
 export async function scanFile(path: string, plan: ScanPlan, sink: ScanSink, hashOnOwnThread: boolean): Promise<void> {
   const { rule } = plan;
   const entry = emptyEntry(path);
-  const tally = new ReadTally(sink.bytesRead?.bind(sink), hashOnOwnThread);
+  // the hashing thread also searches a large file for IOC candidates, when the fast path searches at all
+  const tally = new ReadTally(sink.bytesRead?.bind(sink), hashOnOwnThread, plan.fullParse ? null : rule.rawSearch.tokenTable);
   const tables = new Set<FileTable>();
   let headerTable: TableName | null = null;
   let lastLine = 1;

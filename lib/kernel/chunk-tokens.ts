@@ -1,0 +1,55 @@
+import type { TokenTable } from './scan-kernel.js';
+
+// Token candidates searched for on another thread. A large file's chunks are
+// read into shared buffers and hashed by the hashing thread, which also
+// searches each for IOC candidates with the scan's token table
+// (inputs/hash-worker.ts); the scan notes them here, by the shared buffer
+// the chunk is in, and the token search (matcher/token-search.ts) takes them
+// for any part of that chunk instead of searching it again. A chunk whose
+// bytes were copied or changed on the way (gunzipped, decoded from UTF-16,
+// NUL runs taken out) is in another buffer, and searched as it comes.
+
+interface Searched {
+  /** Bytes of the chunk, from the start of its buffer. */
+  readonly length: number;
+  readonly table: TokenTable;
+  /** Offsets from the chunk's start, ascending. */
+  readonly found: Int32Array;
+}
+
+const searched = new WeakMap<ArrayBufferLike, Searched>();
+
+/** The chunk now in `buffer` (from its start, `length` bytes) holds these candidates; null: it was not searched. */
+export function noteChunkTokens(buffer: ArrayBufferLike, length: number, table: TokenTable | null, found: Int32Array | null): void {
+  if (table === null || found === null) searched.delete(buffer);
+  else searched.set(buffer, { length, table, found });
+}
+
+/**
+ * The candidates in `part` (offsets from its start, ascending), when the
+ * chunk it is a part of was searched with `table`; `atStart` when the part
+ * starts where that chunk does (a run may come from the chunk before it).
+ */
+export function chunkTokens(part: Uint8Array, table: TokenTable): { found: number[]; atStart: boolean } | null {
+  const entry = searched.get(part.buffer);
+  if (!entry || entry.table !== table) return null;
+  const from = part.byteOffset;
+  const to = from + part.length;
+  if (to > entry.length) return null;
+  const { found } = entry;
+  let at = lowerBound(found, from);
+  const out: number[] = [];
+  for (; at < found.length && found[at] < to; at++) out.push(found[at] - from);
+  return { found: out, atStart: from === 0 };
+}
+
+function lowerBound(sorted: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
