@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { propertySettings, writeFiles } from './helpers.js';
 import { loadIocs } from '../lib/iocs/load-iocs.js';
@@ -8,6 +9,7 @@ import type { ReportStream } from '../lib/report/report-stream.js';
 import { printJson } from '../lib/printers/json-printer.js';
 import { printText } from '../lib/printers/text-printer.js';
 import { count, length, wrap } from '../lib/printers/text-layout.js';
+import { deliver, openOutput } from '../lib/output/deliver.js';
 import { printHtml } from '../lib/printers/html/html-printer.js';
 import { escapeMarkup, htmlText, jsonForScript, jsonForScriptPieces, shown } from '../lib/printers/html/escape.js';
 
@@ -159,5 +161,18 @@ describe('text layout: what fits is laid out as the general wrap lays it out', (
       }),
       propertySettings(2000),
     );
+  });
+});
+
+describe('a report file written piece by piece', () => {
+  it('holds exactly the UTF-8 of its pieces, small and large, at the size a piece is encoded through the shared buffer and past it', async () => {
+    const dir = writeFiles({});
+    const path = join(dir, 'pieces.txt');
+    // a piece of 3-byte characters just fitting the output's 1 MiB buffer, one just past it (written apart),
+    // surrogate pairs (4 bytes for 2 units), and small pieces between
+    const pieces = ['{\n', '€'.repeat(349_525), 'x', '€'.repeat(349_526), '😀'.repeat(1000), 'ü'.repeat(200_000), '\n}\n'];
+    await deliver(await openOutput(path, { force: false }), pieces);
+    const written = readFileSync(path);
+    expect(written.equals(Buffer.from(pieces.join(''), 'utf8'))).to.equal(true);
   });
 });

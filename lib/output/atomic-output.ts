@@ -17,6 +17,8 @@ const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export class AtomicOutput {
   private settled = false;
+  /** Each piece is written whole (awaited) before the next is encoded, so one buffer serves them all. */
+  private readonly encoded = Buffer.allocUnsafe(1024 * 1024);
   private readonly onSignal = (signal: NodeJS.Signals) => {
     this.removeSync();
     // then die of the same signal, as if we had not been listening
@@ -45,11 +47,19 @@ export class AtomicOutput {
   async write(chunk: string): Promise<void> {
     if (this.settled) throw new Error('report already written or abandoned');
     try {
-      await this.handle.writeFile(chunk);
+      // UTF-8 takes at most 3 bytes for a UTF-16 unit: a piece that surely fits is encoded into this
+      // output's own buffer (a Buffer made for each piece of a 47 MB report was garbage until collected)
+      if (chunk.length * 3 <= this.encoded.length) await this.writeAll(this.encoded.write(chunk, 0, 'utf8'));
+      else await this.handle.writeFile(chunk);
     } catch (error) {
       await this.abort();
       throw error;
     }
+  }
+
+  /** The first `length` bytes of the encoded buffer, all of them (a write may take fewer). */
+  private async writeAll(length: number): Promise<void> {
+    for (let done = 0; done < length; ) done += (await this.handle.write(this.encoded, done, length - done)).bytesWritten;
   }
 
   /** Write the rest of the report (if any), flush it to disk, and move it into place. */
