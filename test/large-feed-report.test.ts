@@ -176,3 +176,24 @@ describe('a report file written piece by piece', () => {
     expect(written.equals(Buffer.from(pieces.join(''), 'utf8'))).to.equal(true);
   });
 });
+
+describe('feeds read as their rows are made', () => {
+  it("ThreatFox CSV: every line the reader cannot read is told, before the values that are not what they say, and counted among the entries", () => {
+    const header = '# "first_seen_utc","ioc_id","ioc_value","ioc_type","threat_type","fk_malware","malware_alias","malware_printable","last_seen_utc","confidence_level","reference","tags","anonymous","reporter"';
+    const line = (id: string, value: string, type: string) => `"2026-05-28 06:12:40", "${id}", "${value}", "${type}", "botnet_cc", "perl.perlbot", "None", "PerlBot", "", "75", "None", "PerlBot,perl", "0", "abuse_ch"`;
+    const dir = writeFiles({
+      'rows-as-read/threatfox.csv': [line('1', '198.51.100.1:443', 'ip:port'), header, line('2', '198.51.100.2:443', 'ip:port'), line('3', 'not-an-address', 'ip:port'), '"2026-05-28 06:12:40", "4", "198.51.100.4', line('5', '198.51.100.5:443', 'ip:port'), ''].join('\n'),
+    });
+    const loaded = loadIocs({ kind: 'files', paths: [join(dir, 'rows-as-read', 'threatfox.csv')] }, null);
+    const [record] = loaded.set.provenance.files!;
+    expect(record).to.deep.include({ format: 'threatfox-csv', entries: 5, used: 2, duplicates: 0 });
+    expect(record.errors.map((e) => e.line)).to.deep.equal([1, 5, 4]);
+    expect(record.errors[0].message).to.match(/before the commented header/);
+    expect(record.errors[1].message).to.match(/broken quoting/);
+    expect(record.errors[2].message).to.match(/"not-an-address" is typed ip:port/);
+    expect(loaded.indicators.map((i) => [i.value, i.port, i.labels, i.sourceId, i.firstSeen])).to.deep.equal([
+      ['198.51.100.2', 443, ['PerlBot', 'perl'], '2', '2026-05-28T06:12:40Z'],
+      ['198.51.100.5', 443, ['PerlBot', 'perl'], '5', '2026-05-28T06:12:40Z'],
+    ]);
+  });
+});

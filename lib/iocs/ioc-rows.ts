@@ -59,9 +59,9 @@ export type IocFileFormat =
 
 export interface ParsedIocFile {
   format: IocFileFormat;
-  /** Read once (a plain list's rows are made as they are read). */
+  /** Read once (a plain list's and a ThreatFox CSV's rows are made as they are read). */
   rows: Iterable<IocRow>;
-  /** Lines that could not be read: reported, skipped, the rest of the file still used. */
+  /** Lines that could not be read: reported, skipped, the rest of the file still used; complete once `rows` is read. */
   errors: IocFileError[];
   /** Entries not used on purpose, each counted by its reason. */
   setAside?: IocSetAside[];

@@ -4,8 +4,8 @@ import { errnoText } from '../errors/errno-text.js';
 import type { Ioc } from '../matcher/ioc-set.js';
 import type { IocFileRecord } from '../report/report.js';
 import { classifyIoc } from './classify-ioc.js';
-import { FirstSightings, tallyBy, type IndicatorExtras } from './indicator-list.js';
-import { IocFileFatal, type IocFileOptions, type ParsedIocFile } from './ioc-rows.js';
+import { FirstSightings, SharedTexts, tallyBy, type IndicatorExtras } from './indicator-list.js';
+import { IocFileFatal, type IocFileError, type IocFileOptions, type ParsedIocFile } from './ioc-rows.js';
 import { looksLikeMispCsv, parseMispCsv } from './misp-csv.js';
 import { looksLikeThreatFoxCsv, parseThreatFoxCsv } from './threatfox-csv.js';
 import { parseIocJson } from './threatfox-json.js';
@@ -72,34 +72,41 @@ function describe(record: IocFileRecord): string {
   return `${record.path} (${record.format}): ${tally(record)}`;
 }
 
+/** A feed file hashed and parsed; its bytes are not kept while its rows are read (an export is tens of MB). */
+function readFeed(path: string, options: IocFileOptions): { parsed: ParsedIocFile; sha256: string } {
+  const bytes = readIocFile(path);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  try {
+    return { parsed: parseIocFile(bytes.toString('utf8'), options), sha256 };
+  } catch (error) {
+    if (error instanceof IocFileFatal) throw new IocFileFatal(error.code, `${path}: ${error.message}`);
+    if (error instanceof FeedFileProblem) throw new IocFileFatal(feedBound(error), `${path}: ${error.message}`);
+    throw error;
+  }
+}
+
 function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: Ioc[]; extras: Map<Ioc, IndicatorExtras>; records: IocFileRecord[]; asideWarnings: string[] } {
   const asideWarnings: string[] = [];
   const iocs: Ioc[] = [];
   const extras = new Map<Ioc, IndicatorExtras>();
   const seen = new FirstSightings();
+  const shared = new SharedTexts();
   const records: IocFileRecord[] = [];
   for (const path of paths) {
-    const bytes = readIocFile(path);
-    let parsed: ParsedIocFile;
-    try {
-      parsed = parseIocFile(bytes.toString('utf8'), options);
-    } catch (error) {
-      if (error instanceof IocFileFatal) throw new IocFileFatal(error.code, `${path}: ${error.message}`);
-      if (error instanceof FeedFileProblem) throw new IocFileFatal(feedBound(error), `${path}: ${error.message}`);
-      throw error;
-    }
+    const { parsed, sha256 } = readFeed(path, options);
     const setAside = parsed.setAside ?? [];
     const record: IocFileRecord = {
       path,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256,
       format: parsed.format,
-      // the rows are counted as they are read, below
-      entries: parsed.errors.length + setAside.length,
+      // the rows and the reader's errors are counted once the rows are read, below
+      entries: setAside.length,
       used: 0,
       duplicates: 0,
       notApplicable: {},
-      errors: [...parsed.errors],
+      errors: [],
     };
+    const unreadable: IocFileError[] = [];
     if (setAside.length > 0) record.notUsed = tallyBy(setAside.map((entry) => entry.reason));
     for (const entry of setAside) {
       if (entry.detail !== null) asideWarnings.push(`${path}:${entry.line ?? '?'}: ${entry.id ?? 'an entry'} not used, ${entry.reason}: ${entry.detail}`);
@@ -109,7 +116,7 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
       record.entries++;
       const found = classifyIoc(row);
       if (found.kind === 'bad') {
-        record.errors.push({ line: row.line, message: found.message });
+        unreadable.push({ line: row.line, message: found.message });
         continue;
       }
       if (found.kind === 'not-applicable') {
@@ -125,17 +132,20 @@ function fromFiles(paths: readonly string[], options: IocFileOptions): { iocs: I
       record.used++;
       const ioc: Ioc = {
         value: found.value, ip: indicator.value, port: indicator.port,
-        threatType: row.threatType, malware: row.malware, confidence: row.confidence, firstSeen: row.firstSeen,
-        kind: indicator.kind, sourceFile: path, line: row.line, validFrom: row.validFrom ?? null, validUntil: row.validUntil ?? null, lastSeen: row.lastSeen ?? null,
+        threatType: shared.text(row.threatType), malware: shared.text(row.malware), confidence: row.confidence, firstSeen: shared.text(row.firstSeen),
+        kind: indicator.kind, sourceFile: path, line: row.line, validFrom: shared.text(row.validFrom ?? null), validUntil: shared.text(row.validUntil ?? null), lastSeen: shared.text(row.lastSeen ?? null),
       };
       // set, not spread: a spread in each of 100,000 literals made loading a large feed slow
       const sourceId = row.sourceId ?? null;
       if (sourceId) ioc.sourceId = sourceId;
-      const labels = row.labels ?? [];
-      const name = row.name ?? null;
+      const labels = shared.labels(row.labels ?? []);
+      const name = shared.text(row.name ?? null);
       if (labels.length > 0 || name !== null || sourceId === '') extras.set(ioc, { labels, name, sourceId });
       iocs.push(ioc);
     }
+    // the reader's errors (complete once its rows are read) first, then the values it gave that are not what they say
+    record.entries += parsed.errors.length;
+    record.errors = [...parsed.errors, ...unreadable];
     if (record.used + record.duplicates === 0) {
       const firstError = record.errors[0];
       const why = firstError ? `; first unreadable line: ${path}:${firstError.line ?? '?'}: ${firstError.message}` : '';

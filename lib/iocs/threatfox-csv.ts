@@ -49,26 +49,30 @@ export function splitQuotedLine(line: string): string[] | null {
 }
 
 export function parseThreatFoxCsv(lines: readonly string[]): ParsedIocFile {
-  const rows: IocRow[] = [];
   const errors: IocFileError[] = [];
+  return { format: 'threatfox-csv', rows: threatFoxRows(lines, errors), errors };
+}
+
+/** Each IOC line's row, made as it is read (an export of 100,000 IOCs is not first made 100,000 rows); a line that cannot be read goes to `errors`. */
+function* threatFoxRows(lines: readonly string[], errors: IocFileError[]): Generator<IocRow> {
   let columns: Map<string, number> | null = null;
-  lines.forEach((raw, index) => {
-    const line = raw.replace(/\r$/, '');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index].replace(/\r$/, '');
     const lineNumber = index + 1;
     if (HEADER.test(line)) {
       const names = splitQuotedLine(line.replace(/^#\s*/, ''));
       if (names) columns = new Map(names.map((name, i) => [name.trim().toLowerCase(), i]));
-      return;
+      continue;
     }
-    if (line.trim() === '' || line.trimStart().startsWith('#')) return;
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
     if (!columns?.has('ioc_value')) {
       errors.push({ line: lineNumber, message: 'an IOC line before the commented header (# "first_seen_utc","ioc_id","ioc_value",…)' });
-      return;
+      continue;
     }
     const fields = splitQuotedLine(line);
     if (!fields) {
       errors.push({ line: lineNumber, message: 'broken quoting: not a ThreatFox CSV line' });
-      return;
+      continue;
     }
     const at = columns;
     const get = (name: string): string | null => {
@@ -78,9 +82,9 @@ export function parseThreatFoxCsv(lines: readonly string[]): ParsedIocFile {
     const value = get('ioc_value');
     if (value === null) {
       errors.push({ line: lineNumber, message: `no ioc_value (${fields.length} fields where the header names ${at.size})` });
-      return;
+      continue;
     }
-    rows.push({
+    yield {
       line: lineNumber,
       value,
       type: get('ioc_type'),
@@ -91,7 +95,6 @@ export function parseThreatFoxCsv(lines: readonly string[]): ParsedIocFile {
       lastSeen: firstSeenOf(get('last_seen_utc')),
       labels: labelsOf(get('tags')),
       sourceId: get('ioc_id'),
-    });
-  });
-  return { format: 'threatfox-csv', rows, errors };
+    };
+  }
 }
