@@ -72,12 +72,17 @@ function describe(record: IocFileRecord): string {
   return `${record.path} (${record.format}): ${tally(record)}`;
 }
 
-/** A feed file hashed and parsed; its bytes are not kept while its rows are read (an export is tens of MB). */
-function readFeed(path: string, options: IocFileOptions): { parsed: ParsedIocFile; sha256: string } {
+/** A feed file's text and digest: its bytes are let go before the text is parsed (an export is tens of MB). */
+function readFeedText(path: string): { text: string; sha256: string } {
   const bytes = readIocFile(path);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return { text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** A feed file hashed and parsed. */
+function readFeed(path: string, options: IocFileOptions): { parsed: ParsedIocFile; sha256: string } {
+  const { text, sha256 } = readFeedText(path);
   try {
-    return { parsed: parseIocFile(bytes.toString('utf8'), options), sha256 };
+    return { parsed: parseIocFile(text, options), sha256 };
   } catch (error) {
     if (error instanceof IocFileFatal) throw new IocFileFatal(error.code, `${path}: ${error.message}`);
     if (error instanceof FeedFileProblem) throw new IocFileFatal(feedBound(error), `${path}: ${error.message}`);
