@@ -45,21 +45,32 @@ for (let request = 0; ; ) {
   request = Atomics.load(state, RING.REQUEST);
   const id = state[RING.REQUEST_ID];
   const first = state[RING.REQUEST_FIRST];
+  const searching = state[RING.REQUEST_TABLE] !== 0;
   let tokens = tableOf(state[RING.REQUEST_TABLE]);
   const kernel = tokens ? scanKernel() : null;
   const hash = createHash('sha256');
+  // the search runs ahead of the hash: the scan waits for a chunk's candidates, nobody waits for the hash
+  let searched = searching ? first : Number.MAX_SAFE_INTEGER;
   for (let seq = first; ; ) {
     const events = Atomics.load(state, RING.EVENTS);
-    if (ring.published(seq)) {
+    if (ring.published(searched)) {
+      const slot = ring.slotOf(searched);
+      const length = Atomics.load(state, RING.length(slot));
+      if (length <= 0) {
+        searched = Number.MAX_SAFE_INTEGER;
+        continue;
+      }
+      const bytes = ring.views[slot].subarray(0, length);
+      if (searched === first && !searchable(bytes)) tokens = null;
+      // unless the scan came to it first and searches it itself
+      if (ring.claimTokens(searched)) ring.publishTokens(searched, tokens && kernel ? kernel.tokenCandidates(tokens, bytes) : null);
+      searched++;
+    } else if (ring.published(seq)) {
       const slot = ring.slotOf(seq);
       const length = Atomics.load(state, RING.length(slot));
       // what was read, even when a read failed part way: as when hashing in the scan's own turn
       if (length <= 0) break;
-      const bytes = ring.views[slot].subarray(0, length);
-      if (seq === first && !searchable(bytes)) tokens = null;
-      // unless the scan came to it first and searches it itself
-      if (state[RING.REQUEST_TABLE] !== 0 && ring.claimTokens(seq)) ring.publishTokens(seq, tokens && kernel ? kernel.tokenCandidates(tokens, bytes) : null);
-      hash.update(bytes);
+      hash.update(ring.views[slot].subarray(0, length));
       ring.release(seq);
       seq++;
     } else if (!ring.tryRead()) {
