@@ -182,6 +182,17 @@ describe('the fast path', () => {
     expect(comparable(fast)).to.deep.equal(comparable(full));
   });
 
+  it('parses each \\u-escaped JSON line of a large file, found in the same pass as the anchor search, and only those', async () => {
+    // a path's escaped backslash before a `u` (`c:\\\\users`) is no escape; thousands of them, and a few real ones
+    const plain = (i: number) => JSON.stringify({ Timestamp: '2026-06-01T10:00:00Z', DeviceId: `d${i}`, ActionType: 'ConnectionSuccess', RemoteIP: `20.1.1.${i % 200}`, RemotePort: 443, FolderPath: `c:\\users\\u${i}\\179.43.139.84x` });
+    const escaped = (i: number) => `{"Timestamp":"2026-06-01T11:00:00Z","DeviceId":"e${i}","ActionType":"ConnectionSuccess","RemoteIP":"\\u0031\\u0037\\u0039.43.139.8${i % 2 === 0 ? '4' : '6'}","RemotePort":443}`;
+    const lines = Array.from({ length: 30_000 }, (_, i) => (i % 7_001 === 6_999 ? escaped(i) : plain(i)));
+    const dir = writeFiles({ 'big.jsonl': `${lines.join('\n')}\n` });
+    const fast = await hunt([dir]);
+    expect(fast.hits.map((h) => h.line)).to.deep.equal(lines.flatMap((line, i) => (line.includes('"e') ? [i + 1] : [])));
+    expect(comparable(fast)).to.deep.equal(comparable(await hunt([dir], { fullParse: true })));
+  });
+
   it('lists a ragged CSV row and a cut JSON line with no IOC text, but not a whole-looking invalid JSON line (--full-parse does)', async () => {
     const csv = 'TimeGenerated,DeviceVendor,SourceIP,DestinationIP\n2026-06-01T00:00:00Z,V,10.0.0.1,10.0.0.2\n2026-06-01T00:00:00Z,V,10.0.0.1\n"2026-06-01","a,b",10.0.0.1,"x""y"\n';
     const jsonl = '{"RemoteIP":"10.0.0.1","ActionType":"ConnectionSuccess"}\n{"RemoteIP": \n{"RemoteIP":"10.0.0.2","ActionType":"ConnectionSuccess",}\n{"RemoteIP":"10.0.0.3"}\r\n';

@@ -20,7 +20,8 @@ export interface QuoteState {
 interface Exports {
   memory: WebAssembly.Memory;
   recordEnds(src: number, len: number, out: number, delimiter: number): number;
-  quadPositions(src: number, len: number, out: number, quad: number): number;
+  quadPositions(src: number, len: number, out: number, quad: number, pair: number, pairOut: number): number;
+  pairs: WebAssembly.Global;
   inq: WebAssembly.Global;
   pending: WebAssembly.Global;
   before: WebAssembly.Global;
@@ -98,6 +99,8 @@ function byteClasses(): { classes: Uint8Array; shapes: Uint8Array } {
 }
 
 const PAGE = 65536;
+/** `\u`, little-endian. */
+const ESCAPE_PAIR = 0x5c | (0x75 << 8);
 
 class ScanKernel {
   private readonly exports: Exports;
@@ -105,6 +108,8 @@ class ScanKernel {
   /** Where chunks go: above the token table in force (0 when none). */
   private base = 0;
   private installed: TokenTable | null = null;
+  /** The `\u` places the last anchor search found, and in which chunk. */
+  private escapes: { chunk: Buffer; at: number[] } | null = null;
 
   constructor() {
     const module = new WebAssembly.Module(Buffer.from(SCAN_KERNEL_WASM, 'base64'));
@@ -126,11 +131,23 @@ class ScanKernel {
     return outAt;
   }
 
-  /** Where the 4-byte `anchor` starts in `chunk` (offsets within it, ascending). A copy: the memory is reused. */
-  anchors(chunk: Buffer, anchor: Buffer): number[] {
+  /**
+   * Where the 4-byte `anchor` starts in `chunk` (offsets within it,
+   * ascending). A copy: the memory is reused. With `escapes`, where `\u`
+   * starts is found in the same pass, for `escapesIn`.
+   */
+  anchors(chunk: Buffer, anchor: Buffer, escapes = false): number[] {
     const outAt = this.load(chunk);
-    const count = this.exports.quadPositions(this.base, chunk.length, outAt, anchor.readInt32LE(0));
+    // the room after the chunk is 8 bytes a byte: anchors take 4 at most, `\u` 2
+    const pairOut = outAt + 4 * chunk.length + 16;
+    const count = this.exports.quadPositions(this.base, chunk.length, outAt, anchor.readInt32LE(0), escapes ? ESCAPE_PAIR : 0, pairOut);
+    this.escapes = escapes ? { chunk, at: Array.from(new Int32Array(this.exports.memory.buffer, pairOut, this.exports.pairs.value as number)) } : null;
     return Array.from(new Int32Array(this.exports.memory.buffer, outAt, count));
+  }
+
+  /** Where `\u` starts in `chunk` (ascending), when the last anchor search was of this very chunk, with escapes; else null. */
+  escapesIn(chunk: Buffer): number[] | null {
+    return this.escapes !== null && this.escapes.chunk === chunk ? this.escapes.at : null;
   }
 
   /**

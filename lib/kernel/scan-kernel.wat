@@ -108,24 +108,44 @@
 ;; quadPositions: where a 4-byte text (`quad`, little-endian) starts in
 ;; memory[src, src+len), written to `out` as i32 offsets, in order. It is the
 ;; candidate search for IOC text: the anchor is the first four bytes the IOC
-;; IPs share (`179.`), found 16 positions at a time. Reads up to 19 bytes past
-;; len: the caller zero-fills them.
-  (func (export "quadPositions") (param $src i32) (param $len i32) (param $out i32) (param $quad i32) (result i32)
-    (local $i i32) (local $k i32) (local $m i32) (local $p i32) (local $at i32)
-    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+;; IPs share (`179.`), found 16 positions at a time. With `pair` (a 2-byte
+;; text, little-endian; 0 for none) its places are written to `pairOut` in
+;; the same pass ($pairs of them): JSON's `\u`, for which a JSON-lines chunk
+;; is searched too, cost a search of its own that stopped at every backslash.
+;; Reads up to 19 bytes past len: the caller zero-fills them.
+  (global $pairs (export "pairs") (mut i32) (i32.const 0))
+  (func (export "quadPositions") (param $src i32) (param $len i32) (param $out i32) (param $quad i32) (param $pair i32) (param $pairOut i32) (result i32)
+    (local $i i32) (local $k i32) (local $m i32) (local $e i32) (local $p i32) (local $at i32) (local $n i32)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $p0 v128) (local $p1 v128) (local $v0 v128) (local $v1 v128)
     (local.set $b0 (i8x16.splat (local.get $quad)))
     (local.set $b1 (i8x16.splat (i32.shr_u (local.get $quad) (i32.const 8))))
     (local.set $b2 (i8x16.splat (i32.shr_u (local.get $quad) (i32.const 16))))
     (local.set $b3 (i8x16.splat (i32.shr_u (local.get $quad) (i32.const 24))))
+    (local.set $p0 (i8x16.splat (local.get $pair)))
+    (local.set $p1 (i8x16.splat (i32.shr_u (local.get $pair) (i32.const 8))))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
         (local.set $at (i32.add (local.get $src) (local.get $i)))
+        (local.set $v0 (v128.load (local.get $at)))
+        (local.set $v1 (v128.load offset=1 (local.get $at)))
         (local.set $m (i8x16.bitmask (v128.and
-          (v128.and (i8x16.eq (v128.load (local.get $at)) (local.get $b0))
-                    (i8x16.eq (v128.load offset=1 (local.get $at)) (local.get $b1)))
+          (v128.and (i8x16.eq (local.get $v0) (local.get $b0)) (i8x16.eq (local.get $v1) (local.get $b1)))
           (v128.and (i8x16.eq (v128.load offset=2 (local.get $at)) (local.get $b2))
                     (i8x16.eq (v128.load offset=3 (local.get $at)) (local.get $b3))))))
+        (if (local.get $pair)
+          (then
+            (local.set $e (i8x16.bitmask (v128.and (i8x16.eq (local.get $v0) (local.get $p0)) (i8x16.eq (local.get $v1) (local.get $p1)))))
+            (block $pairs_done
+              (loop $pair_bits
+                (br_if $pairs_done (i32.eqz (local.get $e)))
+                (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $e))))
+                (local.set $e (i32.and (local.get $e) (i32.sub (local.get $e) (i32.const 1))))
+                (if (i32.le_u (i32.add (local.get $p) (i32.const 2)) (local.get $len))
+                  (then
+                    (i32.store (i32.add (local.get $pairOut) (i32.shl (local.get $n) (i32.const 2))) (local.get $p))
+                    (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+                (br $pair_bits)))))
         (block $bits_done
           (loop $bits
             (br_if $bits_done (i32.eqz (local.get $m)))
@@ -138,6 +158,7 @@
             (br $bits)))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $blocks)))
+    (global.set $pairs (local.get $n))
     (local.get $k))
 ;; ------------------------------------------------------------------------
 ;; The token search: candidates for a large IOC set, at a cost that does not

@@ -87,9 +87,11 @@ export class RawIocSearch {
   /**
    * Where IOC text may start in `chunk` (offsets within it, ascending), also
    * for text begun in `before` (the previous chunk's tail: negative offsets).
-   * No boundary check: a candidate only means "parse this record".
+   * No boundary check: a candidate only means "parse this record". With
+   * `escapes` (a JSON-lines chunk) the kernel's anchor search also notes
+   * where `\u` starts (scanKernel().escapesIn), in the same pass.
    */
-  candidates(chunk: Buffer, before: Buffer): number[] {
+  candidates(chunk: Buffer, before: Buffer, escapes = false): number[] {
     if (this.tokens) return this.tokens.candidates(chunk, before);
     const found: number[] = [];
     const longest = this.overlap - 2;
@@ -100,19 +102,19 @@ export class RawIocSearch {
     }
     // appended one by one: a chunk made of IOC-like text has a candidate every few bytes,
     // and a spread of that many arguments overflows the stack
-    if (found.length === 0) return this.scanFor(chunk);
-    for (const at of this.scanFor(chunk)) found.push(at);
+    if (found.length === 0) return this.scanFor(chunk, escapes);
+    for (const at of this.scanFor(chunk, escapes)) found.push(at);
     return found;
   }
 
-  private scanFor(bytes: Buffer): number[] {
-    const ipv4 = this.scanIpv4(bytes);
+  private scanFor(bytes: Buffer, escapes = false): number[] {
+    const ipv4 = this.scanIpv4(bytes, escapes);
     if (this.kinds === null) return ipv4;
     this.kinds.candidates(bytes, ipv4);
     return ipv4.sort((a, b) => a - b);
   }
 
-  private scanIpv4(bytes: Buffer): number[] {
+  private scanIpv4(bytes: Buffer, escapes: boolean): number[] {
     if (this.prefix.length < 4) {
       const found: number[] = [];
       for (const { bytes: needle } of this.needles) {
@@ -122,15 +124,15 @@ export class RawIocSearch {
     }
     // a needle running past the end may continue in the next chunk: keep it as a candidate
     const fits = (at: number) => this.needles.some((n) => at + n.bytes.length > bytes.length || bytes.compare(n.bytes, 0, n.bytes.length, at, at + n.bytes.length) === 0);
-    return this.prefixStarts(bytes).filter(fits);
+    return this.prefixStarts(bytes, escapes).filter(fits);
   }
 
   /** Where the shared prefix starts: 16 positions at a time in WebAssembly where it runs (a copy in pays off on big chunks only). */
-  private prefixStarts(bytes: Buffer): number[] {
+  private prefixStarts(bytes: Buffer, escapes: boolean): number[] {
     const kernel = bytes.length >= 4096 ? scanKernel() : null;
     if (kernel) {
       const prefix = this.prefix;
-      return kernel.anchors(bytes, prefix.subarray(0, 4)).filter((at) => bytes.compare(prefix, 0, prefix.length, at, Math.min(bytes.length, at + prefix.length)) === 0);
+      return kernel.anchors(bytes, prefix.subarray(0, 4), escapes).filter((at) => bytes.compare(prefix, 0, prefix.length, at, Math.min(bytes.length, at + prefix.length)) === 0);
     }
     const starts: number[] = [];
     for (let at = bytes.indexOf(this.prefix); at >= 0; at = bytes.indexOf(this.prefix, at + 1)) starts.push(at);

@@ -1,3 +1,4 @@
+import { scanKernel } from '../kernel/scan-kernel.js';
 import { JsonKeyCache } from './record-fields.js';
 import type { SourceRecord } from '../record/source-record.js';
 import { malformed, recordFromJson } from './json-record.js';
@@ -22,6 +23,13 @@ function isUnicodeEscape(chunk: Buffer, at: number): boolean {
   return before % 2 === 0 || at - before === 0;
 }
 
+/** Where `\u` starts in `chunk` (the kernel's anchor search finds them in its own pass when it runs). */
+function escapeStarts(chunk: Buffer): number[] {
+  const found: number[] = [];
+  for (let at = chunk.indexOf(UNICODE_ESCAPE); at >= 0; at = chunk.indexOf(UNICODE_ESCAPE, at + 1)) found.push(at);
+  return found;
+}
+
 /**
  * Where the raw-text search cannot see: a `\u` escape is the one JSON escape
  * that can spell a digit or a dot (`"\u0031\u0037\u0039.43.139.84"`), so a
@@ -29,10 +37,7 @@ function isUnicodeEscape(chunk: Buffer, at: number): boolean {
  * into the sorted candidate list.
  */
 function withEscapes(chunk: Buffer, candidates: number[]): number[] {
-  let at = chunk.indexOf(UNICODE_ESCAPE);
-  if (at < 0) return candidates;
-  const escapes: number[] = [];
-  for (; at >= 0; at = chunk.indexOf(UNICODE_ESCAPE, at + 2)) if (isUnicodeEscape(chunk, at)) escapes.push(at);
+  const escapes = (scanKernel()?.escapesIn(chunk) ?? escapeStarts(chunk)).filter((at) => isUnicodeEscape(chunk, at));
   if (escapes.length === 0) return candidates;
   const merged: number[] = [];
   let i = 0;
@@ -102,7 +107,7 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, channel: Reade
     // counted, not parsed (the first record is always parsed: it names the table).
     // (fullParse holds for the whole file, so the check follows every chunk or none)
     const skim = !channel.fullParse && cleanChunks.clean(chunk, knownNulFree(chunk));
-    const candidates = skim ? withEscapes(chunk, channel.search.candidates(chunk, Buffer.alloc(0))) : [];
+    const candidates = skim ? withEscapes(chunk, channel.search.candidates(chunk, Buffer.alloc(0), true)) : [];
     let next = 0;
     for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, from)) {
       if (held.empty) {
