@@ -66,4 +66,20 @@ describe('the ring a large file is read into', () => {
     // the same bad disk again, read from the start: not the failure left over
     expect(chunks(ring, 4)).to.deep.equal(['0123456789abcdef', 'ghij', -5]);
   });
+
+  it('gives a chunk\'s candidate search to one thread only, and hands over what it found or that it found too many', () => {
+    const ring = ringOn(disk, 1000);
+    expect(ring.tryRead()).to.equal(true);
+    expect(ring.tryRead()).to.equal(true);
+    // nothing yet: the scan waits, or searches itself once it claims the chunk
+    expect(ring.tokensOf(1)).to.equal(undefined);
+    expect(ring.claimTokens(1)).to.equal(true);
+    expect(ring.claimTokens(1)).to.equal(false);
+    ring.publishTokens(1, Int32Array.of(3, 9));
+    expect([...ring.tokensOf(1)!]).to.deep.equal([3, 9]);
+    // a list past what a slot holds is not cut short: the scan searches the chunk itself
+    expect(ring.claimTokens(2)).to.equal(true);
+    ring.publishTokens(2, new Int32Array(TOKENS_PER_SLOT + 1));
+    expect(ring.tokensOf(2)).to.equal(null);
+  });
 });

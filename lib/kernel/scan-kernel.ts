@@ -28,15 +28,9 @@ interface Exports {
   lfs: WebAssembly.Global;
   fields: WebAssembly.Global;
   tokenCandidates(src: number, len: number, out: number): number;
-  textKey(at: number, length: number): bigint;
-  hexKey(at: number, length: number): bigint;
-  labelKey(at: number, length: number): bigint;
-  ipKey(address: number, tag: number): bigint;
-  addKey(key: bigint): void;
   addHosts(at: number, count: number): void;
   addHashes(at: number, count: number): void;
   addAddresses(at: number, count: number): void;
-  hasKey(key: bigint): number;
   tmask: WebAssembly.Global;
   nprefix: WebAssembly.Global;
   want: WebAssembly.Global;
@@ -79,6 +73,9 @@ const SHAPE_OTHER = 4;
 const SHAPE_BEYOND = 8;
 const SHAPE_WIDE = 16;
 const SHAPES_AT = 512;
+
+/** Bytes of a token or an IPv6 run (classes 1 and 8): a run of them may cross a chunk edge (token-search.ts looks across). */
+export const RUN_BYTES: Uint8Array = byteClasses().classes.map((c) => (c & (CLASS_TOKEN | CLASS_IPV6) ? 1 : 0));
 
 /** Each byte's classes and its shape in a token, as the token search reads them from memory[0, 256) and [512, 768). */
 function byteClasses(): { classes: Uint8Array; shapes: Uint8Array } {

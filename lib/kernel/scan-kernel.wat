@@ -204,7 +204,7 @@
     (i32.store (i32.add (global.get $tout) (i32.shl (global.get $tk) (i32.const 2))) (local.get $at))
     (global.set $tk (i32.add (global.get $tk) (i32.const 1))))
 
-  (func $textKey (export "textKey") (param $p i32) (param $n i32) (result i64)
+  (func $textKey (param $p i32) (param $n i32) (result i64)
     (local $h i64) (local $c i32)
     (local.set $h (i64.const 0xcbf29ce484222325))
     (block $d (loop $l
@@ -217,7 +217,7 @@
       (br $l)))
     (i64.or (local.get $h) (i64.const 1)))
 
-  (func $ipKey (export "ipKey") (param $v i32) (param $tag i32) (result i64)
+  (func $ipKey (param $v i32) (param $tag i32) (result i64)
     (local $x i64)
     (local.set $x (i64.or (i64.shl (i64.extend_i32_u (local.get $tag)) (i64.const 32)) (i64.extend_i32_u (local.get $v))))
     (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 33))) (i64.const 0xff51afd7ed558ccd)))
@@ -227,7 +227,7 @@
   ;; a hash's key: its hex digits eight at a time (lower-cased: `| 0x20`
   ;; leaves a digit as it is), each word mixed in, then murmur3's finaliser.
   ;; $n is 32, 40 or 64: no byte is read past the run.
-  (func $hexKey (export "hexKey") (param $p i32) (param $n i32) (result i64)
+  (func $hexKey (param $p i32) (param $n i32) (result i64)
     (local $h i64) (local $j i32)
     (local.set $h (i64.extend_i32_u (local.get $n)))
     (block $d (loop $l
@@ -245,8 +245,6 @@
   ;; ends in has no other suffix to look up
   (func $lastLabelKey (param $h i64) (result i64)
     (i64.or (i64.mul (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 29))) (i64.const 0xbf58476d1ce4e5b9)) (i64.const 1)))
-  (func (export "labelKey") (param $p i32) (param $n i32) (result i64)
-    (call $lastLabelKey (call $textKey (local.get $p) (local.get $n))))
 
   ;; a key's two bits in the filter (2^20 bits at 1024): most tokens are no
   ;; IOC, and two bits in 128 KiB say so without a visit to the table
@@ -279,11 +277,11 @@
       (br $next))
     (i32.const 0))
 
-  (func $add (export "addKey") (param $k i64)
+  (func $add (param $k i64)
     (call $setBit (call $bit1 (local.get $k)))
     (call $setBit (call $bit2 (local.get $k)))
     (drop (call $probe (local.get $k) (i32.const 1))))
-  (func $has (export "hasKey") (param $k i64) (result i32)
+  (func $has (param $k i64) (result i32)
     (local $bit i32)
     ;; the filter's two bits, written out: this runs for every token looked up
     (local.set $bit (i32.and (i32.wrap_i64 (i64.shr_u (local.get $k) (i64.const 40))) (i32.const 0xfffff)))

@@ -1,4 +1,4 @@
-import { scanKernel, TOKEN_WANT, type TokenKeys, type TokenTable } from '../kernel/scan-kernel.js';
+import { RUN_BYTES, scanKernel, TOKEN_WANT, type TokenKeys, type TokenTable } from '../kernel/scan-kernel.js';
 import { chunkTokens } from '../kernel/chunk-tokens.js';
 import { canonicalIp, canonicalIpv4 } from './canonical.js';
 import { AddressRanges, ipv4Number } from './address-ranges.js';
@@ -23,9 +23,6 @@ const HEX_RUN = /[0-9a-f]+/g;
 const HASH_LENGTHS = new Set([32, 40, 64]);
 /** Bytes that may continue a URL's path or query: a URL IOC is whole only when none follows. */
 const continuesUrl = (b: number | undefined) => b !== undefined && b > 0x20 && b < 0x7f && !'"\'<>,;)]}|`\\'.includes(String.fromCharCode(b));
-
-/** Bytes of a token or an IPv6 run (the kernel's classes 1 and 8): a run of them may cross a chunk edge. */
-const RUN_BYTE = Uint8Array.from({ length: 256 }, (_, b) => (b >= 0x80 || /[0-9A-Za-z._:-]/.test(String.fromCharCode(b)) ? 1 : 0));
 
 /** ASCII letters lower-cased, as latin1 text. */
 function folded(bytes: Buffer): string {
@@ -138,11 +135,11 @@ export class TokenSearch {
    * is seen: a candidate as it is.
    */
   private seam(chunk: Buffer, before: Buffer): number[] {
-    if (before.length === 0 || chunk.length === 0 || !RUN_BYTE[chunk[0]] || !RUN_BYTE[before[before.length - 1]]) return [];
+    if (before.length === 0 || chunk.length === 0 || !RUN_BYTES[chunk[0]] || !RUN_BYTES[before[before.length - 1]]) return [];
     let lead = 1;
-    while (lead < chunk.length && RUN_BYTE[chunk[lead]]) lead++;
+    while (lead < chunk.length && RUN_BYTES[chunk[lead]]) lead++;
     let trail = 1;
-    while (trail < before.length && RUN_BYTE[before[before.length - 1 - trail]]) trail++;
+    while (trail < before.length && RUN_BYTES[before[before.length - 1 - trail]]) trail++;
     if (lead === chunk.length || trail === before.length) return [-trail];
     const joined = Buffer.concat([before.subarray(before.length - trail - 1), chunk.subarray(0, lead + 1)]);
     const found = scanKernel()!.tokenCandidates(this.table, joined);
