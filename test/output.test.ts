@@ -3,7 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSL_HEADER, ROOT, runCli, tempDir, writeFiles } from './helpers.js';
-import { openOutput } from '../lib/output/deliver.js';
+import fc from 'fast-check';
+import { deliver, openOutput } from '../lib/output/deliver.js';
 import { HuntError } from '../lib/errors/hunt-error.js';
 
 // Where the report goes never destroys anything: a device, FIFO or link is
@@ -152,4 +153,31 @@ describe('delivering the report', () => {
     expect(runCli(['merge', '--force', '-o', taken, report]).status).to.equal(0);
     expect(readFileSync(taken, 'utf8')).to.include('merged');
   });
+
+  it('writes a new file\'s pieces, gathered a buffer at a time, whole and in order (pieces of any size, text beyond ASCII), and nothing before the report is complete', async () => {
+    const dir = tempDir();
+    let n = 0;
+    const piece = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: 'grapheme', maxLength: 300 }),
+      fc.integer({ min: 1, max: 3 }).map((k) => 'é'.repeat(k * 200_000 + 7)),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(piece, { maxLength: 30 }), async (pieces) => {
+        const path = join(dir, `r${n++}.json`);
+        const output = await openOutput(path, { force: false });
+        async function* slowly() {
+          for (const text of pieces) {
+            yield text;
+            // the file is not there, whole or in part, until the report is
+            expect(() => statSync(path)).to.throw();
+          }
+        }
+        await deliver(output, slowly());
+        expect(readFileSync(path, 'utf8')).to.equal(pieces.join(''));
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
+
