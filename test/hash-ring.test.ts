@@ -76,10 +76,23 @@ describe('the ring a large file is read into', () => {
     expect(ring.claimTokens(1)).to.equal(true);
     expect(ring.claimTokens(1)).to.equal(false);
     ring.publishTokens(1, Int32Array.of(3, 9));
-    expect([...ring.tokensOf(1)!]).to.deep.equal([3, 9]);
+    expect([...ring.tokensOf(1)!.found]).to.deep.equal([3, 9]);
+    expect(ring.tokensOf(1)!.escapes).to.equal(null);
     // a list past what a slot holds is not cut short: the scan searches the chunk itself
     expect(ring.claimTokens(2)).to.equal(true);
     ring.publishTokens(2, new Int32Array(TOKENS_PER_SLOT + 1));
     expect(ring.tokensOf(2)).to.equal(null);
+  });
+
+  it('hands over where a chunk\'s `\\u` escapes start beside its candidates, or that they were not looked for when both do not fit', () => {
+    const ring = ringOn(disk, 1000);
+    for (let i = 0; i < 3; i++) ring.tryRead();
+    ring.publishTokens(1, Int32Array.of(3, 9), Int32Array.of(5, 40));
+    expect([...ring.tokensOf(1)!.found]).to.deep.equal([3, 9]);
+    expect([...ring.tokensOf(1)!.escapes!]).to.deep.equal([5, 40]);
+    // the candidates fit, the escapes too would not: the candidates come, the reader looks for escapes itself
+    ring.publishTokens(2, new Int32Array(TOKENS_PER_SLOT - 1), Int32Array.of(7, 8));
+    expect(ring.tokensOf(2)!.found).to.have.length(TOKENS_PER_SLOT - 1);
+    expect(ring.tokensOf(2)!.escapes).to.equal(null);
   });
 });

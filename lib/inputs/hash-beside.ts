@@ -147,7 +147,7 @@ export class BesideFile {
     if (this.ended) return null;
     const { ring } = this.thread;
     while (this.held.length >= HELD) ring.release(this.held.shift()!);
-    let found: Int32Array | null | undefined = null;
+    let found: ReturnType<Ring['tokensOf']> = null;
     for (;;) {
       const events = Atomics.load(ring.state, RING.EVENTS);
       if (ring.published(this.seq)) {
@@ -172,7 +172,7 @@ export class BesideFile {
     }
     this.held.push(seq);
     const buffer = ring.views[slot].buffer;
-    noteChunkTokens(buffer, length, this.tokens, found ?? null);
+    noteChunkTokens(buffer, length, this.tokens, found?.found ?? null, found?.escapes ?? null);
     return Buffer.from(buffer, 0, length);
   }
 

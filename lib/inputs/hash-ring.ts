@@ -40,17 +40,19 @@ export const RING = {
   READ_FAILED: 8,
   /** The generation of the token table the file's chunks are searched with; 0 for none. */
   REQUEST_TABLE: 9,
-  seq: (slot: number) => 10 + slot * 6,
-  users: (slot: number) => 11 + slot * 6,
+  seq: (slot: number) => 10 + slot * 7,
+  users: (slot: number) => 11 + slot * 7,
   /** Bytes in the slot; 0 at the end of the file; a negative errno when the read failed. */
-  length: (slot: number) => 12 + slot * 6,
+  length: (slot: number) => 12 + slot * 7,
   /** The chunk whose token candidates the slot's `tokens` hold. */
-  tokensSeq: (slot: number) => 13 + slot * 6,
+  tokensSeq: (slot: number) => 13 + slot * 7,
   /** How many; -1 when the chunk was not searched (the scan searches it). */
-  tokensCount: (slot: number) => 14 + slot * 6,
+  tokensCount: (slot: number) => 14 + slot * 7,
   /** The last chunk of the slot whose search a thread took on. */
-  tokensClaim: (slot: number) => 15 + slot * 6,
-  words: (slots: number) => 10 + slots * 6,
+  tokensClaim: (slot: number) => 15 + slot * 7,
+  /** How many `\u` escapes follow the candidates in `tokens`; -1 when not looked for. */
+  escapesCount: (slot: number) => 16 + slot * 7,
+  words: (slots: number) => 10 + slots * 7,
 };
 
 /** Candidates a slot holds at most (a chunk with more is searched by the scan itself). */
@@ -113,22 +115,35 @@ export class Ring {
     return last !== seq && Atomics.compareExchange(this.state, at, last, seq) === last;
   }
 
-  /** The hashing thread's side: chunk `seq`'s token candidates (null: not searched). */
-  publishTokens(seq: number, found: Int32Array | null): void {
+  /**
+   * The hashing thread's side: chunk `seq`'s token candidates (null: not
+   * searched), and where its `\u` escapes start (null: not looked for). The
+   * escapes go after the candidates, when both fit.
+   */
+  publishTokens(seq: number, found: Int32Array | null, escapes: Int32Array | null = null): void {
     const slot = this.slotOf(seq);
     const fits = found !== null && found.length <= TOKENS_PER_SLOT;
+    const escapesFit = fits && escapes !== null && found.length + escapes.length <= TOKENS_PER_SLOT;
     if (fits) this.tokens[slot].set(found);
+    if (escapesFit) this.tokens[slot].set(escapes, found.length);
     Atomics.store(this.state, RING.tokensCount(slot), fits ? found.length : -1);
+    Atomics.store(this.state, RING.escapesCount(slot), escapesFit ? escapes.length : -1);
     Atomics.store(this.state, RING.tokensSeq(slot), seq);
     this.bump();
   }
 
-  /** The scan's side: chunk `seq`'s token candidates, a copy; null when not searched; undefined when not yet published. */
-  tokensOf(seq: number): Int32Array | null | undefined {
+  /**
+   * The scan's side: chunk `seq`'s token candidates, a copy (null when not
+   * searched), and its `\u` escapes (null when not looked for); undefined
+   * when not yet published.
+   */
+  tokensOf(seq: number): { found: Int32Array; escapes: Int32Array | null } | null | undefined {
     const slot = this.slotOf(seq);
     if (Atomics.load(this.state, RING.tokensSeq(slot)) !== seq) return undefined;
     const count = Atomics.load(this.state, RING.tokensCount(slot));
-    return count < 0 ? null : this.tokens[slot].slice(0, count);
+    if (count < 0) return null;
+    const escapes = Atomics.load(this.state, RING.escapesCount(slot));
+    return { found: this.tokens[slot].slice(0, count), escapes: escapes < 0 ? null : this.tokens[slot].slice(count, count + escapes) };
   }
 
   /** The scan's side: a new file, to be read from `from` to its end, its chunks numbered from `first`; `table` the generation of its token table (0: none). */

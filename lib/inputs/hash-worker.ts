@@ -34,6 +34,18 @@ function tableOf(wanted: number): TokenTable | null {
   return tableGeneration === wanted ? table : null;
 }
 
+/**
+ * A file that opens as JSON does (after a byte order mark and blank space):
+ * the JSON-lines reader parses every line holding a `\u` escape, so where
+ * they start is noted too. A file taken for JSON that is not costs a list
+ * nobody reads; the other way round, the reader looks for itself.
+ */
+function opensAsJson(first: Uint8Array): boolean {
+  let at = first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf ? 3 : 0;
+  while (at < first.length && (first[at] === 0x20 || first[at] === 0x09 || first[at] === 0x0d || first[at] === 0x0a)) at++;
+  return first[at] === 0x7b || first[at] === 0x5b;
+}
+
 /** gzip (its bytes are not the text) or UTF-16 (decoded first): the scan searches what it decodes. */
 function searchable(first: Uint8Array): boolean {
   const [a, b] = first;
@@ -47,6 +59,7 @@ for (let request = 0; ; ) {
   const first = state[RING.REQUEST_FIRST];
   const searching = state[RING.REQUEST_TABLE] !== 0;
   let tokens = tableOf(state[RING.REQUEST_TABLE]);
+  let escapes = false;
   const kernel = tokens ? scanKernel() : null;
   const hash = createHash('sha256');
   // the search runs ahead of the hash: the scan waits for a chunk's candidates, nobody waits for the hash
@@ -61,9 +74,16 @@ for (let request = 0; ; ) {
         continue;
       }
       const bytes = ring.views[slot].subarray(0, length);
-      if (searched === first && !searchable(bytes)) tokens = null;
+      if (searched === first) {
+        if (!searchable(bytes)) tokens = null;
+        escapes = opensAsJson(bytes);
+      }
       // unless the scan came to it first and searches it itself
-      if (ring.claimTokens(searched)) ring.publishTokens(searched, tokens && kernel ? kernel.tokenCandidates(tokens, bytes) : null);
+      if (ring.claimTokens(searched)) {
+        const found = tokens && kernel ? kernel.tokenCandidates(tokens, bytes, escapes) : null;
+        const at = found && escapes ? kernel!.escapesIn(bytes) : null;
+        ring.publishTokens(searched, found, at && Int32Array.from(at));
+      }
       searched++;
     } else if (ring.published(seq)) {
       const slot = ring.slotOf(seq);

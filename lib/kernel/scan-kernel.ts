@@ -27,7 +27,7 @@ interface Exports {
   before: WebAssembly.Global;
   lfs: WebAssembly.Global;
   fields: WebAssembly.Global;
-  tokenCandidates(src: number, len: number, out: number): number;
+  tokenCandidates(src: number, len: number, out: number, escOut: number): number;
   addHosts(at: number, count: number): void;
   addHashes(at: number, count: number): void;
   addAddresses(at: number, count: number): void;
@@ -106,7 +106,7 @@ class ScanKernel {
   private base = 0;
   private installed: TokenTable | null = null;
   /** The `\u` places the last anchor search found, and in which chunk. */
-  private escapes: { chunk: Buffer; at: number[] } | null = null;
+  private escapes: { chunk: Uint8Array; at: number[] } | null = null;
 
   constructor() {
     const module = new WebAssembly.Module(Buffer.from(SCAN_KERNEL_WASM, 'base64'));
@@ -142,8 +142,8 @@ class ScanKernel {
     return Array.from(new Int32Array(this.exports.memory.buffer, outAt, count));
   }
 
-  /** Where `\u` starts in `chunk` (ascending), when the last anchor search was of this very chunk, with escapes; else null. */
-  escapesIn(chunk: Buffer): number[] | null {
+  /** Where `\u` starts in `chunk` (ascending), when the last anchor or token search was of this very chunk, with escapes; else null. */
+  escapesIn(chunk: Uint8Array): number[] | null {
     return this.escapes !== null && this.escapes.chunk === chunk ? this.escapes.at : null;
   }
 
@@ -231,11 +231,18 @@ class ScanKernel {
     if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
   }
 
-  /** Where a value of the table's kinds may start in `chunk` (offsets within it, ascending). A copy. */
-  tokenCandidates(table: TokenTable, chunk: Uint8Array): Int32Array {
+  /**
+   * Where a value of the table's kinds may start in `chunk` (offsets within
+   * it, ascending). A copy. With `escapes` (a JSON-lines chunk), where `\u`
+   * starts is found in the same pass, for `escapesIn`.
+   */
+  tokenCandidates(table: TokenTable, chunk: Uint8Array, escapes = false): Int32Array {
     this.install(table);
     const outAt = this.load(chunk);
-    const count = this.exports.tokenCandidates(this.base, chunk.length, outAt);
+    // the room after the chunk is 8 bytes a byte: candidates take 4 at most, `\u` 2
+    const escOut = outAt + 4 * chunk.length + 16;
+    const count = this.exports.tokenCandidates(this.base, chunk.length, outAt, escapes ? escOut : 0);
+    this.escapes = escapes ? { chunk, at: Array.from(new Int32Array(this.exports.memory.buffer, escOut, this.exports.pairs.value as number)) } : null;
     return new Int32Array(this.exports.memory.buffer, outAt, count).slice().sort();
   }
 }

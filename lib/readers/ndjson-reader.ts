@@ -1,4 +1,5 @@
 import { scanKernel } from '../kernel/scan-kernel.js';
+import { chunkEscapes } from '../kernel/chunk-tokens.js';
 import { JsonKeyCache } from './record-fields.js';
 import type { SourceRecord } from '../record/source-record.js';
 import { malformed, recordFromJson } from './json-record.js';
@@ -23,7 +24,7 @@ function isUnicodeEscape(chunk: Buffer, at: number): boolean {
   return before % 2 === 0 || at - before === 0;
 }
 
-/** Where `\u` starts in `chunk` (the kernel's anchor search finds them in its own pass when it runs). */
+/** Where `\u` starts in `chunk` (the kernel's search finds them in its own pass when it runs). */
 function escapeStarts(chunk: Buffer): number[] {
   const found: number[] = [];
   for (let at = chunk.indexOf(UNICODE_ESCAPE); at >= 0; at = chunk.indexOf(UNICODE_ESCAPE, at + 1)) found.push(at);
@@ -37,7 +38,7 @@ function escapeStarts(chunk: Buffer): number[] {
  * into the sorted candidate list.
  */
 function withEscapes(chunk: Buffer, candidates: number[]): number[] {
-  const escapes = (scanKernel()?.escapesIn(chunk) ?? escapeStarts(chunk)).filter((at) => isUnicodeEscape(chunk, at));
+  const escapes = (scanKernel()?.escapesIn(chunk) ?? chunkEscapes(chunk) ?? escapeStarts(chunk)).filter((at) => isUnicodeEscape(chunk, at));
   if (escapes.length === 0) return candidates;
   const merged: number[] = [];
   let i = 0;
