@@ -1,9 +1,9 @@
 import { getSystemErrorName } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../assets/assets.js';
-import { Ring, RING, TOKENS_PER_SLOT } from './hash-ring.js';
+import { firstChunkShape, Ring, RING, TOKENS_PER_SLOT } from './hash-ring.js';
 import { noteChunkTokens } from '../kernel/chunk-tokens.js';
-import type { TokenTable } from '../kernel/scan-kernel.js';
+import { scanKernel, type TokenTable } from '../kernel/scan-kernel.js';
 import { HuntError } from '../errors/hunt-error.js';
 
 // The scan's side of a large file hashed on another thread (hash-worker.ts):
@@ -130,6 +130,9 @@ class HashBeside {
 export class BesideFile {
   private held: number[] = [];
   private ended = false;
+  private readonly first: number;
+  /** Known from the first chunk on (searchAhead). */
+  private shape: ReturnType<typeof firstChunkShape> | null = null;
   /** The file could not be read to its end. */
   failed = false;
 
@@ -140,7 +143,9 @@ export class BesideFile {
     private readonly onEnd: (nextSeq: number) => void,
     /** The table the thread searches this file's chunks with (null: none). */
     private readonly tokens: TokenTable | null = null,
-  ) {}
+  ) {
+    this.first = seq;
+  }
 
   /** The next chunk (valid until two more were asked for), or null at the end. Throws when a read failed, or HashThreadFailed. */
   async next(): Promise<Buffer | null> {
@@ -156,6 +161,8 @@ export class BesideFile {
         if (!this.tokens || !this.hasBytes(this.seq)) break;
         found = ring.tokensOf(this.seq);
         if (found !== undefined || ring.claimTokens(this.seq)) break;
+        // the thread is searching this chunk: meanwhile, one it has not come to
+        if (this.searchAhead()) continue;
       }
       if (this.thread.failed) return this.end(new HashThreadFailed('HASH_THREAD_FAILED', 'the hashing thread failed'));
       // rather than wait for a read, read here
@@ -172,8 +179,34 @@ export class BesideFile {
     }
     this.held.push(seq);
     const buffer = ring.views[slot].buffer;
+    if (seq === this.first) this.shape = firstChunkShape(ring.views[slot].subarray(0, length));
     noteChunkTokens(buffer, length, this.tokens, found?.found ?? null, found?.escapes ?? null);
     return Buffer.from(buffer, 0, length);
+  }
+
+  /**
+   * Searches the first chunk after this one that was read and that the
+   * thread has not taken on, with the scan's own kernel, and hands the result
+   * over as the thread would: the scan would otherwise wait while the thread
+   * searches and hashes, and both threads stay busy to the end. False when
+   * there is none.
+   */
+  private searchAhead(): boolean {
+    const { ring } = this.thread;
+    const kernel = scanKernel();
+    if (!this.tokens || !kernel || !this.shape?.searchable) return false;
+    for (let seq = this.seq + 1; ring.published(seq); seq++) {
+      const slot = ring.slotOf(seq);
+      const length = Atomics.load(ring.state, RING.length(slot));
+      if (length <= 0) return false;
+      if (!ring.claimTokens(seq)) continue;
+      const bytes = ring.views[slot].subarray(0, length);
+      const found = kernel.tokenCandidates(this.tokens, bytes, this.shape.json);
+      const escapes = this.shape.json ? kernel.escapesIn(bytes) : null;
+      ring.publishTokens(seq, found, escapes && Int32Array.from(escapes));
+      return true;
+    }
+    return false;
   }
 
   private hasBytes(seq: number): boolean {

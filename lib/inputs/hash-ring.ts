@@ -58,6 +58,23 @@ export const RING = {
 /** Candidates a slot holds at most (a chunk with more is searched by the scan itself). */
 export const TOKENS_PER_SLOT = 65536;
 
+/**
+ * What a file's first chunk says of how its chunks are searched, the same on
+ * both threads. Not `searchable`: gzip (its bytes are not the text) or
+ * UTF-16 (decoded first), which the scan searches as it decodes. `json`: it
+ * opens as JSON does (after a byte order mark and blank space), so where
+ * `\u` escapes start is noted too (the JSON-lines reader parses every line
+ * holding one). A file taken for JSON that is not costs a list nobody reads;
+ * the other way round, the reader looks for itself.
+ */
+export function firstChunkShape(first: Uint8Array): { searchable: boolean; json: boolean } {
+  const [a, b] = first;
+  const searchable = !((a === 0x1f && b === 0x8b) || (a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff));
+  let at = first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf ? 3 : 0;
+  while (at < first.length && (first[at] === 0x20 || first[at] === 0x09 || first[at] === 0x0d || first[at] === 0x0a)) at++;
+  return { searchable, json: first[at] === 0x7b || first[at] === 0x5b };
+}
+
 /** `fs.readSync`'s shape (tests put a failing disk in its place). */
 export type ReadAt = (fd: number, buffer: Uint8Array, offset: number, length: number, position: number) => number;
 

@@ -1,6 +1,6 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
-import { Ring, RING, type RingSetup } from './hash-ring.js';
+import { firstChunkShape, Ring, RING, type RingSetup } from './hash-ring.js';
 import { scanKernel, type TokenTable } from '../kernel/scan-kernel.js';
 
 // The thread that works out a large file's SHA-256 while the scan reads it,
@@ -34,24 +34,6 @@ function tableOf(wanted: number): TokenTable | null {
   return tableGeneration === wanted ? table : null;
 }
 
-/**
- * A file that opens as JSON does (after a byte order mark and blank space):
- * the JSON-lines reader parses every line holding a `\u` escape, so where
- * they start is noted too. A file taken for JSON that is not costs a list
- * nobody reads; the other way round, the reader looks for itself.
- */
-function opensAsJson(first: Uint8Array): boolean {
-  let at = first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf ? 3 : 0;
-  while (at < first.length && (first[at] === 0x20 || first[at] === 0x09 || first[at] === 0x0d || first[at] === 0x0a)) at++;
-  return first[at] === 0x7b || first[at] === 0x5b;
-}
-
-/** gzip (its bytes are not the text) or UTF-16 (decoded first): the scan searches what it decodes. */
-function searchable(first: Uint8Array): boolean {
-  const [a, b] = first;
-  return !((a === 0x1f && b === 0x8b) || (a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff));
-}
-
 for (let request = 0; ; ) {
   while (Atomics.load(state, RING.REQUEST) === request) Atomics.wait(state, RING.REQUEST, request);
   request = Atomics.load(state, RING.REQUEST);
@@ -75,8 +57,9 @@ for (let request = 0; ; ) {
       }
       const bytes = ring.views[slot].subarray(0, length);
       if (searched === first) {
-        if (!searchable(bytes)) tokens = null;
-        escapes = opensAsJson(bytes);
+        const shape = firstChunkShape(bytes);
+        if (!shape.searchable) tokens = null;
+        escapes = shape.json;
       }
       // unless the scan came to it first and searches it itself
       if (ring.claimTokens(searched)) {

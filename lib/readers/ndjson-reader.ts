@@ -87,14 +87,19 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, channel: Reade
 
   function* finishLine(piece: Buffer): Generator<SourceRecord> {
     line++;
-    held.add(piece);
-    const taken = held.take();
-    if ('tooLarge' in taken) {
-      index++;
-      yield malformed({ line, offset: lineStart, index }, tooLargeProblem(maxRecordBytes), taken.tooLarge);
-      return;
+    let bytes = piece;
+    // a line begun in an earlier chunk is gathered; one whole in this chunk is
+    // read as it is, no copy: it is parsed before the chunk is read into again
+    if (!held.empty || piece.length > maxRecordBytes) {
+      held.add(piece);
+      const taken = held.take();
+      if ('tooLarge' in taken) {
+        index++;
+        yield malformed({ line, offset: lineStart, index }, tooLargeProblem(maxRecordBytes), taken.tooLarge);
+        return;
+      }
+      bytes = taken.bytes;
     }
-    let bytes = taken.bytes;
     if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     if (isBlank(bytes)) return;
     index++;
