@@ -126,6 +126,13 @@ class HashBeside {
   }
 }
 
+/** What a file being read needs of its hashing thread. */
+export interface RingThread {
+  readonly ring: Ring;
+  readonly failed: boolean;
+  digest(id: number): Promise<string | null>;
+}
+
 /** One file as it is read into the ring: its chunks in order, then the end. */
 export class BesideFile {
   private held: number[] = [];
@@ -137,7 +144,7 @@ export class BesideFile {
   failed = false;
 
   constructor(
-    private readonly thread: HashThread,
+    private readonly thread: RingThread,
     private readonly id: number,
     private seq: number,
     private readonly onEnd: (nextSeq: number) => void,
