@@ -84,15 +84,22 @@ describe('the ring a large file is read into', () => {
     expect(ring.tokensOf(2)).to.equal(null);
   });
 
-  it('hands over where a chunk\'s `\\u` escapes start beside its candidates, or that they were not looked for when both do not fit', () => {
+  it('hands over where a chunk\'s `\\u` escapes start and its line feeds are beside its candidates, each only when all before it fit', () => {
     const ring = ringOn(disk, 1000);
     for (let i = 0; i < 3; i++) ring.tryRead();
-    ring.publishTokens(1, Int32Array.of(3, 9), Int32Array.of(5, 40));
+    ring.publishTokens(1, Int32Array.of(3, 9), Int32Array.of(5, 40), Int32Array.of(12, 30, 31));
     expect([...ring.tokensOf(1)!.found]).to.deep.equal([3, 9]);
     expect([...ring.tokensOf(1)!.escapes!]).to.deep.equal([5, 40]);
-    // the candidates fit, the escapes too would not: the candidates come, the reader looks for escapes itself
-    ring.publishTokens(2, new Int32Array(TOKENS_PER_SLOT - 1), Int32Array.of(7, 8));
-    expect(ring.tokensOf(2)!.found).to.have.length(TOKENS_PER_SLOT - 1);
-    expect(ring.tokensOf(2)!.escapes).to.equal(null);
+    expect([...ring.tokensOf(1)!.feeds!]).to.deep.equal([12, 30, 31]);
+    // the candidates and escapes fit, the line feeds too would not: the reader finds them itself
+    ring.publishTokens(2, new Int32Array(TOKENS_PER_SLOT - 3), Int32Array.of(7, 8), Int32Array.of(1, 2));
+    expect(ring.tokensOf(2)!.found).to.have.length(TOKENS_PER_SLOT - 3);
+    expect([...ring.tokensOf(2)!.escapes!]).to.deep.equal([7, 8]);
+    expect(ring.tokensOf(2)!.feeds).to.equal(null);
+    // the candidates fit, the escapes would not: neither list comes
+    ring.publishTokens(3, new Int32Array(TOKENS_PER_SLOT - 1), Int32Array.of(7, 8), Int32Array.of(1));
+    expect(ring.tokensOf(3)!.found).to.have.length(TOKENS_PER_SLOT - 1);
+    expect(ring.tokensOf(3)!.escapes).to.equal(null);
+    expect(ring.tokensOf(3)!.feeds).to.equal(null);
   });
 });

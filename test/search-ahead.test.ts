@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFiles } from './helpers.js';
 import { Ring, RING, TOKENS_PER_SLOT } from '../lib/inputs/hash-ring.js';
 import { BesideFile } from '../lib/inputs/hash-beside.js';
-import { chunkTokens, chunkEscapes } from '../lib/kernel/chunk-tokens.js';
+import { chunkEscapes, chunkLineFeeds, chunkTokens } from '../lib/kernel/chunk-tokens.js';
 import { scanKernel } from '../lib/kernel/scan-kernel.js';
 import { TokenSearch } from '../lib/matcher/token-search.js';
 import { loadIocs } from '../lib/iocs/load-iocs.js';
@@ -50,7 +50,7 @@ function ringOn(disk: Buffer): Ring {
 }
 
 describe('searching ahead while the hashing thread searches', () => {
-  it('searches the chunks after the one it waits for that the thread has not taken on, and hands their candidates and escapes over as the thread does', async () => {
+  it('searches the chunks after the one it waits for that the thread has not taken on, and hands their candidates, escapes and line feeds over as the thread does', async () => {
     const table = new TokenSearch(loadIocs({ kind: 'files', paths: [feed()] }, null).set).table;
     const disk = jsonLines(40);
     const ring = ringOn(disk);
@@ -61,11 +61,11 @@ describe('searching ahead while the hashing thread searches', () => {
     const searchedBy = (seq: number) => {
       const bytes = bytesOf(seq);
       const found = kernel.tokenCandidates(table, bytes, true);
-      return { found: Array.from(found), escapes: kernel.escapesIn(bytes)! };
+      return { found: Array.from(found), escapes: kernel.escapesIn(bytes)!, feeds: Array.from(kernel.lineFeedsIn(bytes)!) };
     };
     const publish = (seq: number) => {
-      const { found, escapes } = searchedBy(seq);
-      ring.publishTokens(seq, Int32Array.from(found), Int32Array.from(escapes));
+      const { found, escapes, feeds } = searchedBy(seq);
+      ring.publishTokens(seq, Int32Array.from(found), Int32Array.from(escapes), Int32Array.from(feeds));
     };
 
     // the thread read and searched chunk 1, and read 2 and 3 and took on 2's search
@@ -88,5 +88,7 @@ describe('searching ahead while the hashing thread searches', () => {
     const third = (await file.next())!;
     expect(chunkTokens(third, table)!.found).to.deep.equal(expected3.found);
     expect(chunkEscapes(third)).to.deep.equal(expected3.escapes);
+    expect(chunkLineFeeds(third)).to.deep.equal(expected3.feeds);
+    expect(expected3.feeds).to.deep.equal([...third.keys()].filter((at) => third[at] === 0x0a));
   });
 });

@@ -187,7 +187,7 @@ export class BesideFile {
     this.held.push(seq);
     const buffer = ring.views[slot].buffer;
     if (seq === this.first) this.shape = firstChunkShape(ring.views[slot].subarray(0, length));
-    noteChunkTokens(buffer, length, this.tokens, found?.found ?? null, found?.escapes ?? null);
+    noteChunkTokens(buffer, length, this.tokens, found ?? null);
     return Buffer.from(buffer, 0, length);
   }
 
@@ -210,7 +210,7 @@ export class BesideFile {
       const bytes = ring.views[slot].subarray(0, length);
       const found = kernel.tokenCandidates(this.tokens, bytes, this.shape.json);
       const escapes = this.shape.json ? kernel.escapesIn(bytes) : null;
-      ring.publishTokens(seq, found, escapes && Int32Array.from(escapes));
+      ring.publishTokens(seq, found, escapes && Int32Array.from(escapes), this.shape.json ? kernel.lineFeedsIn(bytes) : null);
       return true;
     }
     return false;

@@ -40,19 +40,21 @@ export const RING = {
   READ_FAILED: 8,
   /** The generation of the token table the file's chunks are searched with; 0 for none. */
   REQUEST_TABLE: 9,
-  seq: (slot: number) => 10 + slot * 7,
-  users: (slot: number) => 11 + slot * 7,
+  seq: (slot: number) => 10 + slot * 8,
+  users: (slot: number) => 11 + slot * 8,
   /** Bytes in the slot; 0 at the end of the file; a negative errno when the read failed. */
-  length: (slot: number) => 12 + slot * 7,
+  length: (slot: number) => 12 + slot * 8,
   /** The chunk whose token candidates the slot's `tokens` hold. */
-  tokensSeq: (slot: number) => 13 + slot * 7,
+  tokensSeq: (slot: number) => 13 + slot * 8,
   /** How many; -1 when the chunk was not searched (the scan searches it). */
-  tokensCount: (slot: number) => 14 + slot * 7,
+  tokensCount: (slot: number) => 14 + slot * 8,
   /** The last chunk of the slot whose search a thread took on. */
-  tokensClaim: (slot: number) => 15 + slot * 7,
+  tokensClaim: (slot: number) => 15 + slot * 8,
   /** How many `\u` escapes follow the candidates in `tokens`; -1 when not looked for. */
-  escapesCount: (slot: number) => 16 + slot * 7,
-  words: (slots: number) => 10 + slots * 7,
+  escapesCount: (slot: number) => 16 + slot * 8,
+  /** How many line feeds follow the escapes in `tokens` (a JSON file's); -1 when not looked for. */
+  feedsCount: (slot: number) => 17 + slot * 8,
+  words: (slots: number) => 10 + slots * 8,
 };
 
 /** Candidates a slot holds at most (a chunk with more is searched by the scan itself). */
@@ -73,6 +75,13 @@ export function firstChunkShape(first: Uint8Array): { searchable: boolean; json:
   let at = first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf ? 3 : 0;
   while (at < first.length && (first[at] === 0x20 || first[at] === 0x09 || first[at] === 0x0d || first[at] === 0x0a)) at++;
   return { searchable, json: first[at] === 0x7b || first[at] === 0x5b };
+}
+
+/** What a search of a chunk found: its candidates, and in a JSON file where its `\u` escapes start and its line feeds are. */
+export interface ChunkSearch {
+  found: Int32Array;
+  escapes: Int32Array | null;
+  feeds: Int32Array | null;
 }
 
 /** `fs.readSync`'s shape (tests put a failing disk in its place). */
@@ -134,33 +143,44 @@ export class Ring {
 
   /**
    * The hashing thread's side: chunk `seq`'s token candidates (null: not
-   * searched), and where its `\u` escapes start (null: not looked for). The
-   * escapes go after the candidates, when both fit.
+   * searched), and where its `\u` escapes start and its line feeds are
+   * (null: not looked for). The escapes go after the candidates, the line
+   * feeds after them, each when all before it fit.
    */
-  publishTokens(seq: number, found: Int32Array | null, escapes: Int32Array | null = null): void {
+  publishTokens(seq: number, found: Int32Array | null, escapes: Int32Array | null = null, feeds: Int32Array | null = null): void {
     const slot = this.slotOf(seq);
+    const room = this.tokens[slot];
     const fits = found !== null && found.length <= TOKENS_PER_SLOT;
     const escapesFit = fits && escapes !== null && found.length + escapes.length <= TOKENS_PER_SLOT;
-    if (fits) this.tokens[slot].set(found);
-    if (escapesFit) this.tokens[slot].set(escapes, found.length);
+    const feedsFit = escapesFit && feeds !== null && found.length + escapes.length + feeds.length <= TOKENS_PER_SLOT;
+    if (fits) room.set(found);
+    if (escapesFit) room.set(escapes, found.length);
+    if (feedsFit) room.set(feeds, found.length + escapes.length);
     Atomics.store(this.state, RING.tokensCount(slot), fits ? found.length : -1);
     Atomics.store(this.state, RING.escapesCount(slot), escapesFit ? escapes.length : -1);
+    Atomics.store(this.state, RING.feedsCount(slot), feedsFit ? feeds.length : -1);
     Atomics.store(this.state, RING.tokensSeq(slot), seq);
     this.bump();
   }
 
   /**
    * The scan's side: chunk `seq`'s token candidates, a copy (null when not
-   * searched), and its `\u` escapes (null when not looked for); undefined
-   * when not yet published.
+   * searched), its `\u` escapes and its line feeds (null when not looked
+   * for); undefined when not yet published.
    */
-  tokensOf(seq: number): { found: Int32Array; escapes: Int32Array | null } | null | undefined {
+  tokensOf(seq: number): ChunkSearch | null | undefined {
     const slot = this.slotOf(seq);
     if (Atomics.load(this.state, RING.tokensSeq(slot)) !== seq) return undefined;
     const count = Atomics.load(this.state, RING.tokensCount(slot));
     if (count < 0) return null;
+    const room = this.tokens[slot];
     const escapes = Atomics.load(this.state, RING.escapesCount(slot));
-    return { found: this.tokens[slot].slice(0, count), escapes: escapes < 0 ? null : this.tokens[slot].slice(count, count + escapes) };
+    const feeds = escapes < 0 ? -1 : Atomics.load(this.state, RING.feedsCount(slot));
+    return {
+      found: room.slice(0, count),
+      escapes: escapes < 0 ? null : room.slice(count, count + escapes),
+      feeds: feeds < 0 ? null : room.slice(count + escapes, count + escapes + feeds),
+    };
   }
 
   /** The scan's side: a new file, to be read from `from` to its end, its chunks numbered from `first`; `table` the generation of its token table (0: none). */

@@ -65,7 +65,7 @@ for (let request = 0; ; ) {
       if (ring.claimTokens(searched)) {
         const found = tokens && kernel ? kernel.tokenCandidates(tokens, bytes, escapes) : null;
         const at = found && escapes ? kernel!.escapesIn(bytes) : null;
-        ring.publishTokens(searched, found, at && Int32Array.from(at));
+        ring.publishTokens(searched, found, at && Int32Array.from(at), found && escapes ? kernel!.lineFeedsIn(bytes) : null);
       }
       searched++;
     } else if (ring.published(seq)) {

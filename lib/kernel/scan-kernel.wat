@@ -634,13 +634,27 @@
                 (global.set $pairs (i32.add (global.get $pairs) (i32.const 1)))))))
         (br $bits))))
 
-  ;; memory[768, 928): the block loop's constant vectors. Read from memory at
+  ;; the line feeds among the block at $i ($m: where), to $lfOut ($feeds of them)
+  (global $feeds (export "feeds") (mut i32) (i32.const 0))
+  (func $lineFeeds (param $i i32) (param $m i32) (param $lfOut i32)
+    (block $done
+      (loop $bits
+        (br_if $done (i32.eqz (local.get $m)))
+        (i32.store (i32.add (local.get $lfOut) (i32.shl (global.get $feeds) (i32.const 2))) (i32.add (local.get $i) (i32.ctz (local.get $m))))
+        (global.set $feeds (i32.add (global.get $feeds) (i32.const 1)))
+        (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+        (br $bits))))
+
+  ;; memory[768, 944): the block loop's constant vectors. Read from memory at
   ;; each use: V8 makes a constant splat again at each use in a loop (three
   ;; instructions), where a load is one. With $escOut (not 0), where JSON's
-  ;; `\u` escapes start is found in the same pass ($escapes).
-  (func (export "tokenCandidates") (param $src i32) (param $len i32) (param $out i32) (param $escOut i32) (result i32)
+  ;; `\u` escapes start is found in the same pass ($escapes); with $lfOut,
+  ;; where its lines end (the JSON-lines reader walks them without a search
+  ;; a line).
+  (func (export "tokenCandidates") (param $src i32) (param $len i32) (param $out i32) (param $escOut i32) (param $lfOut i32) (result i32)
     (local $i i32) (local $v v128) (local $m i32) (local $at i32) (local $hex i32)
     (global.set $pairs (i32.const 0))
+    (global.set $feeds (i32.const 0))
     (global.set $tout (local.get $out))
     (global.set $tk (i32.const 0))
     (global.set $tokDone (i32.const 0))
@@ -658,6 +672,7 @@
     (v128.store offset=880 (i32.const 0) (i8x16.splat (i32.const -122)))
     (v128.store offset=896 (i32.const 0) (i8x16.splat (i32.const 0x5c)))
     (v128.store offset=912 (i32.const 0) (i8x16.splat (i32.const 0x75)))
+    (v128.store offset=928 (i32.const 0) (i8x16.splat (i32.const 0x0a)))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
@@ -681,6 +696,11 @@
             (local.set $m (i8x16.bitmask (v128.and (i8x16.eq (local.get $v) (v128.load offset=896 (i32.const 0)))
                                                    (i8x16.eq (v128.load offset=1 (local.get $at)) (v128.load offset=912 (i32.const 0))))))
             (if (local.get $m) (then (call $escapes (local.get $src) (local.get $len) (local.get $i) (local.get $m) (local.get $escOut))))))
+        (if (local.get $lfOut)
+          (then
+            ;; no line feed is counted past the chunk's end (the bytes there are zero)
+            (local.set $m (i8x16.bitmask (i8x16.eq (local.get $v) (v128.load offset=928 (i32.const 0)))))
+            (if (local.get $m) (then (call $lineFeeds (local.get $i) (local.get $m) (local.get $lfOut))))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $blocks)))
     (global.get $tk))

@@ -1,5 +1,5 @@
 import { scanKernel } from '../kernel/scan-kernel.js';
-import { chunkEscapes } from '../kernel/chunk-tokens.js';
+import { chunkEscapes, chunkLineFeeds } from '../kernel/chunk-tokens.js';
 import { JsonKeyCache } from './record-fields.js';
 import type { SourceRecord } from '../record/source-record.js';
 import { malformed, recordFromJson } from './json-record.js';
@@ -47,6 +47,11 @@ function withEscapes(chunk: Buffer, candidates: number[]): number[] {
     merged.push(j >= escapes.length || (i < candidates.length && candidates[i] <= escapes[j]) ? candidates[i++] : escapes[j++]);
   }
   return merged;
+}
+
+/** The line feeds of `chunk` (ascending), when the kernel's search of it noted them on either thread; else null. */
+function lineFeedsOf(chunk: Buffer): ArrayLike<number> | null {
+  return scanKernel()?.lineFeedsIn(chunk) ?? chunkLineFeeds(chunk);
 }
 
 /**
@@ -114,8 +119,12 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, channel: Reade
     // (fullParse holds for the whole file, so the check follows every chunk or none)
     const skim = !channel.fullParse && cleanChunks.clean(chunk, knownNulFree(chunk));
     const candidates = skim ? withEscapes(chunk, channel.search.candidates(chunk, Buffer.alloc(0), true)) : [];
+    // where the lines end, when the kernel's search of the chunk noted them (a search a line cost more than the walk)
+    const feeds = skim ? lineFeedsOf(chunk) : null;
+    let feed = 0;
+    const nextFeed = () => (feeds ? (feed < feeds.length ? feeds[feed++] : -1) : chunk.indexOf(LF, from));
     let next = 0;
-    for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, from)) {
+    for (let nl = nextFeed(); nl >= 0; nl = nextFeed()) {
       if (held.empty) {
         lineStart = offset + from;
         if (skim && index > 0) {
