@@ -102,4 +102,19 @@ describe('the ring a large file is read into', () => {
     expect(ring.tokensOf(3)!.escapes).to.equal(null);
     expect(ring.tokensOf(3)!.feeds).to.equal(null);
   });
+
+  it('wakes a side asleep on the ring at the next change, and only a sleeper is woken', async function () {
+    this.timeout(2_000);
+    const ring = ringOn(disk, 1000);
+    const events = Atomics.load(ring.state, RING.EVENTS);
+    // asleep for up to a minute: only the change below can end it within the test's time
+    const asleep = ring.sleepAsync(events, 60_000);
+    expect(Atomics.load(ring.state, RING.WAITERS)).to.equal(1);
+    setTimeout(() => ring.tryRead(), 10);
+    await asleep;
+    expect(Atomics.load(ring.state, RING.WAITERS)).to.equal(0);
+    // a change already made is seen at once: no sleep
+    await ring.sleepAsync(events, 60_000);
+  });
 });
+

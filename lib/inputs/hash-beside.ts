@@ -174,8 +174,7 @@ export class BesideFile {
       if (this.thread.failed) return this.end(new HashThreadFailed('HASH_THREAD_FAILED', 'the hashing thread failed'));
       // rather than wait for a read, read here
       if (ring.tryRead()) continue;
-      const waiting = Atomics.waitAsync(ring.state, RING.EVENTS, events, NAP_MS);
-      if (waiting.async) await waiting.value;
+      await ring.sleepAsync(events, NAP_MS);
     }
     const seq = this.seq++;
     const slot = ring.slotOf(seq);

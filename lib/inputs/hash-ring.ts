@@ -40,21 +40,23 @@ export const RING = {
   READ_FAILED: 8,
   /** The generation of the token table the file's chunks are searched with; 0 for none. */
   REQUEST_TABLE: 9,
-  seq: (slot: number) => 10 + slot * 8,
-  users: (slot: number) => 11 + slot * 8,
+  /** Threads asleep on EVENTS (or about to be): with none, a change wakes nobody, and costs no wake-up call. */
+  WAITERS: 10,
+  seq: (slot: number) => 11 + slot * 8,
+  users: (slot: number) => 12 + slot * 8,
   /** Bytes in the slot; 0 at the end of the file; a negative errno when the read failed. */
-  length: (slot: number) => 12 + slot * 8,
+  length: (slot: number) => 13 + slot * 8,
   /** The chunk whose token candidates the slot's `tokens` hold. */
-  tokensSeq: (slot: number) => 13 + slot * 8,
+  tokensSeq: (slot: number) => 14 + slot * 8,
   /** How many; -1 when the chunk was not searched (the scan searches it). */
-  tokensCount: (slot: number) => 14 + slot * 8,
+  tokensCount: (slot: number) => 15 + slot * 8,
   /** The last chunk of the slot whose search a thread took on. */
-  tokensClaim: (slot: number) => 15 + slot * 8,
+  tokensClaim: (slot: number) => 16 + slot * 8,
   /** How many `\u` escapes follow the candidates in `tokens`; -1 when not looked for. */
-  escapesCount: (slot: number) => 16 + slot * 8,
+  escapesCount: (slot: number) => 17 + slot * 8,
   /** How many line feeds follow the escapes in `tokens` (a JSON file's); -1 when not looked for. */
-  feedsCount: (slot: number) => 17 + slot * 8,
-  words: (slots: number) => 10 + slots * 8,
+  feedsCount: (slot: number) => 18 + slot * 8,
+  words: (slots: number) => 11 + slots * 8,
 };
 
 /** Candidates a slot holds at most (a chunk with more is searched by the scan itself). */
@@ -122,10 +124,32 @@ export class Ring {
     return Atomics.load(this.state, RING.seq(this.slotOf(seq))) === seq;
   }
 
-  /** Something changed: wake whoever sleeps on EVENTS. */
+  /**
+   * Something changed: wake whoever sleeps on EVENTS. A sleeper counts itself
+   * in WAITERS before it checks EVENTS and sleeps, so a change that saw no
+   * sleeper came before that check, which then does not sleep.
+   */
   bump(): void {
     Atomics.add(this.state, RING.EVENTS, 1);
-    Atomics.notify(this.state, RING.EVENTS);
+    if (Atomics.load(this.state, RING.WAITERS) > 0) Atomics.notify(this.state, RING.EVENTS);
+  }
+
+  /** The hashing thread's side: sleep until EVENTS is no longer `events`, `ms` at most. */
+  sleep(events: number, ms: number): void {
+    Atomics.add(this.state, RING.WAITERS, 1);
+    Atomics.wait(this.state, RING.EVENTS, events, ms);
+    Atomics.sub(this.state, RING.WAITERS, 1);
+  }
+
+  /** The scan's side: the same, without blocking its thread. */
+  async sleepAsync(events: number, ms: number): Promise<void> {
+    Atomics.add(this.state, RING.WAITERS, 1);
+    try {
+      const waiting = Atomics.waitAsync(this.state, RING.EVENTS, events, ms);
+      if (waiting.async) await waiting.value;
+    } finally {
+      Atomics.sub(this.state, RING.WAITERS, 1);
+    }
   }
 
   /** One side is done with chunk `seq`'s bytes. */

@@ -77,7 +77,7 @@ for (let request = 0; ; ) {
       ring.release(seq);
       seq++;
     } else if (!ring.tryRead()) {
-      Atomics.wait(state, RING.EVENTS, events, NAP_MS);
+      ring.sleep(events, NAP_MS);
     }
   }
   parentPort!.postMessage({ id, digest: hash.digest('hex') });
