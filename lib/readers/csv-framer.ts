@@ -115,6 +115,8 @@ export class CsvFramer {
   /** Lazy line counting within the chunk: the line at `cursor`. */
   private cursor = 0;
   private cursorLine = 1;
+  /** The line just after the chunk's last record end, when every line feed before it ends a record. */
+  private lineAfterEnds: { chunk: Buffer; at: number; line: number } | null = null;
   private candidates: number[] = [];
   private nextCandidate = 0;
   private damaged = false;
@@ -204,6 +206,7 @@ export class CsvFramer {
   /** `again`: bytes already scanned once, framed again after an unclosed quote. */
   private scan(chunk: Buffer, again = false, nulFree = false): void {
     this.chunk = chunk;
+    this.lineAfterEnds = null;
     this.cursor = 0;
     this.cursorLine = this.baseLine;
     this.candidates = this.search.candidates(chunk, this.tail);
@@ -236,16 +239,21 @@ export class CsvFramer {
         const fresh = i > 0 || this.heldSize === 0;
         const state: QuoteState = { inQuotes: this.inQuotes, quotePending: this.quotePending, before: fresh && i === 0 ? LF : i > 0 ? chunk[i - 1] : this.lastByte, fields: fresh ? 0 : this.fieldsSoFar };
         const ends = this.kernel.find(i === 0 ? chunk : chunk.subarray(i), this.delimiter, state);
+        const before = start > 0 ? countLf(chunk, 0, start) : 0;
+        // every line feed ends a record (none is quoted): the k-th record's line is known from its
+        // place, where counting line feeds up to each record that matters cost a search a line
+        const plain = state.lineFeeds === ends.length / 2;
         for (let e = 0; e < ends.length; e += 2) {
           const end = i + ends[e] + 1;
-          this.close(chunk, from, end, ends[e + 1]);
+          this.close(chunk, from, end, ends[e + 1], plain ? this.baseLine + before + e / 2 : undefined);
           from = end;
           this.begin(end);
         }
+        if (plain) this.lineAfterEnds = { chunk, at: from, line: this.baseLine + before + ends.length / 2 };
         this.fieldsSoFar = state.fields;
         this.inQuotes = state.inQuotes;
         this.quotePending = state.quotePending;
-        lineFeeds = (start > 0 ? countLf(chunk, 0, start) : 0) + (state.lineFeeds ?? 0);
+        lineFeeds = before + (state.lineFeeds ?? 0);
         i = n;
         break;
       }
@@ -302,6 +310,8 @@ export class CsvFramer {
   }
 
   private lineAt(at: number): number {
+    // known without counting: where the kernel's last record end left off
+    if (this.lineAfterEnds?.chunk === this.chunk && this.lineAfterEnds.at === at) return this.lineAfterEnds.line;
     if (at < this.cursor) {
       this.cursor = 0;
       this.cursorLine = this.baseLine;
@@ -318,8 +328,11 @@ export class CsvFramer {
     return this.nextCandidate < c.length && c[this.nextCandidate] < stop;
   }
 
-  /** The record open since `this.start` ends at chunk[to); its part in this chunk begins at `from`. */
-  private close(chunk: Buffer, from: number, to = 0, fields?: number): void {
+  /**
+   * The record open since `this.start` ends at chunk[to); its part in this
+   * chunk begins at `from`. `line`: its line, when known without counting.
+   */
+  private close(chunk: Buffer, from: number, to = 0, fields?: number, line?: number): void {
     const whole = this.heldSize === 0;
     if (whole && isBlank(chunk, from, to)) return;
     if (!whole && to - from === 0 && this.held.every((part) => isBlank(part, 0, part.length))) return;
@@ -331,7 +344,7 @@ export class CsvFramer {
     // a record spanning chunks counts as holding IOC text: rare, and its earlier parts were searched apart
     const iocText = candidate || !whole;
     if (matters) {
-      const line = whole ? this.lineAt(from) : this.startLine;
+      line = whole ? (line ?? this.lineAt(from)) : this.startLine;
       const bytes = whole ? Buffer.from(chunk.subarray(from, to)) : Buffer.concat([...this.held, chunk.subarray(from, to)]);
       const clean = whole && !this.damaged;
       this.out.push(ragged ? { ordinal: this.ordinal, offset: this.start, line, bytes, iocText, ragged: fields, clean } : { ordinal: this.ordinal, offset: this.start, line, bytes, iocText, clean });
