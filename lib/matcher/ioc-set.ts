@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dataFile } from '../assets/assets.js';
 import type { IocEntry, IocKind, IocSetRecord } from '../report/report.js';
+import { IocIndex } from './ioc-index.js';
 
 export interface Ioc extends IocEntry {
   /** The IOC as written in the source, for messages. */
@@ -15,7 +16,7 @@ export function kindOf(ioc: Pick<IocEntry, 'kind'>): IocKind {
 /** The IOCs in force, of every kind; addresses indexed by IP for the per-field lookup. */
 export class IocSet {
   readonly iocs: readonly Ioc[];
-  private readonly byIp = new Map<string, Ioc[]>();
+  private readonly byIp = new IocIndex<string>();
 
   constructor(
     iocs: readonly Ioc[],
@@ -26,9 +27,7 @@ export class IocSet {
     for (const ioc of iocs) {
       const kind = kindOf(ioc);
       if (kind !== 'ipv4' && kind !== 'ipv6') continue;
-      const list = this.byIp.get(ioc.ip);
-      if (list) list.push(ioc);
-      else this.byIp.set(ioc.ip, [ioc]);
+      this.byIp.add(ioc.ip, ioc);
     }
   }
 
