@@ -35,8 +35,8 @@ function ipv6Key(bytes: number[], prefix: number): string {
 }
 
 export class AddressRanges {
-  private readonly ipv4 = new IocIndex<number>();
-  private readonly ipv6 = new IocIndex<string>();
+  private readonly ipv4 = new IocIndex<number, Ioc>();
+  private readonly ipv6 = new IocIndex<string, Ioc>();
   /** Prefix lengths in use per family, longest first (the narrowest range names the hit). */
   private readonly prefixes: Record<'ipv4' | 'ipv6', number[]> = { ipv4: [], ipv6: [] };
 

@@ -16,7 +16,7 @@ export function kindOf(ioc: Pick<IocEntry, 'kind'>): IocKind {
 /** The IOCs in force, of every kind; addresses indexed by IP for the per-field lookup. */
 export class IocSet {
   readonly iocs: readonly Ioc[];
-  private readonly byIp = new IocIndex<string>();
+  private readonly byIp = new IocIndex<string, Ioc>();
 
   constructor(
     iocs: readonly Ioc[],

@@ -12,8 +12,8 @@ import { stripWrapping } from './ip-text.js';
 // string: never a substring of free text. The IOCs were read once, when the
 // set was loaded; nothing here parses an IOC again.
 
-function indexBy(iocs: readonly Ioc[]): IocIndex<string> {
-  const index = new IocIndex<string>();
+function indexBy(iocs: readonly Ioc[]): IocIndex<string, Ioc> {
+  const index = new IocIndex<string, Ioc>();
   for (const ioc of iocs) index.add(ioc.ip, ioc);
   return index;
 }
@@ -47,7 +47,7 @@ export function hostOfHostValue(value: string): string | null {
  * (exactly) is the weaker `url-host` match.
  */
 export class DomainMatcher implements IocMatcher {
-  private readonly domains: IocIndex<string>;
+  private readonly domains: IocIndex<string, Ioc>;
   private readonly urlHosts: Map<string, Ioc[]>;
 
   constructor(iocs: IocSet) {
@@ -91,7 +91,7 @@ export class DomainMatcher implements IocMatcher {
  * written without a scheme is compared with the value less its scheme.
  */
 export class UrlMatcher implements IocMatcher {
-  private readonly urls: IocIndex<string>;
+  private readonly urls: IocIndex<string, Ioc>;
 
   constructor(iocs: IocSet) {
     this.urls = indexBy(iocs.ofKinds('url'));
@@ -118,7 +118,7 @@ export class UrlMatcher implements IocMatcher {
 
 /** MD5, SHA-1 and SHA-256 IOCs in hash columns, any case. */
 export class HashMatcher implements IocMatcher {
-  private readonly hashes: IocIndex<string>;
+  private readonly hashes: IocIndex<string, Ioc>;
 
   constructor(iocs: IocSet) {
     this.hashes = indexBy(iocs.ofKinds('md5', 'sha1', 'sha256'));
