@@ -76,10 +76,45 @@ describe('the ring a large file is read into', () => {
     expect(ring.claimTokens(1)).to.equal(true);
     expect(ring.claimTokens(1)).to.equal(false);
     ring.publishTokens(1, Int32Array.of(3, 9));
-    expect([...ring.tokensOf(1)!]).to.deep.equal([3, 9]);
+    expect([...ring.tokensOf(1)!.found]).to.deep.equal([3, 9]);
+    expect(ring.tokensOf(1)!.escapes).to.equal(null);
     // a list past what a slot holds is not cut short: the scan searches the chunk itself
     expect(ring.claimTokens(2)).to.equal(true);
     ring.publishTokens(2, new Int32Array(TOKENS_PER_SLOT + 1));
     expect(ring.tokensOf(2)).to.equal(null);
   });
+
+  it('hands over where a chunk\'s `\\u` escapes start and its line feeds are beside its candidates, each only when all before it fit', () => {
+    const ring = ringOn(disk, 1000);
+    for (let i = 0; i < 3; i++) ring.tryRead();
+    ring.publishTokens(1, Int32Array.of(3, 9), Int32Array.of(5, 40), Int32Array.of(12, 30, 31));
+    expect([...ring.tokensOf(1)!.found]).to.deep.equal([3, 9]);
+    expect([...ring.tokensOf(1)!.escapes!]).to.deep.equal([5, 40]);
+    expect([...ring.tokensOf(1)!.feeds!]).to.deep.equal([12, 30, 31]);
+    // the candidates and escapes fit, the line feeds too would not: the reader finds them itself
+    ring.publishTokens(2, new Int32Array(TOKENS_PER_SLOT - 3), Int32Array.of(7, 8), Int32Array.of(1, 2));
+    expect(ring.tokensOf(2)!.found).to.have.length(TOKENS_PER_SLOT - 3);
+    expect([...ring.tokensOf(2)!.escapes!]).to.deep.equal([7, 8]);
+    expect(ring.tokensOf(2)!.feeds).to.equal(null);
+    // the candidates fit, the escapes would not: neither list comes
+    ring.publishTokens(3, new Int32Array(TOKENS_PER_SLOT - 1), Int32Array.of(7, 8), Int32Array.of(1));
+    expect(ring.tokensOf(3)!.found).to.have.length(TOKENS_PER_SLOT - 1);
+    expect(ring.tokensOf(3)!.escapes).to.equal(null);
+    expect(ring.tokensOf(3)!.feeds).to.equal(null);
+  });
+
+  it('wakes a side asleep on the ring at the next change, and only a sleeper is woken', async function () {
+    this.timeout(2_000);
+    const ring = ringOn(disk, 1000);
+    const events = Atomics.load(ring.state, RING.EVENTS);
+    // asleep for up to a minute: only the change below can end it within the test's time
+    const asleep = ring.sleepAsync(events, 60_000);
+    expect(Atomics.load(ring.state, RING.WAITERS)).to.equal(1);
+    setTimeout(() => ring.tryRead(), 10);
+    await asleep;
+    expect(Atomics.load(ring.state, RING.WAITERS)).to.equal(0);
+    // a change already made is seen at once: no sleep
+    await ring.sleepAsync(events, 60_000);
+  });
 });
+

@@ -110,6 +110,20 @@ describe('a large IOC feed', () => {
     expect(expectFastIsFullParse(LARGE_FEED, kindsJsonLines(30000, 13)).length).to.be.above(1000);
   });
 
+  it('parses each JSON line whose IOC is spelled with \\u escapes, found in the token search\'s own pass, among thousands of c:\\\\users paths', () => {
+    // `c:\\users` in JSON is a backslash, then `users`: no escape
+    const plain = (i: number) => JSON.stringify({ Timestamp: '2026-05-25T10:00:00Z', DeviceId: `d${i}`, ActionType: 'ConnectionSuccess', RemoteIP: '192.0.2.9', RemotePort: '443', FolderPath: `c:\\users\\u${i}\\x.exe` });
+    const escaped = (i: number) =>
+      i % 2 === 0
+        ? `{"Timestamp":"2026-05-25T10:00:00Z","DeviceId":"e${i}","ActionType":"ConnectionSuccess","RemoteIP":"\\u0031\\u0039\\u0038.51.100.7","RemotePort":"443"}`
+        : `{"Timestamp":"2026-05-25T10:00:00Z","DeviceId":"e${i}","ActionType":"ConnectionSuccess","RemoteIP":"192.0.2.9","RemotePort":"443","RemoteUrl":"\\u0061.evil.example"}`;
+    const lines = Array.from({ length: 30_000 }, (_, i) => (i % 3_001 === 2_999 ? escaped(i) : plain(i)));
+    const file = join(writeFiles({ 'DeviceNetworkEvents.json': `${lines.join('\n')}\n` }), 'DeviceNetworkEvents.json');
+    const fast = scan(LARGE_FEED, file);
+    expect(fast.hits.map((h) => h.line)).to.deep.equal(lines.flatMap((line, i) => (line.includes('"e') ? [i + 1] : [])));
+    expect(matchList(fast)).to.deep.equal(matchList(scan(LARGE_FEED, '--full-parse', file)));
+  });
+
   it('finds in raw text (a malformed record) the whole values the small feed finds, not near misses', () => {
     const large = new RawIocSearch(setOf(LARGE_FEED));
     const small = new RawIocSearch(setOf(SMALL_FEED), 'literal');

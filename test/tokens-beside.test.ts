@@ -109,4 +109,22 @@ describe('a large file searched for a large IOC set on the hashing thread', func
     expect(matches(fast)).to.have.length(EDGES);
     expect(matches(fast)).to.deep.equal(matches(await huntWith([path], { jobs: 2, fullParse: true })));
   });
+
+  it('parses each JSON line whose IOC is spelled with \\u escapes, found by the thread in the same pass, among thousands of c:\\\\users paths', async () => {
+    // `c:\\users` in JSON is a backslash, then `users`: no escape
+    const plain = (i: number) => JSON.stringify({ Timestamp: '2026-05-25T10:00:00Z', DeviceId: `d${i}`, ActionType: 'ConnectionSuccess', RemoteIP: '192.0.2.9', RemotePort: '443', FolderPath: `c:\\users\\u${i}\\x.exe`, Pad: 'p'.repeat(200) });
+    // 198.51.100.7 and a.evil.example with an escaped first character
+    const escaped = (i: number) =>
+      i % 2 === 0
+        ? `{"Timestamp":"2026-05-25T10:00:00Z","DeviceId":"e${i}","ActionType":"ConnectionSuccess","RemoteIP":"\\u0031\\u0039\\u0038.51.100.7","RemotePort":"443"}`
+        : `{"Timestamp":"2026-05-25T10:00:00Z","DeviceId":"e${i}","ActionType":"ConnectionSuccess","RemoteIP":"192.0.2.9","RemotePort":"443","RemoteUrl":"\\u0061.evil.example"}`;
+    const lines = Array.from({ length: 60_000 }, (_, i) => (i % 4_001 === 3_999 ? escaped(i) : plain(i)));
+    const path = join(tempDir(), 'DeviceNetworkEvents.json');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const fast = await huntWith([path], { jobs: 2 });
+    expect(fast.files[0].bytes).to.be.at.least(16 * 1024 * 1024);
+    expect(fast.hits.map((h) => h.line)).to.deep.equal(lines.flatMap((line, i) => (line.includes('"e') ? [i + 1] : [])));
+    expect(matches(fast)).to.deep.equal(matches(await huntWith([path], { jobs: 2, fullParse: true })));
+  });
 });
+

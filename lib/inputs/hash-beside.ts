@@ -1,9 +1,9 @@
 import { getSystemErrorName } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../assets/assets.js';
-import { Ring, RING, TOKENS_PER_SLOT } from './hash-ring.js';
+import { firstChunkShape, Ring, RING, TOKENS_PER_SLOT } from './hash-ring.js';
 import { noteChunkTokens } from '../kernel/chunk-tokens.js';
-import type { TokenTable } from '../kernel/scan-kernel.js';
+import { scanKernel, type TokenTable } from '../kernel/scan-kernel.js';
 import { HuntError } from '../errors/hunt-error.js';
 
 // The scan's side of a large file hashed on another thread (hash-worker.ts):
@@ -126,28 +126,40 @@ class HashBeside {
   }
 }
 
+/** What a file being read needs of its hashing thread. */
+export interface RingThread {
+  readonly ring: Ring;
+  readonly failed: boolean;
+  digest(id: number): Promise<string | null>;
+}
+
 /** One file as it is read into the ring: its chunks in order, then the end. */
 export class BesideFile {
   private held: number[] = [];
   private ended = false;
+  private readonly first: number;
+  /** Known from the first chunk on (searchAhead). */
+  private shape: ReturnType<typeof firstChunkShape> | null = null;
   /** The file could not be read to its end. */
   failed = false;
 
   constructor(
-    private readonly thread: HashThread,
+    private readonly thread: RingThread,
     private readonly id: number,
     private seq: number,
     private readonly onEnd: (nextSeq: number) => void,
     /** The table the thread searches this file's chunks with (null: none). */
     private readonly tokens: TokenTable | null = null,
-  ) {}
+  ) {
+    this.first = seq;
+  }
 
   /** The next chunk (valid until two more were asked for), or null at the end. Throws when a read failed, or HashThreadFailed. */
   async next(): Promise<Buffer | null> {
     if (this.ended) return null;
     const { ring } = this.thread;
     while (this.held.length >= HELD) ring.release(this.held.shift()!);
-    let found: Int32Array | null | undefined = null;
+    let found: ReturnType<Ring['tokensOf']> = null;
     for (;;) {
       const events = Atomics.load(ring.state, RING.EVENTS);
       if (ring.published(this.seq)) {
@@ -156,12 +168,13 @@ export class BesideFile {
         if (!this.tokens || !this.hasBytes(this.seq)) break;
         found = ring.tokensOf(this.seq);
         if (found !== undefined || ring.claimTokens(this.seq)) break;
+        // the thread is searching this chunk: meanwhile, one it has not come to
+        if (this.searchAhead()) continue;
       }
       if (this.thread.failed) return this.end(new HashThreadFailed('HASH_THREAD_FAILED', 'the hashing thread failed'));
       // rather than wait for a read, read here
       if (ring.tryRead()) continue;
-      const waiting = Atomics.waitAsync(ring.state, RING.EVENTS, events, NAP_MS);
-      if (waiting.async) await waiting.value;
+      await ring.sleepAsync(events, NAP_MS);
     }
     const seq = this.seq++;
     const slot = ring.slotOf(seq);
@@ -172,8 +185,34 @@ export class BesideFile {
     }
     this.held.push(seq);
     const buffer = ring.views[slot].buffer;
+    if (seq === this.first) this.shape = firstChunkShape(ring.views[slot].subarray(0, length));
     noteChunkTokens(buffer, length, this.tokens, found ?? null);
     return Buffer.from(buffer, 0, length);
+  }
+
+  /**
+   * Searches the first chunk after this one that was read and that the
+   * thread has not taken on, with the scan's own kernel, and hands the result
+   * over as the thread would: the scan would otherwise wait while the thread
+   * searches and hashes, and both threads stay busy to the end. False when
+   * there is none.
+   */
+  private searchAhead(): boolean {
+    const { ring } = this.thread;
+    const kernel = scanKernel();
+    if (!this.tokens || !kernel || !this.shape?.searchable) return false;
+    for (let seq = this.seq + 1; ring.published(seq); seq++) {
+      const slot = ring.slotOf(seq);
+      const length = Atomics.load(ring.state, RING.length(slot));
+      if (length <= 0) return false;
+      if (!ring.claimTokens(seq)) continue;
+      const bytes = ring.views[slot].subarray(0, length);
+      const found = kernel.tokenCandidates(this.tokens, bytes, this.shape.json);
+      const escapes = this.shape.json ? kernel.escapesIn(bytes) : null;
+      ring.publishTokens(seq, found, escapes && Int32Array.from(escapes), this.shape.json ? kernel.lineFeedsIn(bytes) : null);
+      return true;
+    }
+    return false;
   }
 
   private hasBytes(seq: number): boolean {

@@ -40,21 +40,51 @@ export const RING = {
   READ_FAILED: 8,
   /** The generation of the token table the file's chunks are searched with; 0 for none. */
   REQUEST_TABLE: 9,
-  seq: (slot: number) => 10 + slot * 6,
-  users: (slot: number) => 11 + slot * 6,
+  /** Threads asleep on EVENTS (or about to be): with none, a change wakes nobody, and costs no wake-up call. */
+  WAITERS: 10,
+  seq: (slot: number) => 11 + slot * 8,
+  users: (slot: number) => 12 + slot * 8,
   /** Bytes in the slot; 0 at the end of the file; a negative errno when the read failed. */
-  length: (slot: number) => 12 + slot * 6,
+  length: (slot: number) => 13 + slot * 8,
   /** The chunk whose token candidates the slot's `tokens` hold. */
-  tokensSeq: (slot: number) => 13 + slot * 6,
+  tokensSeq: (slot: number) => 14 + slot * 8,
   /** How many; -1 when the chunk was not searched (the scan searches it). */
-  tokensCount: (slot: number) => 14 + slot * 6,
+  tokensCount: (slot: number) => 15 + slot * 8,
   /** The last chunk of the slot whose search a thread took on. */
-  tokensClaim: (slot: number) => 15 + slot * 6,
-  words: (slots: number) => 10 + slots * 6,
+  tokensClaim: (slot: number) => 16 + slot * 8,
+  /** How many `\u` escapes follow the candidates in `tokens`; -1 when not looked for. */
+  escapesCount: (slot: number) => 17 + slot * 8,
+  /** How many line feeds follow the escapes in `tokens` (a JSON file's); -1 when not looked for. */
+  feedsCount: (slot: number) => 18 + slot * 8,
+  words: (slots: number) => 11 + slots * 8,
 };
 
 /** Candidates a slot holds at most (a chunk with more is searched by the scan itself). */
 export const TOKENS_PER_SLOT = 65536;
+
+/**
+ * What a file's first chunk says of how its chunks are searched, the same on
+ * both threads. Not `searchable`: gzip (its bytes are not the text) or
+ * UTF-16 (decoded first), which the scan searches as it decodes. `json`: it
+ * opens as JSON does (after a byte order mark and blank space), so where
+ * `\u` escapes start is noted too (the JSON-lines reader parses every line
+ * holding one). A file taken for JSON that is not costs a list nobody reads;
+ * the other way round, the reader looks for itself.
+ */
+export function firstChunkShape(first: Uint8Array): { searchable: boolean; json: boolean } {
+  const [a, b] = first;
+  const searchable = !((a === 0x1f && b === 0x8b) || (a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff));
+  let at = first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf ? 3 : 0;
+  while (at < first.length && (first[at] === 0x20 || first[at] === 0x09 || first[at] === 0x0d || first[at] === 0x0a)) at++;
+  return { searchable, json: first[at] === 0x7b || first[at] === 0x5b };
+}
+
+/** What a search of a chunk found: its candidates, and in a JSON file where its `\u` escapes start and its line feeds are. */
+export interface ChunkSearch {
+  found: Int32Array;
+  escapes: Int32Array | null;
+  feeds: Int32Array | null;
+}
 
 /** `fs.readSync`'s shape (tests put a failing disk in its place). */
 export type ReadAt = (fd: number, buffer: Uint8Array, offset: number, length: number, position: number) => number;
@@ -94,10 +124,32 @@ export class Ring {
     return Atomics.load(this.state, RING.seq(this.slotOf(seq))) === seq;
   }
 
-  /** Something changed: wake whoever sleeps on EVENTS. */
+  /**
+   * Something changed: wake whoever sleeps on EVENTS. A sleeper counts itself
+   * in WAITERS before it checks EVENTS and sleeps, so a change that saw no
+   * sleeper came before that check, which then does not sleep.
+   */
   bump(): void {
     Atomics.add(this.state, RING.EVENTS, 1);
-    Atomics.notify(this.state, RING.EVENTS);
+    if (Atomics.load(this.state, RING.WAITERS) > 0) Atomics.notify(this.state, RING.EVENTS);
+  }
+
+  /** The hashing thread's side: sleep until EVENTS is no longer `events`, `ms` at most. */
+  sleep(events: number, ms: number): void {
+    Atomics.add(this.state, RING.WAITERS, 1);
+    Atomics.wait(this.state, RING.EVENTS, events, ms);
+    Atomics.sub(this.state, RING.WAITERS, 1);
+  }
+
+  /** The scan's side: the same, without blocking its thread. */
+  async sleepAsync(events: number, ms: number): Promise<void> {
+    Atomics.add(this.state, RING.WAITERS, 1);
+    try {
+      const waiting = Atomics.waitAsync(this.state, RING.EVENTS, events, ms);
+      if (waiting.async) await waiting.value;
+    } finally {
+      Atomics.sub(this.state, RING.WAITERS, 1);
+    }
   }
 
   /** One side is done with chunk `seq`'s bytes. */
@@ -113,22 +165,46 @@ export class Ring {
     return last !== seq && Atomics.compareExchange(this.state, at, last, seq) === last;
   }
 
-  /** The hashing thread's side: chunk `seq`'s token candidates (null: not searched). */
-  publishTokens(seq: number, found: Int32Array | null): void {
+  /**
+   * The hashing thread's side: chunk `seq`'s token candidates (null: not
+   * searched), and where its `\u` escapes start and its line feeds are
+   * (null: not looked for). The escapes go after the candidates, the line
+   * feeds after them, each when all before it fit.
+   */
+  publishTokens(seq: number, found: Int32Array | null, escapes: Int32Array | null = null, feeds: Int32Array | null = null): void {
     const slot = this.slotOf(seq);
+    const room = this.tokens[slot];
     const fits = found !== null && found.length <= TOKENS_PER_SLOT;
-    if (fits) this.tokens[slot].set(found);
+    const escapesFit = fits && escapes !== null && found.length + escapes.length <= TOKENS_PER_SLOT;
+    const feedsFit = escapesFit && feeds !== null && found.length + escapes.length + feeds.length <= TOKENS_PER_SLOT;
+    if (fits) room.set(found);
+    if (escapesFit) room.set(escapes, found.length);
+    if (feedsFit) room.set(feeds, found.length + escapes.length);
     Atomics.store(this.state, RING.tokensCount(slot), fits ? found.length : -1);
+    Atomics.store(this.state, RING.escapesCount(slot), escapesFit ? escapes.length : -1);
+    Atomics.store(this.state, RING.feedsCount(slot), feedsFit ? feeds.length : -1);
     Atomics.store(this.state, RING.tokensSeq(slot), seq);
     this.bump();
   }
 
-  /** The scan's side: chunk `seq`'s token candidates, a copy; null when not searched; undefined when not yet published. */
-  tokensOf(seq: number): Int32Array | null | undefined {
+  /**
+   * The scan's side: chunk `seq`'s token candidates, a copy (null when not
+   * searched), its `\u` escapes and its line feeds (null when not looked
+   * for); undefined when not yet published.
+   */
+  tokensOf(seq: number): ChunkSearch | null | undefined {
     const slot = this.slotOf(seq);
     if (Atomics.load(this.state, RING.tokensSeq(slot)) !== seq) return undefined;
     const count = Atomics.load(this.state, RING.tokensCount(slot));
-    return count < 0 ? null : this.tokens[slot].slice(0, count);
+    if (count < 0) return null;
+    const room = this.tokens[slot];
+    const escapes = Atomics.load(this.state, RING.escapesCount(slot));
+    const feeds = escapes < 0 ? -1 : Atomics.load(this.state, RING.feedsCount(slot));
+    return {
+      found: room.slice(0, count),
+      escapes: escapes < 0 ? null : room.slice(count, count + escapes),
+      feeds: feeds < 0 ? null : room.slice(count + escapes, count + escapes + feeds),
+    };
   }
 
   /** The scan's side: a new file, to be read from `from` to its end, its chunks numbered from `first`; `table` the generation of its token table (0: none). */

@@ -1,6 +1,6 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
-import { Ring, RING, type RingSetup } from './hash-ring.js';
+import { firstChunkShape, Ring, RING, type RingSetup } from './hash-ring.js';
 import { scanKernel, type TokenTable } from '../kernel/scan-kernel.js';
 
 // The thread that works out a large file's SHA-256 while the scan reads it,
@@ -34,12 +34,6 @@ function tableOf(wanted: number): TokenTable | null {
   return tableGeneration === wanted ? table : null;
 }
 
-/** gzip (its bytes are not the text) or UTF-16 (decoded first): the scan searches what it decodes. */
-function searchable(first: Uint8Array): boolean {
-  const [a, b] = first;
-  return !((a === 0x1f && b === 0x8b) || (a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff));
-}
-
 for (let request = 0; ; ) {
   while (Atomics.load(state, RING.REQUEST) === request) Atomics.wait(state, RING.REQUEST, request);
   request = Atomics.load(state, RING.REQUEST);
@@ -47,6 +41,7 @@ for (let request = 0; ; ) {
   const first = state[RING.REQUEST_FIRST];
   const searching = state[RING.REQUEST_TABLE] !== 0;
   let tokens = tableOf(state[RING.REQUEST_TABLE]);
+  let escapes = false;
   const kernel = tokens ? scanKernel() : null;
   const hash = createHash('sha256');
   // the search runs ahead of the hash: the scan waits for a chunk's candidates, nobody waits for the hash
@@ -61,9 +56,17 @@ for (let request = 0; ; ) {
         continue;
       }
       const bytes = ring.views[slot].subarray(0, length);
-      if (searched === first && !searchable(bytes)) tokens = null;
+      if (searched === first) {
+        const shape = firstChunkShape(bytes);
+        if (!shape.searchable) tokens = null;
+        escapes = shape.json;
+      }
       // unless the scan came to it first and searches it itself
-      if (ring.claimTokens(searched)) ring.publishTokens(searched, tokens && kernel ? kernel.tokenCandidates(tokens, bytes) : null);
+      if (ring.claimTokens(searched)) {
+        const found = tokens && kernel ? kernel.tokenCandidates(tokens, bytes, escapes) : null;
+        const at = found && escapes ? kernel!.escapesIn(bytes) : null;
+        ring.publishTokens(searched, found, at && Int32Array.from(at), found && escapes ? kernel!.lineFeedsIn(bytes) : null);
+      }
       searched++;
     } else if (ring.published(seq)) {
       const slot = ring.slotOf(seq);
@@ -74,7 +77,7 @@ for (let request = 0; ; ) {
       ring.release(seq);
       seq++;
     } else if (!ring.tryRead()) {
-      Atomics.wait(state, RING.EVENTS, events, NAP_MS);
+      ring.sleep(events, NAP_MS);
     }
   }
   parentPort!.postMessage({ id, digest: hash.digest('hex') });

@@ -27,7 +27,8 @@ interface Exports {
   before: WebAssembly.Global;
   lfs: WebAssembly.Global;
   fields: WebAssembly.Global;
-  tokenCandidates(src: number, len: number, out: number): number;
+  tokenCandidates(src: number, len: number, out: number, escOut: number, lfOut: number): number;
+  feeds: WebAssembly.Global;
   addHosts(at: number, count: number): void;
   addHashes(at: number, count: number): void;
   addAddresses(at: number, count: number): void;
@@ -105,15 +106,17 @@ class ScanKernel {
   /** Where chunks go: above the token table in force (0 when none). */
   private base = 0;
   private installed: TokenTable | null = null;
-  /** The `\u` places the last anchor search found, and in which chunk. */
-  private escapes: { chunk: Buffer; at: number[] } | null = null;
+  /** The `\u` places the last anchor or token search found, and in which chunk. */
+  private escapes: { chunk: Uint8Array; at: number[] } | null = null;
+  /** The line feeds the last token search of a JSON-lines chunk found, and in which chunk. */
+  private feeds: { chunk: Uint8Array; at: Int32Array } | null = null;
 
   constructor() {
     const module = new WebAssembly.Module(Buffer.from(SCAN_KERNEL_WASM, 'base64'));
     this.exports = new WebAssembly.Instance(module).exports as unknown as Exports;
   }
 
-  /** Copy `chunk` in (zero-padded) and make room for one i32 per byte after it; returns where that room starts. */
+  /** Copy `chunk` in (zero-padded) and make room for 10 bytes a byte after it; returns where that room starts. */
   private load(chunk: Uint8Array): number {
     const { memory } = this.exports;
     const outAt = this.base + ((chunk.length + 32 + 3) & ~3);
@@ -121,7 +124,7 @@ class ScanKernel {
     // object: one copy in serves both (every read makes a new chunk object)
     if (this.loaded === chunk) return outAt;
     this.loaded = chunk;
-    this.grow(outAt + chunk.length * 8 + 16);
+    this.grow(outAt + chunk.length * 10 + 64);
     const bytes = new Uint8Array(memory.buffer);
     bytes.set(chunk, this.base);
     bytes.fill(0, this.base + chunk.length, this.base + chunk.length + 32);
@@ -142,8 +145,8 @@ class ScanKernel {
     return Array.from(new Int32Array(this.exports.memory.buffer, outAt, count));
   }
 
-  /** Where `\u` starts in `chunk` (ascending), when the last anchor search was of this very chunk, with escapes; else null. */
-  escapesIn(chunk: Buffer): number[] | null {
+  /** Where `\u` starts in `chunk` (ascending), when the last anchor or token search was of this very chunk, with escapes; else null. */
+  escapesIn(chunk: Uint8Array): number[] | null {
     return this.escapes !== null && this.escapes.chunk === chunk ? this.escapes.at : null;
   }
 
@@ -231,12 +234,27 @@ class ScanKernel {
     if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
   }
 
-  /** Where a value of the table's kinds may start in `chunk` (offsets within it, ascending). A copy. */
-  tokenCandidates(table: TokenTable, chunk: Uint8Array): Int32Array {
+  /**
+   * Where a value of the table's kinds may start in `chunk` (offsets within
+   * it, ascending). A copy. With `escapes` (a JSON-lines chunk), where `\u`
+   * starts is found in the same pass, for `escapesIn`.
+   */
+  tokenCandidates(table: TokenTable, chunk: Uint8Array, escapes = false): Int32Array {
     this.install(table);
     const outAt = this.load(chunk);
-    const count = this.exports.tokenCandidates(this.base, chunk.length, outAt);
-    return new Int32Array(this.exports.memory.buffer, outAt, count).slice().sort();
+    // the room after the chunk is 10 bytes a byte: candidates take 4 at most, `\u` 2, line feeds 4
+    const escOut = outAt + 4 * chunk.length + 16;
+    const lfOut = (escOut + 2 * chunk.length + 16 + 3) & ~3;
+    const count = this.exports.tokenCandidates(this.base, chunk.length, outAt, escapes ? escOut : 0, escapes ? lfOut : 0);
+    const { buffer } = this.exports.memory;
+    this.escapes = escapes ? { chunk, at: Array.from(new Int32Array(buffer, escOut, this.exports.pairs.value as number)) } : null;
+    this.feeds = escapes ? { chunk, at: new Int32Array(buffer, lfOut, this.exports.feeds.value as number).slice() } : null;
+    return new Int32Array(buffer, outAt, count).slice().sort();
+  }
+
+  /** Where the line feeds of `chunk` are (ascending), when the last token search was of this very chunk, with escapes; else null. */
+  lineFeedsIn(chunk: Uint8Array): Int32Array | null {
+    return this.feeds !== null && this.feeds.chunk === chunk ? this.feeds.at : null;
   }
 }
 

@@ -609,11 +609,52 @@
               (then (global.set $v6Done (call $ipv6Run (local.get $src) (local.get $len) (local.get $p)))))
             (br $cl))))))
 
-  ;; memory[768, 896): the block loop's constant vectors. Read from memory at
+  ;; JSON's `\u` escapes among the block at $i ($m: where `\u` starts): each
+  ;; whose backslash is not itself escaped (`C:\\Users` is a backslash, then
+  ;; `Users`), to $escOut ($pairs of them). A run of backslashes reaching back
+  ;; to the chunk's start counts as an escape: a line parsed too many costs
+  ;; time, one too few could cost a hit.
+  (func $escapes (param $src i32) (param $len i32) (param $i i32) (param $m i32) (param $escOut i32)
+    (local $p i32) (local $b i32)
+    (block $done
+      (loop $bits
+        (br_if $done (i32.eqz (local.get $m)))
+        (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
+        (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+        (if (i32.le_u (i32.add (local.get $p) (i32.const 2)) (local.get $len))
+          (then
+            (local.set $b (local.get $p))
+            (block $d (loop $l
+              (br_if $d (i32.eqz (local.get $b)))
+              (br_if $d (i32.ne (i32.load8_u (i32.add (local.get $src) (i32.sub (local.get $b) (i32.const 1)))) (i32.const 0x5c)))
+              (local.set $b (i32.sub (local.get $b) (i32.const 1))) (br $l)))
+            (if (i32.or (i32.eqz (local.get $b)) (i32.eqz (i32.and (i32.sub (local.get $p) (local.get $b)) (i32.const 1))))
+              (then
+                (i32.store (i32.add (local.get $escOut) (i32.shl (global.get $pairs) (i32.const 2))) (local.get $p))
+                (global.set $pairs (i32.add (global.get $pairs) (i32.const 1)))))))
+        (br $bits))))
+
+  ;; the line feeds among the block at $i ($m: where), to $lfOut ($feeds of them)
+  (global $feeds (export "feeds") (mut i32) (i32.const 0))
+  (func $lineFeeds (param $i i32) (param $m i32) (param $lfOut i32)
+    (block $done
+      (loop $bits
+        (br_if $done (i32.eqz (local.get $m)))
+        (i32.store (i32.add (local.get $lfOut) (i32.shl (global.get $feeds) (i32.const 2))) (i32.add (local.get $i) (i32.ctz (local.get $m))))
+        (global.set $feeds (i32.add (global.get $feeds) (i32.const 1)))
+        (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+        (br $bits))))
+
+  ;; memory[768, 944): the block loop's constant vectors. Read from memory at
   ;; each use: V8 makes a constant splat again at each use in a loop (three
-  ;; instructions), where a load is one.
-  (func (export "tokenCandidates") (param $src i32) (param $len i32) (param $out i32) (result i32)
+  ;; instructions), where a load is one. With $escOut (not 0), where JSON's
+  ;; `\u` escapes start is found in the same pass ($escapes); with $lfOut,
+  ;; where its lines end (the JSON-lines reader walks them without a search
+  ;; a line).
+  (func (export "tokenCandidates") (param $src i32) (param $len i32) (param $out i32) (param $escOut i32) (param $lfOut i32) (result i32)
     (local $i i32) (local $v v128) (local $m i32) (local $at i32) (local $hex i32)
+    (global.set $pairs (i32.const 0))
+    (global.set $feeds (i32.const 0))
     (global.set $tout (local.get $out))
     (global.set $tk (i32.const 0))
     (global.set $tokDone (i32.const 0))
@@ -629,6 +670,9 @@
     (v128.store offset=848 (i32.const 0) (i8x16.splat (i32.const -118)))
     (v128.store offset=864 (i32.const 0) (i8x16.splat (i32.const 0x1f)))
     (v128.store offset=880 (i32.const 0) (i8x16.splat (i32.const -122)))
+    (v128.store offset=896 (i32.const 0) (i8x16.splat (i32.const 0x5c)))
+    (v128.store offset=912 (i32.const 0) (i8x16.splat (i32.const 0x75)))
+    (v128.store offset=928 (i32.const 0) (i8x16.splat (i32.const 0x0a)))
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
@@ -647,6 +691,16 @@
                       (v128.load offset=880 (i32.const 0))))))
         (if (i32.or (local.get $m) (local.get $hex))
           (then (call $block (local.get $src) (local.get $len) (local.get $i) (local.get $v) (local.get $hex))))
+        (if (local.get $escOut)
+          (then
+            (local.set $m (i8x16.bitmask (v128.and (i8x16.eq (local.get $v) (v128.load offset=896 (i32.const 0)))
+                                                   (i8x16.eq (v128.load offset=1 (local.get $at)) (v128.load offset=912 (i32.const 0))))))
+            (if (local.get $m) (then (call $escapes (local.get $src) (local.get $len) (local.get $i) (local.get $m) (local.get $escOut))))))
+        (if (local.get $lfOut)
+          (then
+            ;; no line feed is counted past the chunk's end (the bytes there are zero)
+            (local.set $m (i8x16.bitmask (i8x16.eq (local.get $v) (v128.load offset=928 (i32.const 0)))))
+            (if (local.get $m) (then (call $lineFeeds (local.get $i) (local.get $m) (local.get $lfOut))))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $blocks)))
     (global.get $tk))

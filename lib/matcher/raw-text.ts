@@ -88,11 +88,12 @@ export class RawIocSearch {
    * Where IOC text may start in `chunk` (offsets within it, ascending), also
    * for text begun in `before` (the previous chunk's tail: negative offsets).
    * No boundary check: a candidate only means "parse this record". With
-   * `escapes` (a JSON-lines chunk) the kernel's anchor search also notes
-   * where `\u` starts (scanKernel().escapesIn), in the same pass.
+   * `escapes` (a JSON-lines chunk) the kernel's search also notes where `\u`
+   * starts (scanKernel().escapesIn, or chunkEscapes when the hashing thread
+   * searched the chunk), in the same pass.
    */
   candidates(chunk: Buffer, before: Buffer, escapes = false): number[] {
-    if (this.tokens) return this.tokens.candidates(chunk, before);
+    if (this.tokens) return this.tokens.candidates(chunk, before, escapes);
     const found: number[] = [];
     const longest = this.overlap - 2;
     if (before.length > 0 && longest > 1) {

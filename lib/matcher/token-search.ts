@@ -112,9 +112,10 @@ export class TokenSearch {
   /**
    * Where a value of the set's kinds may start in `chunk` (ascending), and
    * before it (negative offsets) for a run begun in `before`, the previous
-   * chunk's tail, that goes on in this one.
+   * chunk's tail, that goes on in this one. With `escapes` (a JSON-lines
+   * chunk) the kernel also notes where `\u` starts (scanKernel().escapesIn).
    */
-  candidates(chunk: Buffer, before: Buffer): number[] {
+  candidates(chunk: Buffer, before: Buffer, escapes = false): number[] {
     // searched already by the thread that hashed it (kernel/chunk-tokens.ts): only a run from the chunk before is left
     const searched = chunkTokens(chunk, this.table);
     if (searched) {
@@ -123,7 +124,7 @@ export class TokenSearch {
     }
     // the seam first: the chunk then stays in the kernel's memory for the framer's record-end search
     const seam = this.seam(chunk, before);
-    const found = Array.from(scanKernel()!.tokenCandidates(this.table, chunk));
+    const found = Array.from(scanKernel()!.tokenCandidates(this.table, chunk, escapes));
     return seam.length === 0 ? found : [...seam, ...found];
   }
 

@@ -1,4 +1,5 @@
 import { scanKernel } from '../kernel/scan-kernel.js';
+import { chunkEscapes, chunkLineFeeds } from '../kernel/chunk-tokens.js';
 import { JsonKeyCache } from './record-fields.js';
 import type { SourceRecord } from '../record/source-record.js';
 import { malformed, recordFromJson } from './json-record.js';
@@ -23,7 +24,7 @@ function isUnicodeEscape(chunk: Buffer, at: number): boolean {
   return before % 2 === 0 || at - before === 0;
 }
 
-/** Where `\u` starts in `chunk` (the kernel's anchor search finds them in its own pass when it runs). */
+/** Where `\u` starts in `chunk` (the kernel's search finds them in its own pass when it runs). */
 function escapeStarts(chunk: Buffer): number[] {
   const found: number[] = [];
   for (let at = chunk.indexOf(UNICODE_ESCAPE); at >= 0; at = chunk.indexOf(UNICODE_ESCAPE, at + 1)) found.push(at);
@@ -37,7 +38,7 @@ function escapeStarts(chunk: Buffer): number[] {
  * into the sorted candidate list.
  */
 function withEscapes(chunk: Buffer, candidates: number[]): number[] {
-  const escapes = (scanKernel()?.escapesIn(chunk) ?? escapeStarts(chunk)).filter((at) => isUnicodeEscape(chunk, at));
+  const escapes = (scanKernel()?.escapesIn(chunk) ?? chunkEscapes(chunk) ?? escapeStarts(chunk)).filter((at) => isUnicodeEscape(chunk, at));
   if (escapes.length === 0) return candidates;
   const merged: number[] = [];
   let i = 0;
@@ -46,6 +47,11 @@ function withEscapes(chunk: Buffer, candidates: number[]): number[] {
     merged.push(j >= escapes.length || (i < candidates.length && candidates[i] <= escapes[j]) ? candidates[i++] : escapes[j++]);
   }
   return merged;
+}
+
+/** The line feeds of `chunk` (ascending), when the kernel's search of it noted them on either thread; else null. */
+function lineFeedsOf(chunk: Buffer): ArrayLike<number> | null {
+  return scanKernel()?.lineFeedsIn(chunk) ?? chunkLineFeeds(chunk);
 }
 
 /**
@@ -86,14 +92,19 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, channel: Reade
 
   function* finishLine(piece: Buffer): Generator<SourceRecord> {
     line++;
-    held.add(piece);
-    const taken = held.take();
-    if ('tooLarge' in taken) {
-      index++;
-      yield malformed({ line, offset: lineStart, index }, tooLargeProblem(maxRecordBytes), taken.tooLarge);
-      return;
+    let bytes = piece;
+    // a line begun in an earlier chunk is gathered; one whole in this chunk is
+    // read as it is, no copy: it is parsed before the chunk is read into again
+    if (!held.empty || piece.length > maxRecordBytes) {
+      held.add(piece);
+      const taken = held.take();
+      if ('tooLarge' in taken) {
+        index++;
+        yield malformed({ line, offset: lineStart, index }, tooLargeProblem(maxRecordBytes), taken.tooLarge);
+        return;
+      }
+      bytes = taken.bytes;
     }
-    let bytes = taken.bytes;
     if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     if (isBlank(bytes)) return;
     index++;
@@ -108,8 +119,12 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, channel: Reade
     // (fullParse holds for the whole file, so the check follows every chunk or none)
     const skim = !channel.fullParse && cleanChunks.clean(chunk, knownNulFree(chunk));
     const candidates = skim ? withEscapes(chunk, channel.search.candidates(chunk, Buffer.alloc(0), true)) : [];
+    // where the lines end, when the kernel's search of the chunk noted them (a search a line cost more than the walk)
+    const feeds = skim ? lineFeedsOf(chunk) : null;
+    let feed = 0;
+    const nextFeed = () => (feeds ? (feed < feeds.length ? feeds[feed++] : -1) : chunk.indexOf(LF, from));
     let next = 0;
-    for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, from)) {
+    for (let nl = nextFeed(); nl >= 0; nl = nextFeed()) {
       if (held.empty) {
         lineStart = offset + from;
         if (skim && index > 0) {
