@@ -43,19 +43,23 @@ const NO_HITS = { hits: 0, suppressed: 0 } as const;
  * where its memory peaks.
  */
 export class PerIocList<I extends IocEntry> implements PerIocCounts {
-  constructor(
-    private readonly iocs: readonly I[],
-    /** The IOC's active and suppressed hits; undefined when it has none. */
-    private readonly countOf: (ioc: I) => { hits: number; suppressed: number } | undefined,
-  ) {}
+  // private fields: a deep comparison (a test's) sees the entries the list makes, as it would an array's
+  readonly #iocs: readonly I[];
+  readonly #countOf: (ioc: I) => { hits: number; suppressed: number } | undefined;
+
+  /** `countOf`: the IOC's active and suppressed hits; undefined when it has none. */
+  constructor(iocs: readonly I[], countOf: (ioc: I) => { hits: number; suppressed: number } | undefined) {
+    this.#iocs = iocs;
+    this.#countOf = countOf;
+  }
 
   get length(): number {
-    return this.iocs.length;
+    return this.#iocs.length;
   }
 
   *[Symbol.iterator](): Iterator<PerIocCount> {
-    for (const ioc of this.iocs) {
-      const { hits, suppressed } = this.countOf(ioc) ?? NO_HITS;
+    for (const ioc of this.#iocs) {
+      const { hits, suppressed } = this.#countOf(ioc) ?? NO_HITS;
       yield ioc.kind === undefined ? { ip: ioc.ip, port: ioc.port, hits, suppressed } : { ip: ioc.ip, port: ioc.port, kind: ioc.kind, hits, suppressed };
     }
   }
