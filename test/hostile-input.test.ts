@@ -87,6 +87,19 @@ describe('broken CSV records', () => {
 describe('broken JSON', () => {
   const line = (ip: string) => JSON.stringify({ Timestamp: '2026-06-01T10:00:00Z', DeviceId: 'd', ActionType: 'ConnectionSuccess', RemoteIP: ip, RemotePort: 443 });
 
+  it('reports a JSON line with bytes that are not UTF-8 on its line, in a chunk of clean lines or alone, and still finds the IOC in it', async () => {
+    const bad = Buffer.from(`${line('179.43.139.84').slice(0, -1)},"User":"caf\xe9"}`, 'latin1');
+    const clean = Array.from({ length: 2000 }, (_, i) => line(`10.0.${i >> 8}.${i & 255}`)).join('\n');
+    for (const text of [Buffer.concat([Buffer.from(`${line('10.0.0.1')}\n`), bad, Buffer.from(`\n${line('179.43.139.86')}\n`)]), Buffer.concat([Buffer.from(`${clean}\n`), bad, Buffer.from(`\n${clean}\n`)])]) {
+      const badLine = text.subarray(0, text.indexOf(bad)).toString('latin1').split('\n').length;
+      for (const fullParse of [false, true]) {
+        const report = await hunt([writeFiles({ 'u.jsonl': text })], { fullParse });
+        expect(errorsOf(report), `fullParse ${fullParse}`).to.deep.equal([[badLine, 'bytes that are not valid UTF-8 (re-saved in another encoding, or damaged)']]);
+        expect(report.hits.filter((h) => h.malformed).map((h) => [h.line, h.matches[0].ip])).to.deep.equal([[badLine, '179.43.139.84']]);
+      }
+    }
+  });
+
   it('reports an invalid JSON line and still finds the IOC in it', async () => {
     const text = [line('10.0.0.1'), `${line('179.43.139.84').slice(0, -3)}`, line('179.43.139.86')].join('\n');
     const report = await hunt([writeFiles({ 'e.jsonl': text })]);

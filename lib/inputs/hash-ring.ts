@@ -1,4 +1,5 @@
 import { readSync } from 'node:fs';
+import type { ChunkSearch } from '../kernel/chunk-tokens.js';
 
 /**
  * The shared memory between the scan and the thread that hashes a large file
@@ -77,13 +78,6 @@ export function firstChunkShape(first: Uint8Array): { searchable: boolean; json:
   let at = first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf ? 3 : 0;
   while (at < first.length && (first[at] === 0x20 || first[at] === 0x09 || first[at] === 0x0d || first[at] === 0x0a)) at++;
   return { searchable, json: first[at] === 0x7b || first[at] === 0x5b };
-}
-
-/** What a search of a chunk found: its candidates, and in a JSON file where its `\u` escapes start and its line feeds are. */
-export interface ChunkSearch {
-  found: Int32Array;
-  escapes: Int32Array | null;
-  feeds: Int32Array | null;
 }
 
 /** `fs.readSync`'s shape (tests put a failing disk in its place). */

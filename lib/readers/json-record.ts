@@ -17,9 +17,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * One JSON record's text, parsed alone. Defender streaming-API rows keep the
  * event in `properties` and name the table in `category`
  * (`AdvancedHunting-DeviceNetworkEvents`); flat rows may name it in `Type`.
+ * `utf8Checked`: the bytes are known to be valid UTF-8 (a line whole within
+ * a chunk the reader checked), so they are not checked again.
  */
-export function recordFromJson(bytes: Buffer, keys: JsonKeyCache, at: Provenance, search: RawIocSearch): SourceRecord {
-  if (!isUtf8(bytes)) return malformed(at, NOT_UTF8, search.find(bytes));
+export function recordFromJson(bytes: Buffer, keys: JsonKeyCache, at: Provenance, search: RawIocSearch, utf8Checked = false): SourceRecord {
+  if (!utf8Checked && !isUtf8(bytes)) return malformed(at, NOT_UTF8, search.find(bytes));
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));

@@ -90,8 +90,10 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, channel: Reade
   let line = 0;
   let index = 0;
 
-  function* finishLine(piece: Buffer): Generator<SourceRecord> {
+  /** `inCleanChunk`: the piece is a whole line of a chunk found clean UTF-8 (a line, being cut at line feeds, is then clean too). */
+  function* finishLine(piece: Buffer, inCleanChunk = false): Generator<SourceRecord> {
     line++;
+    const utf8Checked = inCleanChunk && held.empty;
     let bytes = piece;
     // a line begun in an earlier chunk is gathered; one whole in this chunk is
     // read as it is, no copy: it is parsed before the chunk is read into again
@@ -108,7 +110,7 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, channel: Reade
     if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     if (isBlank(bytes)) return;
     index++;
-    yield recordFromJson(bytes, keys, { line, offset: lineStart, index }, channel.search);
+    yield recordFromJson(bytes, keys, { line, offset: lineStart, index }, channel.search, utf8Checked);
   }
 
   try {
@@ -137,7 +139,7 @@ export async function* readNdjson(content: AsyncIterable<Buffer>, channel: Reade
           }
         }
       }
-      yield* finishLine(chunk.subarray(from, nl + 1));
+      yield* finishLine(chunk.subarray(from, nl + 1), skim);
       from = nl + 1;
     }
     if (from < chunk.length) {
