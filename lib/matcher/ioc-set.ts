@@ -48,19 +48,17 @@ export class IocSet {
 
   /**
    * Plain data a worker thread can be handed, and back. The IOCs go as one
-   * JSON text, made once: a structured clone of 100,000 small objects costs
-   * four times a JSON round trip, and is paid again for every worker.
+   * JSON text: a structured clone of 100,000 small objects costs four times
+   * a JSON round trip. Made anew on each call, not kept (tens of MB with a
+   * large feed): a scan makes it once for all its workers.
    */
   toData(): IocSetData {
-    this.json ??= JSON.stringify(this.iocs);
-    return { iocs: this.json, provenance: this.provenance };
+    return { iocs: JSON.stringify(this.iocs), provenance: this.provenance };
   }
 
   static fromData(data: IocSetData): IocSet {
     return new IocSet(JSON.parse(data.iocs) as Ioc[], data.provenance);
   }
-
-  private json: string | undefined;
 }
 
 export interface IocSetData {
