@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { CSL_HEADER, hunt, writeFiles } from './helpers.js';
-import { CRASH_HOOK } from '../lib/scan/worker-protocol.js';
+import { CRASH_HOOK, planToData, type PlanData } from '../lib/scan/worker-protocol.js';
+import { WorkerSetup } from '../lib/scan/parallel-scan.js';
+import { normalizeOptions } from '../lib/options/scan-options.js';
+import { builtinIocSet } from '../lib/matcher/ioc-set.js';
+import { exclusionsFor } from '../lib/exclusions/exclusion-file.js';
+import { planFromOptions } from '../lib/cli/plan-from-options.js';
 
 // A file worker that dies takes only its own file with it: the report still
 // comes, naming that file with an error, with every other file's hits.
@@ -37,5 +42,29 @@ describe('a file worker that crashes', () => {
       ['d.csv', '179.43.139.86'],
     ]);
     expect(report.summary.errors).to.equal(1);
+  });
+});
+
+describe('the plan handed to file workers', () => {
+  const options = normalizeOptions({ paths: ['.'], format: 'json', jobs: '3' });
+  const plan = planFromOptions(options, builtinIocSet(), exclusionsFor(options.exclusions));
+
+  it('is made once for the workers that run at once, let go when the last of them starts, and made again for a worker started after one died', () => {
+    const made: PlanData[] = [];
+    const setup = new WorkerSetup(() => {
+      made.push(planToData(plan));
+      return made[made.length - 1];
+    }, 2);
+    const first = setup.take(0);
+    const second = setup.take(1);
+    expect(made).to.have.length(1);
+    expect(second).to.equal(first);
+    // one died: its successor starts beside the other, with the plan made again
+    const successor = setup.take(1);
+    expect(made).to.have.length(2);
+    expect(successor).to.not.equal(first);
+    expect(successor).to.deep.equal(first);
+    expect(setup.take(1)).to.not.equal(successor);
+    expect(made).to.have.length(3);
   });
 });

@@ -1,4 +1,4 @@
-import type { Report } from '../report/report.js';
+import type { Summary } from '../report/report.js';
 
 /** 0 clean, 1 an active hit whatever else happened, 2 nothing scanned, 3 some input unreadable (docs/exit-status.md). */
 export const EXIT = {
@@ -8,7 +8,7 @@ export const EXIT = {
   incomplete: 3,
 } as const;
 
-export function exitStatus(report: Pick<Report, 'summary'>): number {
+export function exitStatus(report: { summary: Pick<Summary, 'hits' | 'errors'> }): number {
   if (report.summary.hits > 0) return EXIT.activeHit;
   if (report.summary.errors > 0) return EXIT.incomplete;
   return EXIT.clean;

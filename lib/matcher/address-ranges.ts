@@ -1,5 +1,6 @@
 import { ipaddr } from './ipaddr-lib.js';
 import type { Ioc } from './ioc-set.js';
+import { IocIndex } from './ioc-index.js';
 
 // CIDR range IOCs as a prefix lookup on the parsed address: for each prefix
 // length the set uses, the address's network at that length is looked up in
@@ -34,8 +35,8 @@ function ipv6Key(bytes: number[], prefix: number): string {
 }
 
 export class AddressRanges {
-  private readonly ipv4 = new Map<number, Ioc[]>();
-  private readonly ipv6 = new Map<string, Ioc[]>();
+  private readonly ipv4 = new IocIndex<number, Ioc>();
+  private readonly ipv6 = new IocIndex<string, Ioc>();
   /** Prefix lengths in use per family, longest first (the narrowest range names the hit). */
   private readonly prefixes: Record<'ipv4' | 'ipv6', number[]> = { ipv4: [], ipv6: [] };
 
@@ -44,8 +45,8 @@ export class AddressRanges {
       const [network, prefixText] = ioc.ip.split('/');
       const prefix = Number(prefixText);
       const family = network.includes(':') ? 'ipv6' : 'ipv4';
-      if (family === 'ipv4') push(this.ipv4, ipv4Network(ipv4Number(network), prefix), ioc);
-      else push(this.ipv6, ipv6Key(ipaddr.IPv6.parse(network).toByteArray(), prefix), ioc);
+      if (family === 'ipv4') this.ipv4.add(ipv4Network(ipv4Number(network), prefix), ioc);
+      else this.ipv6.add(ipv6Key(ipaddr.IPv6.parse(network).toByteArray(), prefix), ioc);
       const lengths = this.prefixes[family];
       if (!lengths.includes(prefix)) lengths.push(prefix);
     }
@@ -80,10 +81,4 @@ export class AddressRanges {
     }
     return undefined;
   }
-}
-
-function push<K>(map: Map<K, Ioc[]>, key: K, ioc: Ioc): void {
-  const list = map.get(key);
-  if (list) list.push(ioc);
-  else map.set(key, [ioc]);
 }

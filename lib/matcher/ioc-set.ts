@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dataFile } from '../assets/assets.js';
 import type { IocEntry, IocKind, IocSetRecord } from '../report/report.js';
+import { IocIndex } from './ioc-index.js';
 
 export interface Ioc extends IocEntry {
   /** The IOC as written in the source, for messages. */
@@ -15,7 +16,7 @@ export function kindOf(ioc: Pick<IocEntry, 'kind'>): IocKind {
 /** The IOCs in force, of every kind; addresses indexed by IP for the per-field lookup. */
 export class IocSet {
   readonly iocs: readonly Ioc[];
-  private readonly byIp = new Map<string, Ioc[]>();
+  private readonly byIp = new IocIndex<string, Ioc>();
 
   constructor(
     iocs: readonly Ioc[],
@@ -26,9 +27,7 @@ export class IocSet {
     for (const ioc of iocs) {
       const kind = kindOf(ioc);
       if (kind !== 'ipv4' && kind !== 'ipv6') continue;
-      const list = this.byIp.get(ioc.ip);
-      if (list) list.push(ioc);
-      else this.byIp.set(ioc.ip, [ioc]);
+      this.byIp.add(ioc.ip, ioc);
     }
   }
 
@@ -49,19 +48,17 @@ export class IocSet {
 
   /**
    * Plain data a worker thread can be handed, and back. The IOCs go as one
-   * JSON text, made once: a structured clone of 100,000 small objects costs
-   * four times a JSON round trip, and is paid again for every worker.
+   * JSON text: a structured clone of 100,000 small objects costs four times
+   * a JSON round trip. Made anew on each call, not kept (tens of MB with a
+   * large feed): a scan makes it once for all its workers.
    */
   toData(): IocSetData {
-    this.json ??= JSON.stringify(this.iocs);
-    return { iocs: this.json, provenance: this.provenance };
+    return { iocs: JSON.stringify(this.iocs), provenance: this.provenance };
   }
 
   static fromData(data: IocSetData): IocSet {
     return new IocSet(JSON.parse(data.iocs) as Ioc[], data.provenance);
   }
-
-  private json: string | undefined;
 }
 
 export interface IocSetData {

@@ -2,6 +2,7 @@ import type { RecordFields } from '../record/source-record.js';
 import type { TableSpec } from '../tables/table-specs.js';
 import { canonicalDomain, canonicalHash, canonicalIp, normaliseUrl } from './canonical.js';
 import type { Ioc, IocSet } from './ioc-set.js';
+import { IocIndex } from './ioc-index.js';
 import { matchOf, urlHosts, type IocMatcher, type MatchedIoc } from './match-record.js';
 import { stripWrapping } from './ip-text.js';
 
@@ -11,15 +12,9 @@ import { stripWrapping } from './ip-text.js';
 // string: never a substring of free text. The IOCs were read once, when the
 // set was loaded; nothing here parses an IOC again.
 
-function indexBy(iocs: readonly Ioc[], key: (ioc: Ioc) => string | null = (ioc) => ioc.ip): Map<string, Ioc[]> {
-  const index = new Map<string, Ioc[]>();
-  for (const ioc of iocs) {
-    const k = key(ioc);
-    if (k === null) continue;
-    const list = index.get(k);
-    if (list) list.push(ioc);
-    else index.set(k, [ioc]);
-  }
+function indexBy(iocs: readonly Ioc[]): IocIndex<string, Ioc> {
+  const index = new IocIndex<string, Ioc>();
+  for (const ioc of iocs) index.add(ioc.ip, ioc);
   return index;
 }
 
@@ -52,7 +47,7 @@ export function hostOfHostValue(value: string): string | null {
  * (exactly) is the weaker `url-host` match.
  */
 export class DomainMatcher implements IocMatcher {
-  private readonly domains: Map<string, Ioc[]>;
+  private readonly domains: IocIndex<string, Ioc>;
   private readonly urlHosts: Map<string, Ioc[]>;
 
   constructor(iocs: IocSet) {
@@ -96,7 +91,7 @@ export class DomainMatcher implements IocMatcher {
  * written without a scheme is compared with the value less its scheme.
  */
 export class UrlMatcher implements IocMatcher {
-  private readonly urls: Map<string, Ioc[]>;
+  private readonly urls: IocIndex<string, Ioc>;
 
   constructor(iocs: IocSet) {
     this.urls = indexBy(iocs.ofKinds('url'));
@@ -123,7 +118,7 @@ export class UrlMatcher implements IocMatcher {
 
 /** MD5, SHA-1 and SHA-256 IOCs in hash columns, any case. */
 export class HashMatcher implements IocMatcher {
-  private readonly hashes: Map<string, Ioc[]>;
+  private readonly hashes: IocIndex<string, Ioc>;
 
   constructor(iocs: IocSet) {
     this.hashes = indexBy(iocs.ofKinds('md5', 'sha1', 'sha256'));

@@ -1,4 +1,5 @@
-import type { Hit } from '../report/report.js';
+import type { Hit, IocEntry } from '../report/report.js';
+import { PerIocList } from '../report/summary.js';
 import { Pieces, type ReportStream } from '../report/report-stream.js';
 import { contextOf } from '../tables/table-context.js';
 import { fileToJson, hitToJson, runToJson } from '../report/json-paths.js';
@@ -32,23 +33,41 @@ function withEmptyHits(report: ReportStream): Record<string, unknown> {
  */
 const BATCH = 250;
 
+/** A list written BATCH members at a time: an array, or the summary's per-IOC counts made as they are read. */
+function isList(value: unknown): value is Iterable<unknown> & { length: number } {
+  return Array.isArray(value) || value instanceof PerIocList;
+}
+
 /**
- * An array's members as JSON.stringify(report, null, 2) writes them when the
- * array is at this depth (1: a member of the report), a piece at a time:
- * BATCH members at a time go through one JSON.stringify.
+ * A list's members as JSON.stringify(report, null, 2) writes them when the
+ * list is at this depth (1: a member of the report), each as `entry` gives
+ * it, a piece at a time: BATCH members at a time go through one
+ * JSON.stringify.
  */
-function* arrayMembers(items: readonly unknown[], depth: number): Generator<string> {
+function* arrayMembers<T>(items: Iterable<T>, depth: number, entry: (item: T) => unknown = (item) => item): Generator<string> {
   // The batch is put inside `depth` arrays, so that JSON.stringify indents its members as deep as
   // they stand in the report, and only the brackets around them are cut off (re-indenting the text
   // after was a third of the time).
   const open = Array.from({ length: depth + 1 }, (_, level) => `${'  '.repeat(level)}[\n`).join('').length;
   const close = Array.from({ length: depth + 1 }, (_, level) => `\n${'  '.repeat(level)}]`).join('').length;
-  for (let at = 0; at < items.length; at += BATCH) {
-    let nested: unknown = items.slice(at, at + BATCH);
+  let first = true;
+  const piece = (batch: unknown[]) => {
+    let nested: unknown = batch;
     for (let level = 0; level < depth; level++) nested = [nested];
     const text = JSON.stringify(nested, null, 2);
-    yield `${at === 0 ? '\n' : ',\n'}${text.slice(open, text.length - close)}`;
+    const start = first ? '\n' : ',\n';
+    first = false;
+    return `${start}${text.slice(open, text.length - close)}`;
+  };
+  let batch: unknown[] = [];
+  for (const item of items) {
+    batch.push(entry(item));
+    if (batch.length === BATCH) {
+      yield piece(batch);
+      batch = [];
+    }
   }
+  if (batch.length > 0) yield piece(batch);
 }
 
 /** A plain data object (no toJSON, no class): written key by key as JSON.stringify writes it. */
@@ -64,11 +83,11 @@ function isPlainData(value: unknown): value is Record<string, unknown> {
  */
 function* valuePieces(value: unknown, depth: number): Generator<string> {
   const indent = '  '.repeat(depth);
-  if (Array.isArray(value) && value.length > BATCH) {
+  if (isList(value) && value.length > BATCH) {
     yield '[';
     yield* arrayMembers(value, depth);
     yield `\n${indent}]`;
-  } else if (isPlainData(value) && Object.values(value).some((member) => Array.isArray(member) && member.length > BATCH)) {
+  } else if (isPlainData(value) && Object.values(value).some((member) => isList(member) && member.length > BATCH)) {
     // JSON.stringify leaves out a member whose value is undefined, a function or a symbol
     const keys = Object.keys(value).filter((key) => value[key] !== undefined && typeof value[key] !== 'function' && typeof value[key] !== 'symbol');
     yield '{';
@@ -110,7 +129,7 @@ export async function* printJson(report: ReportStream): AsyncGenerator<string> {
       yield `${pieces.take()}${first ? ']' : '\n  ]'}`;
     } else if (Array.isArray(value) && value.length > 0) {
       yield '[';
-      yield* arrayMembers(value, 1);
+      yield* arrayMembers(value, 1, key === 'iocs' ? (ioc: IocEntry) => report.iocEntry(ioc) : undefined);
       yield '\n  ]';
     } else {
       yield* valuePieces(value, 1);

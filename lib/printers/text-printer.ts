@@ -320,11 +320,13 @@ function* addSummary(page: Page, report: ReportStream, figures: HitFigures, c: C
   const counts = `active hits ${count(summary.hits)}, suppressed ${count(summary.suppressed)}, errors ${count(summary.errors)}`;
   page.add(counts, { indent: 2, style: summary.hits > 0 ? (t) => c.red(c.bold(t)) : undefined });
   page.add('per IOC:', { indent: 2 });
+  const sums = { active: 0, suppressed: 0 };
   for (const p of summary.perIoc) {
     page.add(printable(`${iocLabel(p)}  active ${count(p.hits)}, suppressed ${count(p.suppressed)}`), { indent: 4, hang: 8 });
+    sums.active += p.hits;
+    sums.suppressed += p.suppressed;
     yield* full(page);
   }
-  const sums = summary.perIoc.reduce((n, p) => ({ active: n.active + p.hits, suppressed: n.suppressed + p.suppressed }), { active: 0, suppressed: 0 });
   const over: string[] = [];
   if (sums.active > summary.hits) over.push(`${count(sums.active)} active for ${count(summary.hits)}`);
   if (sums.suppressed > summary.suppressed) over.push(`${count(sums.suppressed)} suppressed for ${count(summary.suppressed)}`);

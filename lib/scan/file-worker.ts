@@ -5,7 +5,10 @@ import { CRASH_HOOK, eventSink, planFromData, type FileJob, type PlanData, type 
 // One file at a time on this thread, everything it finds posted back to the
 // main thread, which hands it to the real sink in the order of the inputs.
 
-const plan = planFromData(workerData as PlanData);
+const data = workerData as PlanData;
+const plan = planFromData(data);
+// the IOCs' JSON is read: let it go (with a large feed it is tens of MB, as much again as the IOCs)
+data.iocs = { ...data.iocs, iocs: '' };
 const crashOn = process.env[CRASH_HOOK];
 
 parentPort!.on('message', async ({ index, path, hashOnOwnThread }: FileJob) => {

@@ -4,7 +4,7 @@ import type { FileEntry } from '../report/report.js';
 import type { ScanSink } from '../sink/scan-sink.js';
 import type { ScanPlan } from '../plan/scan-plan.js';
 import { scanFile, unreadable } from './scan-file.js';
-import { eventSink, planToData, type FileJob, type WorkerEvent } from './worker-protocol.js';
+import { eventSink, planToData, type FileJob, type PlanData, type WorkerEvent } from './worker-protocol.js';
 import type { FilePlan } from './thread-plan.js';
 
 // Several files at once, one per thread (the main thread and worker
@@ -26,6 +26,29 @@ interface Runner {
 function crashedEntry(path: string, error: unknown): FileEntry {
   const why = error instanceof Error ? error.message : String(error);
   return unreadable(path, `the scan of this file stopped: its thread failed (${why}); hits found before that are listed, the rest of the file was not searched`);
+}
+
+/**
+ * The plan as a worker is handed it: made when the first worker starts, and
+ * let go once as many workers run as can at once (with a large feed it is
+ * tens of MB of JSON, held until then); a worker started after one died has
+ * it made again.
+ */
+export class WorkerSetup {
+  private data: PlanData | null = null;
+
+  constructor(
+    private readonly make: () => PlanData,
+    /** Workers that can run at once. */
+    private readonly most: number,
+  ) {}
+
+  /** The data for a worker starting now, beside `running` others. */
+  take(running: number): PlanData {
+    const data = this.data ?? this.make();
+    this.data = running + 1 >= this.most ? null : data;
+    return data;
+  }
 }
 
 /** `inputs[i]` is a file to scan, or a ready entry (a path that could not be read). */
@@ -98,10 +121,10 @@ export async function scanInParallel(inputs: Array<FilePlan | FileEntry>, plan: 
       },
     };
     const idle: Runner[] = [local];
-    const setup = planToData(plan);
+    const setup = new WorkerSetup(() => planToData(plan), jobs - 1);
     const spawn = (): Runner => {
       const { script, options } = workerScript('file-worker');
-      const worker = new Worker(script, { ...options, workerData: setup });
+      const worker = new Worker(script, { ...options, workerData: setup.take(workers.size) });
       const runner: Runner = { start: (job) => worker.postMessage(job) };
       worker.on('message', (event: WorkerEvent) => heard(runner, event));
       // what the worker posted before it died arrives before 'exit', so its file's hits are all held by then

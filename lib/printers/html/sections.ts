@@ -31,9 +31,17 @@ function table(className: string, head: readonly string[], rows: readonly string
 const ROWS_AT_ONCE = 250;
 
 /** table(), in pieces: each item's row made as its piece is. */
-function* tablePieces<T>(className: string, head: readonly string[], items: readonly T[], rowOf: (item: T) => string): Generator<string> {
+function* tablePieces<T>(className: string, head: readonly string[], items: Iterable<T>, rowOf: (item: T) => string): Generator<string> {
   yield `<table class="${className}"><thead>${row(head, 'th')}</thead><tbody>`;
-  for (let at = 0; at < items.length; at += ROWS_AT_ONCE) yield items.slice(at, at + ROWS_AT_ONCE).map(rowOf).join('');
+  let rows: string[] = [];
+  for (const item of items) {
+    rows.push(rowOf(item));
+    if (rows.length === ROWS_AT_ONCE) {
+      yield rows.join('');
+      rows = [];
+    }
+  }
+  if (rows.length > 0) yield rows.join('');
   yield '</tbody></table>';
 }
 
