@@ -20,7 +20,7 @@ export interface QuoteState {
 interface Exports {
   memory: WebAssembly.Memory;
   recordEnds(src: number, len: number, out: number, delimiter: number): number;
-  quadPositions(src: number, len: number, out: number, quad: number, pair: number, pairOut: number): number;
+  quadPositions(src: number, len: number, out: number, quad: number, pair: number, pairOut: number, lfOut: number): number;
   pairs: WebAssembly.Global;
   inq: WebAssembly.Global;
   pending: WebAssembly.Global;
@@ -108,7 +108,7 @@ class ScanKernel {
   private installed: TokenTable | null = null;
   /** The `\u` places the last anchor or token search found, and in which chunk. */
   private escapes: { chunk: Uint8Array; at: number[] } | null = null;
-  /** The line feeds the last token search of a JSON-lines chunk found, and in which chunk. */
+  /** The line feeds the last anchor or token search of a JSON-lines chunk found, and in which chunk. */
   private feeds: { chunk: Uint8Array; at: Int32Array } | null = null;
 
   constructor() {
@@ -133,16 +133,20 @@ class ScanKernel {
 
   /**
    * Where the 4-byte `anchor` starts in `chunk` (offsets within it,
-   * ascending). A copy: the memory is reused. With `escapes`, where `\u`
-   * starts is found in the same pass, for `escapesIn`.
+   * ascending). A copy: the memory is reused. With `escapes` (a JSON-lines
+   * chunk), where `\u` starts and the line feeds are found in the same pass,
+   * for `escapesIn` and `lineFeedsIn`.
    */
   anchors(chunk: Buffer, anchor: Buffer, escapes = false): number[] {
     const outAt = this.load(chunk);
-    // the room after the chunk is 8 bytes a byte: anchors take 4 at most, `\u` 2
+    // the room after the chunk is 10 bytes a byte: anchors take 4 at most, `\u` 2, line feeds 4
     const pairOut = outAt + 4 * chunk.length + 16;
-    const count = this.exports.quadPositions(this.base, chunk.length, outAt, anchor.readInt32LE(0), escapes ? ESCAPE_PAIR : 0, pairOut);
-    this.escapes = escapes ? { chunk, at: Array.from(new Int32Array(this.exports.memory.buffer, pairOut, this.exports.pairs.value as number)) } : null;
-    return Array.from(new Int32Array(this.exports.memory.buffer, outAt, count));
+    const lfOut = (pairOut + 2 * chunk.length + 16 + 3) & ~3;
+    const count = this.exports.quadPositions(this.base, chunk.length, outAt, anchor.readInt32LE(0), escapes ? ESCAPE_PAIR : 0, pairOut, escapes ? lfOut : 0);
+    const { buffer } = this.exports.memory;
+    this.escapes = escapes ? { chunk, at: Array.from(new Int32Array(buffer, pairOut, this.exports.pairs.value as number)) } : null;
+    this.feeds = escapes ? { chunk, at: new Int32Array(buffer, lfOut, this.exports.feeds.value as number).slice() } : null;
+    return Array.from(new Int32Array(buffer, outAt, count));
   }
 
   /** Where `\u` starts in `chunk` (ascending), when the last anchor or token search was of this very chunk, with escapes; else null. */
@@ -252,7 +256,7 @@ class ScanKernel {
     return new Int32Array(buffer, outAt, count).slice().sort();
   }
 
-  /** Where the line feeds of `chunk` are (ascending), when the last token search was of this very chunk, with escapes; else null. */
+  /** Where the line feeds of `chunk` are (ascending), when the last anchor or token search was of this very chunk, with escapes; else null. */
   lineFeedsIn(chunk: Uint8Array): Int32Array | null {
     return this.feeds !== null && this.feeds.chunk === chunk ? this.feeds.at : null;
   }

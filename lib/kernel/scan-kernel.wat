@@ -112,54 +112,94 @@
 ;; text, little-endian; 0 for none) its places are written to `pairOut` in
 ;; the same pass ($pairs of them): JSON's `\u`, for which a JSON-lines chunk
 ;; is searched too, cost a search of its own that stopped at every backslash.
+;; With `lfOut` (0 for none), the line feeds are written there ($feeds of
+;; them): the JSON-lines reader walks its lines without a search a line.
 ;; Reads up to 19 bytes past len: the caller zero-fills them.
   (global $pairs (export "pairs") (mut i32) (i32.const 0))
-  (func (export "quadPositions") (param $src i32) (param $len i32) (param $out i32) (param $quad i32) (param $pair i32) (param $pairOut i32) (result i32)
-    (local $i i32) (local $k i32) (local $m i32) (local $e i32) (local $p i32) (local $at i32) (local $n i32)
-    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $p0 v128) (local $p1 v128) (local $v0 v128) (local $v1 v128)
+  (global $quads (mut i32) (i32.const 0))
+  ;; emits a block's places: anchors ($m) to $out, pairs ($e) to $pairOut, line feeds ($f) to $lfOut
+  (func $quadBlock (param $len i32) (param $i i32) (param $m i32) (param $e i32) (param $f i32) (param $out i32) (param $pairOut i32) (param $lfOut i32)
+    (local $p i32)
+    (block $pairs_done
+      (loop $pair_bits
+        (br_if $pairs_done (i32.eqz (local.get $e)))
+        (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $e))))
+        (local.set $e (i32.and (local.get $e) (i32.sub (local.get $e) (i32.const 1))))
+        (if (i32.le_u (i32.add (local.get $p) (i32.const 2)) (local.get $len))
+          (then
+            (i32.store (i32.add (local.get $pairOut) (i32.shl (global.get $pairs) (i32.const 2))) (local.get $p))
+            (global.set $pairs (i32.add (global.get $pairs) (i32.const 1)))))
+        (br $pair_bits)))
+    (if (local.get $f) (then (call $lineFeeds (local.get $len) (local.get $i) (local.get $f) (local.get $lfOut))))
+    (block $bits_done
+      (loop $bits
+        (br_if $bits_done (i32.eqz (local.get $m)))
+        (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
+        (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+        (if (i32.le_u (i32.add (local.get $p) (i32.const 4)) (local.get $len))
+          (then
+            (i32.store (i32.add (local.get $out) (i32.shl (global.get $quads) (i32.const 2))) (local.get $p))
+            (global.set $quads (i32.add (global.get $quads) (i32.const 1)))))
+        (br $bits))))
+
+  (func (export "quadPositions") (param $src i32) (param $len i32) (param $out i32) (param $quad i32) (param $pair i32) (param $pairOut i32) (param $lfOut i32) (result i32)
+    (local $i i32) (local $at i32) (local $m i32)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $p0 v128) (local $p1 v128) (local $v0 v128) (local $v1 v128) (local $nl v128)
     (local.set $b0 (i8x16.splat (local.get $quad)))
     (local.set $b1 (i8x16.splat (i32.shr_u (local.get $quad) (i32.const 8))))
     (local.set $b2 (i8x16.splat (i32.shr_u (local.get $quad) (i32.const 16))))
     (local.set $b3 (i8x16.splat (i32.shr_u (local.get $quad) (i32.const 24))))
-    (local.set $p0 (i8x16.splat (local.get $pair)))
-    (local.set $p1 (i8x16.splat (i32.shr_u (local.get $pair) (i32.const 8))))
-    (block $done
-      (loop $blocks
-        (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
-        (local.set $at (i32.add (local.get $src) (local.get $i)))
-        (local.set $v0 (v128.load (local.get $at)))
-        (local.set $v1 (v128.load offset=1 (local.get $at)))
-        (local.set $m (i8x16.bitmask (v128.and
-          (v128.and (i8x16.eq (local.get $v0) (local.get $b0)) (i8x16.eq (local.get $v1) (local.get $b1)))
-          (v128.and (i8x16.eq (v128.load offset=2 (local.get $at)) (local.get $b2))
-                    (i8x16.eq (v128.load offset=3 (local.get $at)) (local.get $b3))))))
-        (if (local.get $pair)
-          (then
-            (local.set $e (i8x16.bitmask (v128.and (i8x16.eq (local.get $v0) (local.get $p0)) (i8x16.eq (local.get $v1) (local.get $p1)))))
-            (block $pairs_done
-              (loop $pair_bits
-                (br_if $pairs_done (i32.eqz (local.get $e)))
-                (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $e))))
-                (local.set $e (i32.and (local.get $e) (i32.sub (local.get $e) (i32.const 1))))
-                (if (i32.le_u (i32.add (local.get $p) (i32.const 2)) (local.get $len))
-                  (then
-                    (i32.store (i32.add (local.get $pairOut) (i32.shl (local.get $n) (i32.const 2))) (local.get $p))
-                    (local.set $n (i32.add (local.get $n) (i32.const 1)))))
-                (br $pair_bits)))))
-        (block $bits_done
-          (loop $bits
-            (br_if $bits_done (i32.eqz (local.get $m)))
-            (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
-            (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
-            (if (i32.le_u (i32.add (local.get $p) (i32.const 4)) (local.get $len))
-              (then
-                (i32.store (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 2))) (local.get $p))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))))
-            (br $bits)))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br $blocks)))
-    (global.set $pairs (local.get $n))
-    (local.get $k))
+    (global.set $quads (i32.const 0))
+    (global.set $pairs (i32.const 0))
+    (global.set $feeds (i32.const 0))
+    (if (i32.or (local.get $pair) (local.get $lfOut))
+      (then
+        ;; a JSON-lines chunk: anchors, `\u` and line feeds, one test a block for all three (most
+        ;; blocks hold none); the places are sorted out apart in the rare block that holds one
+        (local.set $p0 (i8x16.splat (local.get $pair)))
+        (local.set $p1 (i8x16.splat (i32.shr_u (local.get $pair) (i32.const 8))))
+        ;; (a local: without a token table the chunk itself is at 0, where the token search keeps its constants)
+        (local.set $nl (i8x16.splat (i32.const 0x0a)))
+        (block $done
+          (loop $blocks
+            (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+            (local.set $at (i32.add (local.get $src) (local.get $i)))
+            (local.set $v0 (v128.load (local.get $at)))
+            (local.set $v1 (v128.load offset=1 (local.get $at)))
+            (if (i8x16.bitmask (v128.or
+                  (v128.and
+                    (v128.and (i8x16.eq (local.get $v0) (local.get $b0)) (i8x16.eq (local.get $v1) (local.get $b1)))
+                    (v128.and (i8x16.eq (v128.load offset=2 (local.get $at)) (local.get $b2))
+                              (i8x16.eq (v128.load offset=3 (local.get $at)) (local.get $b3))))
+                  (v128.or (v128.and (i8x16.eq (local.get $v0) (local.get $p0)) (i8x16.eq (local.get $v1) (local.get $p1)))
+                           (i8x16.eq (local.get $v0) (local.get $nl)))))
+              (then (call $quadBlock (local.get $len) (local.get $i)
+                (i8x16.bitmask (v128.and
+                  (v128.and (i8x16.eq (local.get $v0) (local.get $b0)) (i8x16.eq (local.get $v1) (local.get $b1)))
+                  (v128.and (i8x16.eq (v128.load offset=2 (local.get $at)) (local.get $b2))
+                            (i8x16.eq (v128.load offset=3 (local.get $at)) (local.get $b3)))))
+                (if (result i32) (local.get $pair)
+                  (then (i8x16.bitmask (v128.and (i8x16.eq (local.get $v0) (local.get $p0)) (i8x16.eq (local.get $v1) (local.get $p1)))))
+                  (else (i32.const 0)))
+                (if (result i32) (local.get $lfOut)
+                  (then (i8x16.bitmask (i8x16.eq (local.get $v0) (local.get $nl))))
+                  (else (i32.const 0)))
+                (local.get $out) (local.get $pairOut) (local.get $lfOut))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $blocks))))
+      (else
+        (block $done
+          (loop $blocks
+            (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+            (local.set $at (i32.add (local.get $src) (local.get $i)))
+            (local.set $m (i8x16.bitmask (v128.and
+              (v128.and (i8x16.eq (v128.load (local.get $at)) (local.get $b0)) (i8x16.eq (v128.load offset=1 (local.get $at)) (local.get $b1)))
+              (v128.and (i8x16.eq (v128.load offset=2 (local.get $at)) (local.get $b2))
+                        (i8x16.eq (v128.load offset=3 (local.get $at)) (local.get $b3))))))
+            (if (local.get $m) (then (call $quadBlock (local.get $len) (local.get $i) (local.get $m) (i32.const 0) (i32.const 0) (local.get $out) (i32.const 0) (i32.const 0))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $blocks)))))
+    (global.get $quads))
 ;; ------------------------------------------------------------------------
 ;; The token search: candidates for a large IOC set, at a cost that does not
 ;; follow the number of IOCs. Instead of searching for each IOC's text, it
@@ -634,13 +674,16 @@
                 (global.set $pairs (i32.add (global.get $pairs) (i32.const 1)))))))
         (br $bits))))
 
-  ;; the line feeds among the block at $i ($m: where), to $lfOut ($feeds of them)
+  ;; the line feeds among the block at $i ($m: where), to $lfOut ($feeds of them); none past $len
   (global $feeds (export "feeds") (mut i32) (i32.const 0))
-  (func $lineFeeds (param $i i32) (param $m i32) (param $lfOut i32)
+  (func $lineFeeds (param $len i32) (param $i i32) (param $m i32) (param $lfOut i32)
+    (local $p i32)
     (block $done
       (loop $bits
         (br_if $done (i32.eqz (local.get $m)))
-        (i32.store (i32.add (local.get $lfOut) (i32.shl (global.get $feeds) (i32.const 2))) (i32.add (local.get $i) (i32.ctz (local.get $m))))
+        (local.set $p (i32.add (local.get $i) (i32.ctz (local.get $m))))
+        (br_if $done (i32.ge_u (local.get $p) (local.get $len)))
+        (i32.store (i32.add (local.get $lfOut) (i32.shl (global.get $feeds) (i32.const 2))) (local.get $p))
         (global.set $feeds (i32.add (global.get $feeds) (i32.const 1)))
         (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
         (br $bits))))
@@ -698,9 +741,8 @@
             (if (local.get $m) (then (call $escapes (local.get $src) (local.get $len) (local.get $i) (local.get $m) (local.get $escOut))))))
         (if (local.get $lfOut)
           (then
-            ;; no line feed is counted past the chunk's end (the bytes there are zero)
             (local.set $m (i8x16.bitmask (i8x16.eq (local.get $v) (v128.load offset=928 (i32.const 0)))))
-            (if (local.get $m) (then (call $lineFeeds (local.get $i) (local.get $m) (local.get $lfOut))))))
+            (if (local.get $m) (then (call $lineFeeds (local.get $len) (local.get $i) (local.get $m) (local.get $lfOut))))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $blocks)))
     (global.get $tk))
