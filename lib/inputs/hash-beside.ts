@@ -206,10 +206,8 @@ export class BesideFile {
       const length = Atomics.load(ring.state, RING.length(slot));
       if (length <= 0) return false;
       if (!ring.claimTokens(seq)) continue;
-      const bytes = ring.views[slot].subarray(0, length);
-      const found = kernel.tokenCandidates(this.tokens, bytes, this.shape.json);
-      const escapes = this.shape.json ? kernel.escapesIn(bytes) : null;
-      ring.publishTokens(seq, found, escapes && Int32Array.from(escapes), this.shape.json ? kernel.lineFeedsIn(bytes) : null);
+      const search = kernel.chunkSearch(this.tokens, ring.views[slot].subarray(0, length), this.shape.json);
+      ring.publishTokens(seq, search.found, search.escapes, search.feeds);
       return true;
     }
     return false;

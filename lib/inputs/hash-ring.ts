@@ -1,5 +1,5 @@
 import { readSync } from 'node:fs';
-import type { ChunkSearch } from '../kernel/chunk-tokens.js';
+import type { ChunkSearch } from '../kernel/scan-kernel.js';
 
 /**
  * The shared memory between the scan and the thread that hashes a large file

@@ -41,7 +41,8 @@ for (let request = 0; ; ) {
   const first = state[RING.REQUEST_FIRST];
   const searching = state[RING.REQUEST_TABLE] !== 0;
   let tokens = tableOf(state[RING.REQUEST_TABLE]);
-  let escapes = false;
+  /** The file opens as JSON does: `\u` escapes and line feeds are noted too. */
+  let json = false;
   const kernel = tokens ? scanKernel() : null;
   const hash = createHash('sha256');
   // the search runs ahead of the hash: the scan waits for a chunk's candidates, nobody waits for the hash
@@ -59,13 +60,12 @@ for (let request = 0; ; ) {
       if (searched === first) {
         const shape = firstChunkShape(bytes);
         if (!shape.searchable) tokens = null;
-        escapes = shape.json;
+        json = shape.json;
       }
       // unless the scan came to it first and searches it itself
       if (ring.claimTokens(searched)) {
-        const found = tokens && kernel ? kernel.tokenCandidates(tokens, bytes, escapes) : null;
-        const at = found && escapes ? kernel!.escapesIn(bytes) : null;
-        ring.publishTokens(searched, found, at && Int32Array.from(at), found && escapes ? kernel!.lineFeedsIn(bytes) : null);
+        const search = tokens && kernel ? kernel.chunkSearch(tokens, bytes, json) : null;
+        ring.publishTokens(searched, search?.found ?? null, search?.escapes, search?.feeds);
       }
       searched++;
     } else if (ring.published(seq)) {

@@ -1,4 +1,4 @@
-import type { TokenTable } from './scan-kernel.js';
+import type { ChunkSearch, TokenTable } from './scan-kernel.js';
 
 // Token candidates searched for on another thread. A large file's chunks are
 // read into shared buffers and hashed by the hashing thread, which also
@@ -11,13 +11,6 @@ import type { TokenTable } from './scan-kernel.js';
 // The thread also notes where JSON's `\u` escapes start and where lines
 // end, in a file that opens as JSON does (the JSON-lines reader parses a
 // line holding an escape, and walks the lines without a search a line).
-
-/** What a search of a chunk found: its candidates, and in a JSON file where its `\u` escapes start and its line feeds are. */
-export interface ChunkSearch {
-  found: Int32Array;
-  escapes: Int32Array | null;
-  feeds: Int32Array | null;
-}
 
 interface Searched {
   /** Bytes of the chunk, from the start of its buffer. */

@@ -48,6 +48,13 @@ export interface TokenTable {
   readonly want: number;
 }
 
+/** What a search of a chunk found: its candidates, and in a JSON file where its `\u` escapes start and its line feeds are. */
+export interface ChunkSearch {
+  found: Int32Array;
+  escapes: Int32Array | null;
+  feeds: Int32Array | null;
+}
+
 /** What a token table is built from (texts lower-case ASCII). */
 export interface TokenKeys {
   /** Host names: domain IOCs and the hosts of URL IOCs. */
@@ -254,6 +261,17 @@ class ScanKernel {
     this.escapes = escapes ? { chunk, at: Array.from(new Int32Array(buffer, escOut, this.exports.pairs.value as number)) } : null;
     this.feeds = escapes ? { chunk, at: new Int32Array(buffer, lfOut, this.exports.feeds.value as number).slice() } : null;
     return new Int32Array(buffer, outAt, count).slice().sort();
+  }
+
+  /**
+   * A chunk's token search as handed to the other thread (kernel/chunk-tokens.ts):
+   * its candidates and, in a file that opens as JSON does, where its `\u`
+   * escapes start and its line feeds are.
+   */
+  chunkSearch(table: TokenTable, chunk: Uint8Array, json: boolean): ChunkSearch {
+    const found = this.tokenCandidates(table, chunk, json);
+    const escapes = json ? this.escapesIn(chunk) : null;
+    return { found, escapes: escapes && Int32Array.from(escapes), feeds: json ? this.lineFeedsIn(chunk) : null };
   }
 
   /** Where the line feeds of `chunk` are (ascending), when the last anchor or token search was of this very chunk, with escapes; else null. */
